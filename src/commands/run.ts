@@ -1,0 +1,76 @@
+import type { Writable } from 'node:stream';
+import { readJsonFile } from '../config/json-file.js';
+import { asConnectorError, systemError, type ConnectorError } from '../errors.js';
+import { connectionStatusMessage, errorTraceMessage, type AirbyteMessage } from '../protocol/messages.js';
+import { Redactor } from '../protocol/redactor.js';
+import { MessageWriter } from '../protocol/writer.js';
+import { parseArgs, type ParsedArgs } from './args.js';
+import type { CommandContext } from './context.js';
+import { specCommand } from './spec.js';
+
+export interface ProcessIo {
+  stdout: Writable;
+  stderr: Writable;
+  stderrIsTty: boolean;
+}
+
+type Messages = Iterable<AirbyteMessage> | AsyncIterable<AirbyteMessage>;
+
+function notImplemented(command: string): Messages {
+  throw systemError(`The ${command} command is not implemented yet in this version of source-powerbi.`);
+}
+
+async function dispatch(args: ParsedArgs, _context: CommandContext): Promise<Messages> {
+  switch (args.command) {
+    case 'spec':
+      return specCommand();
+    case 'check':
+    case 'discover':
+    case 'read':
+      await readJsonFile(args.config!, '--config');
+      return notImplemented(args.command);
+  }
+}
+
+function hintFor(error: ConnectorError): string {
+  const kind = error.failureType === 'config_error' ? 'fix the input' : error.failureType === 'transient_error' ? 'retry later' : 'report a bug';
+  return `source-powerbi: ${error.failureType} (${kind}): ${error.message}`;
+}
+
+/**
+ * Runs one connector command: every protocol message goes through the one writer; a failure
+ * becomes a TRACE error (check turns a config_error into CONNECTION_STATUS FAILED, as Airbyte
+ * expects) plus a one-line hint on stderr. Returns the process exit code.
+ */
+export async function runConnector(argv: readonly string[], io: ProcessIo): Promise<number> {
+  const redactor = new Redactor();
+  const writer = new MessageWriter(io.stdout, redactor);
+  const context: CommandContext = {
+    redactor,
+    progress: (line) => io.stderr.write(redactor.redact(line) + '\n'),
+    interactive: io.stderrIsTty,
+  };
+  let command: string | undefined;
+  try {
+    const args = parseArgs(argv);
+    command = args.command;
+    for await (const message of await dispatch(args, context)) await writer.write(message);
+    return 0;
+  } catch (thrown) {
+    const error = asConnectorError(thrown);
+    if (command === 'check' && error.failureType === 'config_error') {
+      await writer.write(connectionStatusMessage('FAILED', error.message));
+      return 0;
+    }
+    await writer.write(
+      errorTraceMessage({
+        message: error.message,
+        failureType: error.failureType,
+        internalMessage: [error.vendorCode, error.internalMessage].filter(Boolean).join(': ') || undefined,
+        stackTrace: error.failureType === 'system_error' && thrown instanceof Error ? thrown.stack : undefined,
+      }),
+    );
+    context.progress(hintFor(error));
+    return 1;
+  }
+}

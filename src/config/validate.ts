@@ -1,0 +1,98 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { configError } from '../errors.js';
+
+type Schema = Record<string, unknown>;
+
+// ajv-formats ships CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Dotted path for people: /credentials/tenant_id -> credentials.tenant_id, /a/0 -> a[0]. */
+export function displayPath(instancePath: string, child?: string): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (child !== undefined) parts.push(child);
+  return parts.reduce((text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+}
+
+function firstSentence(text: unknown): string {
+  if (typeof text !== 'string') return '';
+  const match = /^[^.]*\./.exec(text);
+  return ` ${(match ? match[0] : text).trim()}`;
+}
+
+function describeError(error: ErrorObject): string {
+  const schema = isObject(error.parentSchema) ? error.parentSchema : {};
+  const path = displayPath(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return `${displayPath(error.instancePath, String(params.missingProperty))} is required.`;
+    case 'pattern': {
+      const descriptor = typeof schema.pattern_descriptor === 'string' ? schema.pattern_descriptor : `the pattern ${String(params.pattern)}`;
+      return `${path} must be a ${descriptor}.${firstSentence(schema.description)}`;
+    }
+    case 'enum':
+      return `${path} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}.`;
+    case 'const':
+      return `${path} must be ${JSON.stringify(params.allowedValue)}.`;
+    case 'type':
+      return `${path || 'the config'} must be ${String(params.type)}.${firstSentence(schema.description)}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${path} must be ${String(params.comparison)} ${String(params.limit)}.${firstSentence(schema.description)}`;
+    default:
+      return `${path || 'the config'} ${error.message ?? 'is invalid'}.`;
+  }
+}
+
+/** The credentials oneOf gives useless errors ("must match exactly one schema"), so pick the option by auth_type first. */
+function selectCredentialsOption(specSchema: Schema, config: Record<string, unknown>): Schema {
+  const properties = specSchema.properties as Record<string, Schema>;
+  const credentialsSchema = properties.credentials!;
+  const options = (credentialsSchema.oneOf as Schema[]).map((option) => ({
+    option,
+    authType: ((option.properties as Record<string, Schema>).auth_type!.const as string) ?? '',
+  }));
+  const allowed = options.map((o) => o.authType).join(', ');
+  const credentials = config.credentials;
+  if (!isObject(credentials)) {
+    throw configError(`credentials is required: an object whose auth_type is one of ${allowed}.`);
+  }
+  const match = options.find((o) => o.authType === credentials.auth_type);
+  if (!match) {
+    const given = credentials.auth_type === undefined ? 'missing' : 'not recognised';
+    throw configError(`credentials.auth_type is ${given}; set it to one of: ${allowed}.`);
+  }
+  const { oneOf: _oneOf, display_type: _display, ...rest } = credentialsSchema;
+  return { ...specSchema, properties: { ...properties, credentials: { ...rest, ...match.option } } };
+}
+
+const NESTED_OBJECTS = ['workspaces', 'scan', 'incremental', 'privacy', 'activity_events', 'lineage'] as const;
+
+/**
+ * Validates a config against spec.json's connectionSpecification and fills defaults. Returns a new
+ * object; the input is left as the user wrote it (it is echoed back in CONTROL messages).
+ * Error messages name the field, the problem and the fix, and never echo values.
+ */
+export function validateAgainstSpec(specSchema: Schema, input: unknown): Record<string, unknown> {
+  if (!isObject(input)) throw configError('The config must be a JSON object. See spec.json for its fields.');
+  const config = structuredClone(input);
+  for (const key of NESTED_OBJECTS) config[key] ??= {};
+  const schema = selectCredentialsOption(specSchema, config);
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  if (!validate(config)) {
+    const problems = [...new Set((validate.errors ?? []).map(describeError))];
+    throw configError(`Invalid config: ${problems.slice(0, 5).join(' ')}`, {
+      internalMessage: `${problems.length} problem(s) in the config`,
+    });
+  }
+  return config;
+}

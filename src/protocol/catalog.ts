@@ -1,0 +1,54 @@
+import { configError } from '../errors.js';
+import type { SyncMode } from './messages.js';
+
+export interface ConfiguredStream {
+  name: string;
+  syncMode: SyncMode;
+}
+
+export interface KnownStream {
+  name: string;
+  supportedSyncModes: readonly SyncMode[];
+}
+
+const SYNC_MODES: readonly SyncMode[] = ['full_refresh', 'incremental'];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks a ConfiguredAirbyteCatalog against the streams this connector has. Anything wrong is a
+ * config_error naming the stream and the fix: silently ignoring a bad catalog would hide data loss.
+ */
+export function parseConfiguredCatalog(raw: unknown, known: readonly KnownStream[]): ConfiguredStream[] {
+  if (!isObject(raw) || !Array.isArray(raw.streams)) {
+    throw configError('The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog).');
+  }
+  const byName = new Map(known.map((stream) => [stream.name, stream]));
+  const seen = new Set<string>();
+  return raw.streams.map((entry, index) => {
+    const where = `catalog.streams[${index}]`;
+    if (!isObject(entry) || !isObject(entry.stream) || typeof entry.stream.name !== 'string') {
+      throw configError(`${where} must be an object with stream.name; run discover to get a valid catalog.`);
+    }
+    const name = entry.stream.name;
+    const stream = byName.get(name);
+    if (!stream) {
+      const names = known.map((s) => s.name).join(', ');
+      throw configError(`${where}: unknown stream "${name}". This connector has: ${names}.`);
+    }
+    if (seen.has(name)) throw configError(`${where}: stream "${name}" is configured twice; keep one entry.`);
+    seen.add(name);
+    const syncMode = entry.sync_mode;
+    if (typeof syncMode !== 'string' || !SYNC_MODES.includes(syncMode as SyncMode)) {
+      throw configError(`${where}: sync_mode must be "full_refresh" or "incremental", not ${JSON.stringify(syncMode)}.`);
+    }
+    if (!stream.supportedSyncModes.includes(syncMode as SyncMode)) {
+      throw configError(
+        `${where}: stream "${name}" does not support sync_mode "${syncMode}"; use ${stream.supportedSyncModes.join(' or ')}.`,
+      );
+    }
+    return { name, syncMode: syncMode as SyncMode };
+  });
+}
