@@ -38,8 +38,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   for (let i = 0; i < rest.length; i += 2) {
     const flag = rest[i]!;
     const value = rest[i + 1];
-    if (!ALLOWED_FLAGS[name].includes(flag)) throw configError(`Unknown option "${flag}" for ${name}. ${USAGE}`);
-    if (value === undefined || value.startsWith('--')) throw configError(`Option ${flag} needs a file path. ${USAGE}`);
+    if (!ALLOWED_FLAGS[name].includes(flag))
+      throw configError(`Unknown option "${flag}" for ${name}. ${USAGE}`);
+    if (value === undefined || value.startsWith('--'))
+      throw configError(`Option ${flag} needs a file path. ${USAGE}`);
     parsed[flag.slice(2) as 'config' | 'catalog' | 'state'] = value;
   }
   for (const option of REQUIRED[name]) {

@@ -33,7 +33,12 @@ async function dispatch(args: ParsedArgs, _context: CommandContext): Promise<Mes
 }
 
 function hintFor(error: ConnectorError): string {
-  const kind = error.failureType === 'config_error' ? 'fix the input' : error.failureType === 'transient_error' ? 'retry later' : 'report a bug';
+  const kind =
+    error.failureType === 'config_error'
+      ? 'fix the input'
+      : error.failureType === 'transient_error'
+        ? 'retry later'
+        : 'report a bug';
   return `source-powerbi: ${error.failureType} (${kind}): ${error.message}`;
 }
 
@@ -67,7 +72,8 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
         message: error.message,
         failureType: error.failureType,
         internalMessage: [error.vendorCode, error.internalMessage].filter(Boolean).join(': ') || undefined,
-        stackTrace: error.failureType === 'system_error' && thrown instanceof Error ? thrown.stack : undefined,
+        stackTrace:
+          error.failureType === 'system_error' && thrown instanceof Error ? thrown.stack : undefined,
       }),
     );
     context.progress(hintFor(error));

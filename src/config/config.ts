@@ -43,7 +43,9 @@ function checkCertificateCredentials(credentials: ConnectorConfigInput['credenti
     );
   }
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(credentials.private_key)) {
-    throw configError('credentials.private_key must be a PEM private key starting with -----BEGIN PRIVATE KEY-----.');
+    throw configError(
+      'credentials.private_key must be a PEM private key starting with -----BEGIN PRIVATE KEY-----.',
+    );
   }
 }
 

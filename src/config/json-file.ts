@@ -18,7 +18,9 @@ export async function readJsonFile(filePath: string, option: string): Promise<un
     throw configError(`${option} ${filePath}: the file does not exist or cannot be read. Check the path.`);
   }
   if (size > MAX_INPUT_BYTES) {
-    throw configError(`${option} ${filePath}: the file is ${size} bytes; that is not a JSON ${option.slice(2)} file.`);
+    throw configError(
+      `${option} ${filePath}: the file is ${size} bytes; that is not a JSON ${option.slice(2)} file.`,
+    );
   }
   const text = await readFile(filePath, 'utf8');
   try {

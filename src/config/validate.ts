@@ -15,7 +15,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function displayPath(instancePath: string, child?: string): string {
   const parts = instancePath.split('/').filter(Boolean);
   if (child !== undefined) parts.push(child);
-  return parts.reduce((text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+  return parts.reduce(
+    (text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : text ? `${text}.${part}` : part),
+    '',
+  );
 }
 
 function firstSentence(text: unknown): string {
@@ -32,7 +35,10 @@ function describeError(error: ErrorObject): string {
     case 'required':
       return `${displayPath(error.instancePath, String(params.missingProperty))} is required.`;
     case 'pattern': {
-      const descriptor = typeof schema.pattern_descriptor === 'string' ? schema.pattern_descriptor : `the pattern ${String(params.pattern)}`;
+      const descriptor =
+        typeof schema.pattern_descriptor === 'string'
+          ? schema.pattern_descriptor
+          : `the pattern ${String(params.pattern)}`;
       return `${path} must be a ${descriptor}.${firstSentence(schema.description)}`;
     }
     case 'enum':
@@ -73,7 +79,14 @@ function selectCredentialsOption(specSchema: Schema, config: Record<string, unkn
   return { ...specSchema, properties: { ...properties, credentials: { ...rest, ...match.option } } };
 }
 
-const NESTED_OBJECTS = ['workspaces', 'scan', 'incremental', 'privacy', 'activity_events', 'lineage'] as const;
+const NESTED_OBJECTS = [
+  'workspaces',
+  'scan',
+  'incremental',
+  'privacy',
+  'activity_events',
+  'lineage',
+] as const;
 
 /**
  * Validates a config against spec.json's connectionSpecification and fills defaults. Returns a new

@@ -23,7 +23,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function parseConfiguredCatalog(raw: unknown, known: readonly KnownStream[]): ConfiguredStream[] {
   if (!isObject(raw) || !Array.isArray(raw.streams)) {
-    throw configError('The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog).');
+    throw configError(
+      'The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog).',
+    );
   }
   const byName = new Map(known.map((stream) => [stream.name, stream]));
   const seen = new Set<string>();
@@ -42,7 +44,9 @@ export function parseConfiguredCatalog(raw: unknown, known: readonly KnownStream
     seen.add(name);
     const syncMode = entry.sync_mode;
     if (typeof syncMode !== 'string' || !SYNC_MODES.includes(syncMode as SyncMode)) {
-      throw configError(`${where}: sync_mode must be "full_refresh" or "incremental", not ${JSON.stringify(syncMode)}.`);
+      throw configError(
+        `${where}: sync_mode must be "full_refresh" or "incremental", not ${JSON.stringify(syncMode)}.`,
+      );
     }
     if (!stream.supportedSyncModes.includes(syncMode as SyncMode)) {
       throw configError(

@@ -82,7 +82,10 @@ export function specMessage(spec: JsonObject): AirbyteMessage {
 }
 
 export function connectionStatusMessage(status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage {
-  return { type: 'CONNECTION_STATUS', connectionStatus: message === undefined ? { status } : { status, message } };
+  return {
+    type: 'CONNECTION_STATUS',
+    connectionStatus: message === undefined ? { status } : { status, message },
+  };
 }
 
 export function catalogMessage(streams: AirbyteStream[]): AirbyteMessage {
@@ -93,7 +96,11 @@ export function recordMessage(stream: string, data: JsonObject, emittedAt = nowM
   return { type: 'RECORD', record: { stream, data, emitted_at: emittedAt } };
 }
 
-export function streamStateMessage(stream: string, streamState: JsonObject, recordCount: number): AirbyteMessage {
+export function streamStateMessage(
+  stream: string,
+  streamState: JsonObject,
+  recordCount: number,
+): AirbyteMessage {
   return {
     type: 'STATE',
     state: {
@@ -148,7 +155,9 @@ export function streamStatusMessage(
         status,
         ...(rateLimitedUntilMs === undefined
           ? {}
-          : { reasons: [{ type: 'RATE_LIMITED' as const, rate_limited: { quota_reset: rateLimitedUntilMs } }] }),
+          : {
+              reasons: [{ type: 'RATE_LIMITED' as const, rate_limited: { quota_reset: rateLimitedUntilMs } }],
+            }),
       },
     },
   };

@@ -22,10 +22,12 @@ export function parseInputState(raw: unknown): ParsedState {
   if (raw === undefined || raw === null) return { streams, warnings };
   if (isObject(raw) && Object.keys(raw).length === 0) return { streams, warnings };
   if (!Array.isArray(raw)) {
-    warnings.push('The input state is not an array of STREAM state messages (LEGACY state?); ignoring it: every stream starts from scratch.');
+    warnings.push(
+      'The input state is not an array of STREAM state messages (LEGACY state?); ignoring it: every stream starts from scratch.',
+    );
     return { streams, warnings };
   }
-  raw.forEach((entry, index) => {
+  (raw as unknown[]).forEach((entry, index) => {
     const payload = isObject(entry) && isObject(entry.state) ? entry.state : entry;
     if (!isObject(payload) || payload.type !== 'STREAM' || !isObject(payload.stream)) {
       warnings.push(`Input state entry ${index} is not a STREAM state; ignored.`);
@@ -42,7 +44,9 @@ export function parseInputState(raw: unknown): ParsedState {
       return;
     }
     if (!isObject(streamState)) {
-      warnings.push(`Input state for stream "${descriptor.name}" is not an object; that stream starts from scratch.`);
+      warnings.push(
+        `Input state for stream "${descriptor.name}" is not an object; that stream starts from scratch.`,
+      );
       return;
     }
     streams.set(descriptor.name, streamState);
