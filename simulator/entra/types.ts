@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BearerCheck } from './access-tokens.js';
+
+export type { BearerClaims, BearerCheck } from './access-tokens.js';
+
+/** An app registration (service principal) in the simulated tenant. */
+export interface EntraApp {
+  clientId: string;
+  displayName: string;
+  secret?: string;
+  certificatePem?: string;
+  /** Member of the security group allowed to use read-only admin APIs (consumed by the Power BI side). */
+  inAllowedSecurityGroup: boolean;
+}
+
+export interface EntraOptions {
+  tenantId: string;
+  tenantDomain: string;
+  apps: EntraApp[];
+  /** Access-token lifetime; default 3600. */
+  tokenLifetimeSeconds?: number;
+  /** Simulated clock in epoch ms; default Date.now. */
+  now?: () => number;
+}
+
+export interface EntraSim {
+  /**
+   * Serves Entra paths (token endpoint, OpenID configuration, JWKS, instance discovery).
+   * Returns false when the path is not Entra's. origin = e.g. https://127.0.0.1:PORT
+   */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, origin: string): Promise<boolean>;
+  verifyBearer(authorizationHeader: string | undefined, origin: string): BearerCheck;
+  /** Seeds a delegated consent of `userPrincipalName` to the app; returns its refresh token. */
+  issueRefreshToken(clientId: string, userPrincipalName: string): string;
+  revokeRefreshTokens(): void;
+  /** Every access token issued so far is now expired. */
+  expireAccessTokens(): void;
+  stats(): { tokenRequests: number; tokenErrors: number };
+}
