@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { parseConfig } from '../../../src/config/config.js';
+import { ConnectorError } from '../../../src/errors.js';
+import { Redactor } from '../../../src/protocol/redactor.js';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const CLIENT = '11111111-2222-3333-4444-555555555555';
+const SECRET = 'Sup3r~Secret.Value_0123456789';
+
+function validConfig(): Record<string, unknown> {
+  return {
+    credentials: {
+      auth_type: 'service_principal_secret',
+      tenant_id: TENANT,
+      client_id: CLIENT,
+      client_secret: SECRET,
+    },
+  };
+}
+
+function configErrorOf(raw: unknown): ConnectorError {
+  try {
+    parseConfig(raw, new Redactor());
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).failureType).toBe('config_error');
+    return error as ConnectorError;
+  }
+  throw new Error('expected a config_error');
+}
+
+describe('parseConfig', () => {
+  test('applies every default from spec.json', () => {
+    const config = parseConfig(validConfig(), new Redactor());
+    expect(config.cloud).toBe('public');
+    expect(config.scan).toMatchObject({
+      max_scans_in_flight: 16,
+      workspaces_per_scan: 100,
+      lineage: true,
+      dataset_expressions: true,
+    });
+    expect(config.workspaces).toMatchObject({
+      include_personal_workspaces: false,
+      include_inactive_workspaces: false,
+      include_ids: [],
+    });
+    expect(config.incremental.lookback_minutes).toBe(60);
+    expect(config.privacy.user_identifiers).toBe('keep');
+    expect(config.activityEvents).toEqual({ enabled: false, backfill_days: 7 });
+  });
+
+  test('registers secrets with the redactor before validating', () => {
+    const redactor = new Redactor();
+    parseConfig(validConfig(), redactor);
+    expect(redactor.redact(`token ${SECRET} and tenant ${TENANT}`)).not.toContain(SECRET);
+  });
+
+  test('missing tenant names credentials.tenant_id', () => {
+    const raw = validConfig();
+    delete (raw.credentials as Record<string, unknown>).tenant_id;
+    expect(configErrorOf(raw).message).toContain('credentials.tenant_id is required');
+  });
+
+  test('a malformed tenant says it must be a GUID or verified domain', () => {
+    const raw = validConfig();
+    (raw.credentials as Record<string, unknown>).tenant_id = 'not a tenant!';
+    expect(configErrorOf(raw).message).toMatch(/credentials\.tenant_id must be a GUID or verified domain/);
+  });
+
+  test('a wrong type names the field and the expected type', () => {
+    const raw = { ...validConfig(), scan: { max_scans_in_flight: 'sixteen' } };
+    expect(configErrorOf(raw).message).toMatch(/scan\.max_scans_in_flight must be integer/);
+  });
+
+  test('an unknown cloud lists the allowed clouds', () => {
+    const raw = { ...validConfig(), cloud: 'mars' };
+    expect(configErrorOf(raw).message).toMatch(
+      /cloud must be one of: public, usgov, usgovhigh, usgovdod, china/,
+    );
+  });
+
+  test('more than 16 scans in flight is refused with the limit', () => {
+    const raw = { ...validConfig(), scan: { max_scans_in_flight: 17 } };
+    expect(configErrorOf(raw).message).toMatch(/scan\.max_scans_in_flight must be <= 16/);
+  });
+
+  test('an unknown auth_type lists the supported ones', () => {
+    const raw = { credentials: { auth_type: 'password', tenant_id: TENANT } };
+    expect(configErrorOf(raw).message).toMatch(
+      /credentials\.auth_type is not recognised; set it to one of: oauth2_refresh_token/,
+    );
+  });
+
+  test('a certificate credential needs a certificate or thumbprint', () => {
+    const raw = {
+      credentials: {
+        auth_type: 'service_principal_certificate',
+        tenant_id: TENANT,
+        client_id: CLIENT,
+        private_key: '-----BEGIN PRIVATE KEY-----\nx',
+      },
+    };
+    expect(configErrorOf(raw).message).toMatch(
+      /credentials\.certificate or credentials\.thumbprint is required/,
+    );
+  });
+
+  test('an invalid workspace name pattern is named by index', () => {
+    const raw = { ...validConfig(), workspaces: { exclude_name_patterns: ['ok', '(unclosed'] } };
+    expect(configErrorOf(raw).message).toContain('workspaces.exclude_name_patterns[1]');
+  });
+
+  test('errors never echo the secret value, whatever else is wrong', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9~._-]{24,40}$/), fc.anything(), (secret, junk) => {
+        const raw = {
+          credentials: {
+            auth_type: 'service_principal_secret',
+            tenant_id: junk,
+            client_id: junk,
+            client_secret: secret,
+          },
+          cloud: junk,
+        };
+        try {
+          parseConfig(raw, new Redactor());
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConnectorError);
+          expect((error as Error).message).not.toContain(secret);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
