@@ -1,0 +1,258 @@
+import { rngFrom, uuidFor, type Rng } from '../random.js';
+import { pbiLocalTime, DAY } from '../clock.js';
+import { FAMILIES, pickSource, type SourceFamily } from './datasources.js';
+import type { TenantContext, WorkspaceSkeleton } from './context.js';
+import { dataflowId, dataflowName, datasetId, datasetName } from './ids.js';
+import {
+  calendarSource,
+  compositeSource,
+  dataflowSource,
+  ENTERED_DATA_SOURCE,
+  localFileSource,
+  tableSourceFor,
+  type TableSource,
+} from './m-sources.js';
+import { calendarTable, dataTable, tableNames } from './tables.js';
+import type { DatasourceInstance, ScanDataset, ScanExpression, ScanTable } from './types.js';
+import { artifactUsers, userAt } from './users.js';
+
+export interface BuiltDataset {
+  dataset: ScanDataset;
+  datasources: DatasourceInstance[];
+  misconfigured: DatasourceInstance[];
+}
+
+type DatasetKind =
+  'import' | 'directQuery' | 'mixed' | 'composite' | 'dataflow' | 'realtime' | 'neverRefreshed' | 'personal';
+
+const FAMILY_WEIGHTS: readonly SourceFamily[] = [
+  ...FAMILIES,
+  'sql',
+  'sql',
+  'sql',
+  'snowflake',
+  'snowflake',
+  'databricks',
+  'bigquery',
+  'postgres',
+];
+
+function datasetKind(rng: Rng, ctx: TenantContext, sk: WorkspaceSkeleton): DatasetKind {
+  if (sk.type === 'PersonalGroup' || sk.type === 'Personal') return rng.chance(0.7) ? 'personal' : 'import';
+  const roll = rng.next();
+  if (roll < 0.55) return 'import';
+  if (roll < 0.65) return 'directQuery';
+  if (roll < 0.73) return 'mixed';
+  if (roll < 0.78) return ctx.datasetHosts.length > 1 ? 'composite' : 'import';
+  if (roll < 0.86) return ctx.dataflowHosts.length > 0 ? 'dataflow' : 'import';
+  if (roll < 0.91) return 'realtime';
+  return 'neverRefreshed';
+}
+
+function mergeExpressions(target: ScanExpression[], more: ScanExpression[]): void {
+  for (const e of more) if (!target.some((t) => t.name === e.name)) target.push(e);
+}
+
+function addSourcedTables(
+  rng: Rng,
+  ctx: TenantContext,
+  names: string[],
+  family: SourceFamily,
+  dq: boolean,
+  out: { tables: ScanTable[]; expressions: ScanExpression[]; datasources: DatasourceInstance[] },
+): void {
+  const src = pickSource(ctx.pool, family, rng);
+  for (const name of names) {
+    const s: TableSource = tableSourceFor(family, src, name, rng, '');
+    out.tables.push(dataTable(rng, name, dq ? 'DirectQuery' : s.storageMode, s.expression));
+    mergeExpressions(out.expressions, s.sharedExpressions);
+    for (const d of s.datasources)
+      if (!out.datasources.some((x) => x.datasourceId === d.datasourceId)) out.datasources.push(d);
+  }
+}
+
+/** One dataset of a workspace: pure function of (seed, workspace index, ordinal). */
+export function buildDataset(
+  ctx: TenantContext,
+  sk: WorkspaceSkeleton,
+  n: number,
+  salt: string | number = 'base',
+): BuiltDataset {
+  const rng = rngFrom(ctx.seed, sk.index, 'dataset', n, salt);
+  const owner = userAt(ctx.directory, sk.owner + (rng.chance(0.3) ? n : 0));
+  const kind = datasetKind(rng, ctx, sk);
+  const created = sk.createdAt + rng.next() * Math.max(DAY, sk.baseModified - sk.createdAt);
+  const id =
+    salt === 'base' ? datasetId(ctx.seed, sk.index, n) : uuidFor(ctx.seed, sk.index, 'dataset', n, salt);
+  const dataset: ScanDataset = {
+    id,
+    name:
+      salt === 'base' ? datasetName(ctx.seed, sk.index, n) : `${datasetName(ctx.seed, sk.index, n)} (new)`,
+    configuredBy: owner.emailAddress,
+    configuredById: owner.graphId,
+    createdDate: pbiLocalTime(created),
+    contentProviderType:
+      kind === 'directQuery'
+        ? 'PbixInDirectQueryMode'
+        : kind === 'composite' || kind === 'mixed'
+          ? 'PbixInCompositeMode'
+          : kind === 'realtime'
+            ? 'RealTime'
+            : 'PbixInImportMode',
+    targetStorageMode: sk.defaultDatasetStorageFormat === 'Large' ? 'PremiumFiles' : 'Abf',
+  };
+  if (rng.chance(0.4))
+    dataset.description = rng.pick([
+      'Star schema over the warehouse',
+      'Owned by the BI team',
+      'Ad-hoc model',
+      'Certified KPIs',
+    ]);
+  if (rng.chance(0.3)) {
+    dataset.isEffectiveIdentityRequired = rng.chance(0.5);
+    dataset.isEffectiveIdentityRolesRequired = dataset.isEffectiveIdentityRequired;
+  }
+  const out = {
+    tables: [] as ScanTable[],
+    expressions: [] as ScanExpression[],
+    datasources: [] as DatasourceInstance[],
+  };
+  const misconfigured: DatasourceInstance[] = [];
+  const year = new Date(ctx.startMs).getUTCFullYear();
+
+  switch (kind) {
+    case 'realtime':
+      dataset.schemaRetrievalError = rng.chance(0.5)
+        ? 'Unsupported request. RealTime dataset are not supported'
+        : 'Unsupported request for RealTime model';
+      break;
+    case 'neverRefreshed':
+      // Name and lineage only: no tables until the dataset is refreshed (scanner docs, "known gaps").
+      out.datasources.push(pickSource(ctx.pool, rng.pick(FAMILY_WEIGHTS), rng).instance);
+      break;
+    case 'personal':
+      out.tables.push(
+        dataTable(rng, 'Table1', 'Import', localFileSource(owner.displayName.split(' ')[0] ?? 'user')),
+      );
+      break;
+    case 'dataflow': {
+      const host = rng.pick(ctx.dataflowHosts);
+      const hostSk = ctx.skeletons[host];
+      const k = rng.int(0, Math.max(0, (hostSk?.dataflows ?? 1) - 1));
+      const flowId = dataflowId(ctx.seed, host, k);
+      const entity = dataflowName(ctx.seed, host, k).replace(/ \(staging\)$/, '');
+      out.tables.push(dataTable(rng, entity, 'Import', dataflowSource(hostSk?.id ?? '', flowId, entity)));
+      dataset.upstreamDataflows = [{ targetDataflowId: flowId, groupId: hostSk?.id ?? '' }];
+      break;
+    }
+    case 'composite': {
+      const host = rng.pick(ctx.datasetHosts.filter((h) => h !== sk.index));
+      const hostSk = ctx.skeletons[host];
+      const k = rng.int(0, Math.max(0, (hostSk?.datasets ?? 1) - 1));
+      const remoteName = datasetName(ctx.seed, host, k);
+      const remote = compositeSource(hostSk?.name ?? '', remoteName);
+      out.tables.push(dataTable(rng, 'FactSales', 'DirectQuery', remote));
+      out.tables.push(dataTable(rng, 'Targets', 'Import', ENTERED_DATA_SOURCE));
+      dataset.upstreamDatasets = [
+        { targetDatasetId: datasetId(ctx.seed, host, k), groupId: hostSk?.id ?? '' },
+      ];
+      out.datasources.push({
+        datasourceType: 'AnalysisServices',
+        connectionDetails: {
+          server: `powerbi://api.powerbi.com/v1.0/myorg/${hostSk?.name ?? ''}`,
+          database: remoteName,
+        },
+        datasourceId: uuidFor(ctx.seed, 'as-datasource', host, k),
+        gatewayId: ctx.pool.gateways[1] ?? '',
+      });
+      break;
+    }
+    case 'import':
+    case 'directQuery':
+    case 'mixed': {
+      const names = tableNames(rng, rng.int(2, 7));
+      const family = rng.pick(FAMILY_WEIGHTS);
+      if (kind === 'mixed') {
+        const half = Math.ceil(names.length / 2);
+        addSourcedTables(rng, ctx, names.slice(0, half), family, false, out);
+        addSourcedTables(rng, ctx, names.slice(half), rng.pick(FAMILY_WEIGHTS), true, out);
+      } else {
+        addSourcedTables(rng, ctx, names, family, kind === 'directQuery', out);
+      }
+      if (kind === 'import' && rng.chance(0.4)) out.tables.push(calendarTable(calendarSource(year)));
+      if (kind === 'import' && rng.chance(0.25))
+        addSourcedTables(rng, ctx, ['Budget'], 'sharepoint', false, out);
+      if (rng.chance(0.1)) out.tables.push(dataTable(rng, 'Manual Mapping', 'Import', ENTERED_DATA_SOURCE));
+      break;
+    }
+  }
+
+  if (kind !== 'realtime' && kind !== 'neverRefreshed') {
+    dataset.tables = out.tables;
+    dataset.expressions = out.expressions;
+  }
+  if (kind === 'import' || kind === 'mixed') {
+    if (rng.chance(0.7)) {
+      dataset.refreshSchedule = {
+        days: rng.chance(0.5) ? ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'] : [],
+        times: rng.chance(0.5) ? ['06:00', '18:30'] : ['02:00'],
+        enabled: rng.chance(0.9),
+        localTimeZoneId: rng.pick(['UTC', 'W. Europe Standard Time', 'Pacific Standard Time']),
+        notifyOption: rng.pick(['MailOnFailure', 'NoNotification']),
+      };
+    }
+  } else if (kind === 'directQuery') {
+    dataset.directQueryRefreshSchedule = { frequency: 15, days: [], times: [], localTimeZoneId: 'UTC' };
+  }
+  if (dataset.tables && dataset.tables.length > 1 && rng.chance(0.2)) {
+    const first = dataset.tables[0];
+    const member = rng.pick(ctx.directory.users);
+    const group = rng.pick(ctx.directory.groups);
+    dataset.roles = [
+      {
+        name: 'Region Managers',
+        modelPermission: 'Read',
+        members: [
+          {
+            memberName: member.identifier,
+            memberId: member.graphId,
+            memberType: 'User',
+            identityProvider: 'AzureAD',
+          },
+          {
+            memberName: group.displayName,
+            memberId: group.graphId,
+            memberType: 'Group',
+            identityProvider: 'AzureAD',
+          },
+        ],
+        tablePermissions: [
+          { name: first?.name ?? 'Table', filterExpression: '[Country] = USERPRINCIPALNAME()' },
+        ],
+      },
+    ];
+  }
+  if (rng.chance(0.15))
+    dataset.endorsementDetails = rng.chance(0.4)
+      ? { endorsement: 'Certified', certifiedBy: owner.identifier }
+      : { endorsement: 'Promoted' };
+  if (rng.chance(0.3)) dataset.sensitivityLabel = { labelId: rng.pick(ctx.sensitivityLabels) };
+  if (out.datasources.length > 0)
+    dataset.datasourceUsages = out.datasources.map((d) => ({ datasourceInstanceId: d.datasourceId }));
+  if (rng.chance(0.04)) {
+    misconfigured.push(ctx.pool.misconfigured);
+    dataset.misconfiguredDatasourceUsages = [{ datasourceInstanceId: ctx.pool.misconfigured.datasourceId }];
+  }
+  dataset.users = rng.chance(0.2)
+    ? []
+    : artifactUsers(
+        rng,
+        ctx.directory,
+        owner,
+        'datasetUserAccessRight',
+        'ReadWriteReshareExplore',
+        ['Read', 'ReadExplore', 'ReadReshare', 'ReadWriteReshareExplore'],
+        3,
+      );
+  return { dataset, datasources: out.datasources, misconfigured };
+}

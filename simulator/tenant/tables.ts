@@ -1,0 +1,157 @@
+import type { Rng } from '../random.js';
+import { TABLE_STEMS } from './names.js';
+import type { ScanColumn, ScanMeasure, ScanTable } from './types.js';
+
+/** DAX reference to a table: quoted when the name is not a plain identifier. */
+export function daxTable(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+}
+
+export function tableNames(rng: Rng, count: number): string[] {
+  const names = new Set<string>();
+  names.add(`Fact${rng.pick(TABLE_STEMS)}`);
+  while (names.size < count) {
+    const stem = rng.pick(TABLE_STEMS);
+    const candidate = rng.chance(0.7) ? `Dim${stem}` : rng.chance(0.5) ? `${stem} Details` : stem;
+    names.add(names.has(candidate) ? `${candidate} ${names.size}` : candidate);
+  }
+  return [...names];
+}
+
+function dataColumns(rng: Rng, table: string): ScanColumn[] {
+  const stem = table.replace(/^(Fact|Dim)/, '').replace(/ .*$/, '');
+  const columns: ScanColumn[] = [
+    { name: `${stem}Key`, dataType: 'Int64', isHidden: true, columnType: 'Data' },
+    { name: `${stem} Name`, dataType: 'String', isHidden: false, columnType: 'Data' },
+  ];
+  const extras: ScanColumn[] = [
+    {
+      name: 'OrderDate',
+      dataType: 'DateTime',
+      isHidden: false,
+      columnType: 'Data',
+      formatString: 'General Date',
+    },
+    {
+      name: 'Amount',
+      dataType: 'Decimal',
+      isHidden: false,
+      columnType: 'Data',
+      formatString: '\\$#,0.00;(\\$#,0.00);\\$#,0.00',
+      summarizeBy: 'Sum',
+    },
+    { name: 'Quantity', dataType: 'Int64', isHidden: false, columnType: 'Data', summarizeBy: 'Sum' },
+    { name: 'Country', dataType: 'String', isHidden: false, columnType: 'Data', dataCategory: 'Country' },
+    { name: 'City', dataType: 'String', isHidden: false, columnType: 'Data', dataCategory: 'City' },
+    { name: 'IsActive', dataType: 'Boolean', isHidden: false, columnType: 'Data' },
+    { name: 'Cost', dataType: 'Double', isHidden: false, columnType: 'Data', summarizeBy: 'Sum' },
+    { name: 'Catégorie', dataType: 'String', isHidden: false, columnType: 'Data' },
+    { name: 'Sort Order', dataType: 'Int64', isHidden: true, columnType: 'Data' },
+  ];
+  const wanted = rng.int(1, 7);
+  for (let i = 0; i < wanted; i++) {
+    const column = rng.pick(extras);
+    if (!columns.some((c) => c.name === column.name)) columns.push({ ...column });
+  }
+  if (columns.some((c) => c.name === 'Sort Order')) {
+    const label = columns[1];
+    if (label) label.sortByColumn = 'Sort Order';
+  }
+  if (columns.some((c) => c.name === 'Amount') && columns.some((c) => c.name === 'Cost') && rng.chance(0.5)) {
+    columns.push({
+      name: 'Margin %',
+      dataType: 'Double',
+      isHidden: false,
+      columnType: 'Calculated',
+      expression: 'DIVIDE([Amount] - [Cost], [Amount])',
+    });
+  }
+  if (rng.chance(0.2)) {
+    columns.push({
+      name: `RowNumber-${rng.uuid().toUpperCase()}`,
+      dataType: 'Int64',
+      isHidden: true,
+      columnType: 'RowNumber',
+    });
+  }
+  return columns;
+}
+
+function measures(rng: Rng, table: string, columns: ScanColumn[]): ScanMeasure[] {
+  const t = daxTable(table);
+  const stem = table.replace(/^(Fact|Dim)/, '');
+  const amount = columns.find((c) => c.name === 'Amount' || c.name === 'Quantity' || c.name === 'Cost')?.name;
+  const result: ScanMeasure[] = [{ name: `${stem} Count`, expression: `COUNTROWS(${t})`, isHidden: false }];
+  if (amount) {
+    result.push({
+      name: `Total ${stem}`,
+      expression: `SUM(${t}[${amount}])`,
+      formatString: '\\$#,0.00;(\\$#,0.00);\\$#,0.00',
+      description: rng.chance(0.5) ? `Sum of ${amount}` : undefined,
+      isHidden: false,
+    });
+    if (rng.chance(0.5)) {
+      result.push({
+        name: `${stem} YoY %`,
+        expression: `VAR PrevYear = CALCULATE([Total ${stem}], SAMEPERIODLASTYEAR('Date'[Date]))\nRETURN DIVIDE([Total ${stem}] - PrevYear, PrevYear)`,
+        formatString: '0.0%',
+        isHidden: false,
+      });
+    }
+  }
+  if (rng.chance(0.2))
+    result.push({
+      name: `_${stem} helper`,
+      expression: `MAX(${t}[${columns[0]?.name ?? 'Id'}])`,
+      isHidden: true,
+    });
+  return result.map((m) => (m.description === undefined ? (({ description: _d, ...rest }) => rest)(m) : m));
+}
+
+/** A table read from a source: columns, measures on facts, the M source filled in by the caller. */
+export function dataTable(rng: Rng, name: string, storageMode: string, expression: string): ScanTable {
+  const columns = dataColumns(rng, name);
+  const table: ScanTable = {
+    name,
+    columns,
+    isHidden: rng.chance(0.08),
+    storageMode,
+    source: [{ expression }],
+  };
+  if (name.startsWith('Fact') || rng.chance(0.15)) table.measures = measures(rng, name, columns);
+  if (rng.chance(0.3)) table.description = `One row per ${name.replace(/^(Fact|Dim)/, '').toLowerCase()}`;
+  return table;
+}
+
+/** The DAX calculated Date table found in most import models. */
+export function calendarTable(expression: string): ScanTable {
+  return {
+    name: 'Date',
+    columns: [
+      {
+        name: 'Date',
+        dataType: 'DateTime',
+        isHidden: false,
+        columnType: 'CalculatedTableColumn',
+        dataCategory: 'PaddedDateTableDates',
+      },
+      {
+        name: 'Year',
+        dataType: 'Int64',
+        isHidden: false,
+        columnType: 'Calculated',
+        expression: "YEAR('Date'[Date])",
+      },
+      {
+        name: 'Month',
+        dataType: 'String',
+        isHidden: false,
+        columnType: 'Calculated',
+        expression: 'FORMAT(\'Date\'[Date], "MMM")',
+      },
+    ],
+    isHidden: false,
+    storageMode: 'Import',
+    source: [{ expression }],
+  };
+}
