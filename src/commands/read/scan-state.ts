@@ -1,0 +1,86 @@
+import type { JsonObject } from '../../protocol/messages.js';
+
+/**
+ * The state every scan-based stream keeps. The cursor is the START time of the last completed sync
+ * (never a record value, never the end time): the next sync asks Power BI for workspaces modified
+ * since that start minus the lookback. `pending` makes an interrupted sync resumable.
+ */
+export interface ScanState {
+  version: 1;
+  /** ISO start time of the last completed sync. */
+  cursor?: string;
+  /** ISO start time of the last completed full scan (for periodic reconciliation). */
+  lastFullScanAt?: string;
+  /** Workspaces whose scan failed in the last sync; the next sync scans them whatever changed. */
+  retryWorkspaceIds?: string[];
+  /** An unfinished sync: everything up to doneThroughId (in sorted id order) was emitted. */
+  pending?: PendingSync;
+}
+
+export interface PendingSync {
+  syncStartedAt: string;
+  mode: 'full' | 'incremental';
+  modifiedSince?: string;
+  doneThroughId?: string;
+}
+
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseTime(value: unknown, field: string, now: Date, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const time = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(time)) problems.push(`${field} is not a date-time`);
+  else if (time > now.getTime() + CLOCK_SKEW_MS)
+    problems.push(`${field} ${String(value)} lies in the future`);
+  else return new Date(time).toISOString();
+  return undefined;
+}
+
+function parsePending(raw: unknown, now: Date, problems: string[]): PendingSync | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObject(raw) || (raw.mode !== 'full' && raw.mode !== 'incremental')) {
+    problems.push('pending is not a resumable sync');
+    return undefined;
+  }
+  const syncStartedAt = parseTime(raw.syncStartedAt, 'pending.syncStartedAt', now, problems);
+  const modifiedSince = parseTime(raw.modifiedSince, 'pending.modifiedSince', now, problems);
+  if (syncStartedAt === undefined) return undefined;
+  if (raw.mode === 'incremental' && modifiedSince === undefined) return undefined;
+  const doneThroughId = typeof raw.doneThroughId === 'string' ? raw.doneThroughId : undefined;
+  return {
+    syncStartedAt,
+    mode: raw.mode,
+    ...(modifiedSince && { modifiedSince }),
+    ...(doneThroughId && { doneThroughId }),
+  };
+}
+
+/**
+ * Reads one stream's state. Anything foreign, malformed or in the future is dropped with a warning
+ * (the stream then gets a full scan): never a crash, never skipped data.
+ */
+export function readScanState(
+  raw: JsonObject | undefined,
+  now: Date,
+): { state?: ScanState; warning?: string } {
+  if (raw === undefined) return {};
+  const problems: string[] = [];
+  if (raw.version !== 1) problems.push('it was not written by this connector (no version 1 marker)');
+  const cursor = parseTime(raw.cursor, 'cursor', now, problems);
+  const lastFullScanAt = parseTime(raw.lastFullScanAt, 'lastFullScanAt', now, problems);
+  const pending = parsePending(raw.pending, now, problems);
+  const retry = Array.isArray(raw.retryWorkspaceIds)
+    ? raw.retryWorkspaceIds.filter((id) => typeof id === 'string')
+    : [];
+  if (problems.length > 0) return { warning: problems.join('; ') };
+  const state: ScanState = { version: 1 };
+  if (cursor) state.cursor = cursor;
+  if (lastFullScanAt) state.lastFullScanAt = lastFullScanAt;
+  if (retry.length > 0) state.retryWorkspaceIds = retry as string[];
+  if (pending) state.pending = pending;
+  return { state };
+}
