@@ -1,0 +1,107 @@
+import { systemError } from '../errors.js';
+import { iterateActivityEvents, type ActivityEventsQuery } from './activity-events.js';
+import { createApiCaller, type CallStats, type LogFn } from './api-caller.js';
+import { iterateApps } from './apps.js';
+import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_HOURLY_BUDGETS, type HourlyBudgets } from './endpoints.js';
+import { iterateGroups, type GroupsQuery } from './groups.js';
+import { createHttpTransport } from './http.js';
+import type { JsonObject } from './json-shapes.js';
+import { RequestScheduler, type SchedulerStats, type WaitInfo } from './rate-limiter.js';
+import { listDataflowTransactions, listDatasetRefreshes } from './refreshes.js';
+import { DEFAULT_RETRY_OPTIONS, type RetryPolicyOptions } from './retry-policy.js';
+import type { ScanEvent, ScanOptions } from './scan-events.js';
+import { scanWorkspaces } from './scanner.js';
+import type { TokenProvider } from './token-provider.js';
+import { listModifiedWorkspaceIds, type ListModifiedOptions } from './workspaces.js';
+
+export interface PowerBiClientOptions {
+  /** e.g. https://api.powerbi.com/v1.0/myorg (sovereign clouds differ). */
+  apiBaseUrl: string;
+  tokenProvider: TokenProvider;
+  /** Extra CA certificate (PEM) to trust besides the system roots. TLS verification is never disabled. */
+  caCertificate?: string;
+  /** Patience: a wait (Retry-After, hourly budget) longer than this stops with a transient_error. */
+  maxRetryWaitSeconds: number;
+  requestTimeoutMs: number;
+  log?: LogFn;
+  /** Called before every wait (throttled, budget, backoff), e.g. to emit RATE_LIMITED stream status. */
+  onWait?: (info: WaitInfo) => void;
+  /** Aborts every call and wait (clean shutdown). */
+  signal?: AbortSignal;
+  /** Tuning and tests; defaults follow Microsoft's documented limits. */
+  retry?: Partial<Omit<RetryPolicyOptions, 'maxRetryWaitMs'>>;
+  hourlyBudgets?: Partial<HourlyBudgets>;
+  maxScansInFlight?: number;
+  clock?: Clock;
+}
+
+export interface PowerBiClientStats extends CallStats, SchedulerStats {}
+
+export interface PowerBiClient {
+  listModifiedWorkspaceIds(options: ListModifiedOptions): Promise<string[]>;
+  scanWorkspaces(ids: readonly string[], options: ScanOptions): AsyncGenerator<ScanEvent>;
+  iterateActivityEvents(query: ActivityEventsQuery): AsyncGenerator<JsonObject>;
+  iterateApps(options?: { pageSize?: number }): AsyncGenerator<JsonObject>;
+  iterateGroups(query?: GroupsQuery): AsyncGenerator<JsonObject>;
+  listDatasetRefreshes(groupId: string, datasetId: string, top: number): Promise<JsonObject[]>;
+  listDataflowTransactions(groupId: string, dataflowId: string, top: number): Promise<JsonObject[]>;
+  stats(): PowerBiClientStats;
+  /** Releases the keep-alive sockets. */
+  close(): void;
+}
+
+/** Builds the API client of one run: its own HTTP agent, scheduler and counters; no shared state. */
+export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClient {
+  checkOptions(options);
+  const clock = options.clock ?? systemClock;
+  const log: LogFn = options.log ?? (() => undefined);
+  const maxWaitMs = options.maxRetryWaitSeconds * 1000;
+  const transport = createHttpTransport({
+    apiBaseUrl: options.apiBaseUrl,
+    caCertificate: options.caCertificate,
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
+  const scheduler = new RequestScheduler({
+    clock,
+    budgets: { ...DEFAULT_HOURLY_BUDGETS, ...options.hourlyBudgets },
+    maxWaitMs,
+    maxScansInFlight: options.maxScansInFlight,
+    onWait: options.onWait,
+    signal: options.signal,
+  });
+  const caller = createApiCaller({
+    transport,
+    scheduler,
+    tokenProvider: options.tokenProvider,
+    clock,
+    policy: { ...DEFAULT_RETRY_OPTIONS, ...options.retry, maxRetryWaitMs: maxWaitMs },
+    log,
+    signal: options.signal,
+  });
+  const scannerDeps = { caller, scheduler, clock, log, signal: options.signal };
+  return {
+    listModifiedWorkspaceIds: (query) => listModifiedWorkspaceIds(caller, query, clock.now()),
+    scanWorkspaces: (ids, scanOptions) => scanWorkspaces(scannerDeps, ids, scanOptions),
+    iterateActivityEvents: (query) => iterateActivityEvents(caller, query),
+    iterateApps: (pageOptions) => iterateApps(caller, pageOptions),
+    iterateGroups: (query) => iterateGroups(caller, query),
+    listDatasetRefreshes: (groupId, datasetId, top) => listDatasetRefreshes(caller, groupId, datasetId, top),
+    listDataflowTransactions: (groupId, dataflowId, top) =>
+      listDataflowTransactions(caller, groupId, dataflowId, top),
+    stats: () => ({ ...caller.stats(), ...scheduler.stats() }),
+    close: () => transport.close(),
+  };
+}
+
+function checkOptions(options: PowerBiClientOptions): void {
+  let url: URL;
+  try {
+    url = new URL(options.apiBaseUrl);
+  } catch {
+    throw systemError(`The Power BI API base URL "${options.apiBaseUrl}" is not a URL.`);
+  }
+  if (url.protocol !== 'https:') throw systemError('The Power BI API base URL must use https.');
+  if (!(options.maxRetryWaitSeconds >= 0)) throw systemError('maxRetryWaitSeconds must be a number >= 0.');
+  if (!(options.requestTimeoutMs > 0)) throw systemError('requestTimeoutMs must be a number > 0.');
+}

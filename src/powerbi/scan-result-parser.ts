@@ -1,0 +1,155 @@
+import Assembler from 'stream-json/core/assembler.js';
+import { jsonParser, type Token } from 'stream-json/core/parser.js';
+import { isObject, stringField } from './json-shapes.js';
+import type { ScanDatasourceInstance, ScanWorkspace } from './scan-types.js';
+
+export type ScanResultItem =
+  | { kind: 'workspace'; workspace: ScanWorkspace }
+  | { kind: 'datasource-instance'; instance: ScanDatasourceInstance; misconfigured: boolean }
+  /** An array element that is not what it should be (null, no id...): skipped, reported. */
+  | { kind: 'malformed'; array: string; detail: string };
+
+/** Thrown for a body that is not a complete JSON scan result (truncated, malformed). */
+export class ScanResultFormatError extends Error {
+  override readonly name = 'ScanResultFormatError';
+}
+
+/** stream-chain's "no value / flush" marker: a registered symbol, so it is shared across copies of the library. */
+const NONE = Symbol.for('object-stream.none');
+
+type ArrayKind = 'workspaces' | 'datasourceinstances' | 'misconfigureddatasourceinstances';
+const ARRAYS = new Set<string>(['workspaces', 'datasourceinstances', 'misconfigureddatasourceinstances']);
+
+/**
+ * Streams a scanResult body (WorkspaceInfoResponse) and yields each workspace and datasource
+ * instance as soon as its closing brace is read, so memory holds one workspace at a time, not the
+ * whole (possibly hundreds of MB) document. Top-level keys are matched case-insensitively; other
+ * top-level keys are skipped without being assembled.
+ */
+export async function* parseScanResult(body: AsyncIterable<Buffer | string>): AsyncGenerator<ScanResultItem> {
+  const decoder = new TextDecoder('utf-8');
+  const tokenizer = jsonParser({ packValues: true, streamValues: false });
+  const walker = new ScanResultWalker();
+  const feed = (output: unknown): ScanResultItem[] => {
+    if (output === NONE) return [];
+    for (const token of (output as { values: Token[] }).values) walker.push(token);
+    return walker.take();
+  };
+  try {
+    for await (const chunk of body) {
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (text !== '') yield* feed(tokenizer(text));
+    }
+    const rest = decoder.decode();
+    if (rest !== '') yield* feed(tokenizer(rest));
+    yield* feed(tokenizer(NONE as unknown as string));
+  } catch (error) {
+    if (error instanceof Error && /^Parser\b/.test(error.message))
+      throw new ScanResultFormatError(error.message);
+    throw error;
+  }
+  if (!walker.complete)
+    throw new ScanResultFormatError('the scan result ended before its closing brace (truncated)');
+}
+
+/** Token-level state machine: depth tracking plus one Assembler for the element being read. */
+class ScanResultWalker {
+  private depth = 0;
+  private rootSeen = false;
+  complete = false;
+  private topKey: string | undefined;
+  private array: ArrayKind | undefined;
+  private assembler: Assembler | undefined;
+  private ready: ScanResultItem[] = [];
+
+  push(token: Token): void {
+    if (this.assembler) {
+      this.assembler.consume(token);
+      this.track(token);
+      if (this.depth === 2) this.finishElement();
+      return;
+    }
+    this.track(token);
+    if (this.depth === 1 && !this.rootSeen) this.startRoot(token);
+    else if (this.depth === 0 && this.rootSeen) this.endRoot(token);
+    else this.atLevel(token);
+  }
+
+  take(): ScanResultItem[] {
+    const items = this.ready;
+    this.ready = [];
+    return items;
+  }
+
+  private track(token: Token): void {
+    if (token.name === 'startObject' || token.name === 'startArray') this.depth += 1;
+    else if (token.name === 'endObject' || token.name === 'endArray') this.depth -= 1;
+  }
+
+  private startRoot(token: Token): void {
+    if (token.name !== 'startObject') throw new ScanResultFormatError('the scan result is not a JSON object');
+    this.rootSeen = true;
+  }
+
+  private endRoot(token: Token): void {
+    if (token.name === 'endObject') this.complete = true;
+  }
+
+  /** Tokens outside any element being assembled. Depth is already updated for this token. */
+  private atLevel(token: Token): void {
+    if (this.depth === 1 && token.name === 'keyValue') {
+      this.topKey = token.value.toLowerCase();
+      return;
+    }
+    if (
+      this.depth === 2 &&
+      token.name === 'startArray' &&
+      this.topKey !== undefined &&
+      ARRAYS.has(this.topKey)
+    ) {
+      this.array = this.topKey as ArrayKind;
+      return;
+    }
+    if (this.depth === 1 && token.name === 'endArray') {
+      this.array = undefined;
+      return;
+    }
+    if (this.array === undefined || this.depth < 2) return;
+    if (this.depth === 3 && token.name === 'startObject') {
+      this.assembler = new Assembler();
+      this.assembler.consume(token);
+      return;
+    }
+    if (this.depth === 2) this.malformed(`a ${token.name} instead of an object`);
+    else if (this.depth === 3 && token.name === 'startArray') {
+      // An array where an object was expected: read it (to keep depth right) and report it.
+      this.assembler = new Assembler();
+      this.assembler.consume(token);
+    }
+  }
+
+  private finishElement(): void {
+    const value: unknown = this.assembler?.current;
+    this.assembler = undefined;
+    const array = this.array ?? 'workspaces';
+    if (!isObject(value)) {
+      this.malformed('an array instead of an object');
+      return;
+    }
+    if (array === 'workspaces') {
+      const id = stringField(value, 'id');
+      if (!id) this.malformed('a workspace without an id');
+      else this.ready.push({ kind: 'workspace', workspace: { ...value, id } });
+      return;
+    }
+    this.ready.push({
+      kind: 'datasource-instance',
+      instance: value,
+      misconfigured: array === 'misconfigureddatasourceinstances',
+    });
+  }
+
+  private malformed(detail: string): void {
+    this.ready.push({ kind: 'malformed', array: this.array ?? 'workspaces', detail });
+  }
+}
