@@ -1,0 +1,101 @@
+/**
+ * Edges from a dataset table to the warehouse tables, files, dataflows and datasets its Power
+ * Query M reads, found by the lineage library. When M yields nothing but problems, one
+ * `unresolved` edge carries the diagnostics so users can see why lineage is missing.
+ */
+import { extractMLineage } from '../lineage/index.js';
+import type { LineageDiagnostic, MLineageResult, UpstreamReference } from '../lineage/types.js';
+import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
+import { keyedTables } from './dataset-tables.js';
+import type { EdgeParts } from './lineage-edge.js';
+import type { MappingContext } from './stream.js';
+import { list, text } from './values.js';
+
+type Diagnostic = NonNullable<EdgeParts['diagnostics']>[number];
+
+const targetTypes = {
+  table: 'external_table',
+  file: 'file',
+  dataflow: 'dataflow',
+  dataset: 'dataset',
+} as const satisfies Record<UpstreamReference['kind'], EdgeParts['targetType']>;
+
+function namedExpressions(dataset: ScanDataset) {
+  return list(dataset.expressions).flatMap((e) => {
+    const name = text(e.name);
+    const expression = text(e.expression);
+    return name !== null && expression !== null ? [{ name, expression }] : [];
+  });
+}
+
+/** The library is pure but M in the wild is endless: a crash on one table becomes a diagnostic, not a failed sync. */
+function analyse(expression: string, dataset: ScanDataset, ctx: MappingContext): MLineageResult {
+  try {
+    return extractMLineage({
+      expression,
+      expressions: namedExpressions(dataset),
+      options: { odbcDsnMap: ctx.lineage.odbcDsnMap },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      upstreams: [],
+      diagnostics: [{ kind: 'unparsable_expression', message: `Lineage analysis failed: ${message}` }],
+    };
+  }
+}
+
+function diagnostic(d: LineageDiagnostic): Diagnostic {
+  return {
+    kind: d.kind,
+    message: d.message,
+    functionName: d.functionName ?? null,
+    parameter: d.parameter ?? null,
+  };
+}
+
+function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
+  return {
+    platform: u.platform,
+    server: u.server ?? null,
+    database: u.database ?? null,
+    schema: u.schema ?? null,
+    table: u.table,
+    qualifiedName: u.qualifiedName,
+    kind: u.kind,
+    via: u.via ?? null,
+    nativeQuery: u.nativeQuery ?? null,
+  };
+}
+
+export function* mEdges(ws: ScanWorkspace, ctx: MappingContext): Iterable<EdgeParts> {
+  if (!ctx.lineage.enabled) return;
+  for (const { dataset, datasetId, table, tableName } of keyedTables(ws)) {
+    const source = {
+      sourceType: 'table',
+      sourceId: datasetId,
+      sourceName: text(dataset.name),
+      sourceTableName: tableName,
+    } as const;
+    for (const part of list(table.source)) {
+      const expression = text(part.expression);
+      if (expression === null || expression.trim() === '') continue;
+      const result = analyse(expression, dataset, ctx);
+      // A calculated table's DAX is recognised, not a problem: it has no M lineage.
+      const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
+      const diagnostics = problems.length > 0 ? problems : null;
+      for (const u of result.upstreams) {
+        yield {
+          ...source,
+          relation: 'source',
+          targetType: targetTypes[u.kind],
+          upstream: upstream(u),
+          diagnostics,
+        };
+      }
+      if (result.upstreams.length === 0 && diagnostics) {
+        yield { ...source, relation: 'source', targetType: 'unresolved', diagnostics };
+      }
+    }
+  }
+}

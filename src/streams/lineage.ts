@@ -1,0 +1,26 @@
+/** The lineage stream: item edges from ids in the scan result, plus M edges from tables to warehouse tables. */
+import type { LineageRecord } from '../generated/records.js';
+import type { ScanWorkspace } from '../powerbi/scan-types.js';
+import { makeEdge } from './lineage-edge.js';
+import { itemEdges } from './lineage-item-edges.js';
+import { mEdges } from './lineage-m-edges.js';
+import { defineStream, type MappingContext } from './stream.js';
+
+/** The same edge can be found twice (a table joining one warehouse table twice); emit it once. */
+function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): Iterable<LineageRecord> {
+  const seen = new Set<string>();
+  for (const parts of [itemEdges(ws), mEdges(ws, ctx)]) {
+    for (const part of parts) {
+      const edge = makeEdge(ws.id, ctx, part);
+      if (seen.has(edge.edgeId)) continue;
+      seen.add(edge.edgeId);
+      yield edge;
+    }
+  }
+}
+
+export const lineageStream = defineStream<LineageRecord>({
+  name: 'lineage',
+  primaryKey: ['edgeId'],
+  fromWorkspace,
+});

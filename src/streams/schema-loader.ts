@@ -1,0 +1,48 @@
+/**
+ * Loads schemas/<stream>.json from the package root. The compiled code runs from dist/streams/ and
+ * the sources from src/streams/; in both cases the package root is two levels up.
+ */
+import { readFileSync } from 'node:fs';
+import { systemError } from '../errors.js';
+
+export interface StreamJsonSchema {
+  $schema: string;
+  title: string;
+  description?: string;
+  type: 'object';
+  additionalProperties: boolean;
+  required: string[];
+  properties: Record<string, Record<string, unknown>>;
+}
+
+const schemasDir = new URL('../../schemas/', import.meta.url);
+
+export function loadStreamSchema(name: string, primaryKey: readonly string[]): StreamJsonSchema {
+  const file = new URL(`${name}.json`, schemasDir);
+  let schema: StreamJsonSchema;
+  try {
+    schema = JSON.parse(readFileSync(file, 'utf8')) as StreamJsonSchema;
+  } catch (error) {
+    throw systemError(`The connector package is incomplete: the schema of stream ${name} cannot be read.`, {
+      internalMessage: `${file.pathname}: ${String(error)}`,
+      cause: error,
+    });
+  }
+  assertKeyDeclared(schema, name, primaryKey);
+  return schema;
+}
+
+/** A key field must be declared, required and a plain string, never an object, array or null. */
+function assertKeyDeclared(schema: StreamJsonSchema, name: string, primaryKey: readonly string[]): void {
+  for (const field of primaryKey) {
+    const property = schema.properties[field];
+    if (property?.type !== 'string' || !schema.required.includes(field)) {
+      throw systemError(
+        `The schema of stream ${name} does not declare its key field ${field} as a required string.`,
+      );
+    }
+  }
+  if (!schema.required.includes('scannedAt')) {
+    throw systemError(`The schema of stream ${name} does not declare scannedAt.`);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What a stream is: a name, a primary key, the JSON Schema from schemas/<name>.json and one pure
+ * mapping function from a scanned workspace (or from a scan batch's datasource lists) to records.
+ * The read command calls the mapping; nothing here does I/O besides loading the schema once.
+ */
+import type { ScanDatasourceInstance, ScanWorkspace } from '../powerbi/scan-types.js';
+import { loadStreamSchema, type StreamJsonSchema } from './schema-loader.js';
+import type { UserIdentifiersMode } from './privacy.js';
+
+export type { StreamJsonSchema } from './schema-loader.js';
+export type { UserIdentifiersMode } from './privacy.js';
+
+export interface OdbcDsnMapping {
+  platform: string;
+  database?: string;
+  schema?: string;
+}
+
+export interface MappingContext {
+  /** ISO date-time of the scan of the workspace (for datasources: of the batch) being mapped. */
+  scannedAt: string;
+  /** What happens to user e-mail addresses, identifiers, object ids and display names. */
+  userIdentifiers: UserIdentifiersMode;
+  lineage: {
+    /** Parse tables' Power Query M into warehouse-table edges. Item-to-item edges are always emitted. */
+    enabled: boolean;
+    odbcDsnMap?: Record<string, OdbcDsnMapping>;
+  };
+}
+
+/** The batch-level lists of a scan result; they are not nested under any workspace. */
+export interface ScanBatch {
+  datasourceInstances: readonly ScanDatasourceInstance[];
+  misconfiguredDatasourceInstances: readonly ScanDatasourceInstance[];
+}
+
+export type StreamRecord = Record<string, unknown>;
+
+export interface StreamDefinition {
+  name: string;
+  /** Airbyte's shape: a list of field paths; ours are all top-level fields, e.g. [['datasetId'], ['name']]. */
+  primaryKey: string[][];
+  jsonSchema: StreamJsonSchema;
+  /** Records of one scanned workspace (every stream but datasources). */
+  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => Iterable<StreamRecord>;
+  /** Records of a scan batch's top-level lists (datasources). */
+  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => Iterable<StreamRecord>;
+}
+
+/** A stream as its file declares it, typed with the record interface generated from its schema. */
+export interface StreamSpec<R extends object> {
+  name: string;
+  primaryKey: (keyof R & string)[];
+  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => Iterable<R>;
+  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => Iterable<R>;
+}
+
+export function defineStream<R extends object>(spec: StreamSpec<R>): StreamDefinition {
+  const jsonSchema = loadStreamSchema(spec.name, spec.primaryKey);
+  // Generated record interfaces have no index signature, hence the widening casts.
+  const definition: StreamDefinition = {
+    name: spec.name,
+    primaryKey: spec.primaryKey.map((field) => [field]),
+    jsonSchema,
+  };
+  const { fromWorkspace, fromBatch } = spec;
+  if (fromWorkspace) {
+    definition.fromWorkspace = (ws, ctx) =>
+      fromWorkspace(ws, ctx) as Iterable<unknown> as Iterable<StreamRecord>;
+  }
+  if (fromBatch) {
+    definition.fromBatch = (batch, ctx) =>
+      fromBatch(batch, ctx) as Iterable<unknown> as Iterable<StreamRecord>;
+  }
+  return definition;
+}
