@@ -22,6 +22,7 @@ export function authenticateClient(
   req: IncomingMessage,
   form: URLSearchParams,
   context: ClientAuthContext,
+  grantType: string,
 ): ClientAuthResult {
   const basic = basicCredentials(req.headers.authorization);
   const clientId = form.get('client_id') ?? basic?.clientId;
@@ -44,6 +45,7 @@ export function authenticateClient(
     });
     return error ? { ok: false, error } : { ok: true, app };
   }
+  if (app.publicClient && grantType === 'refresh_token') return { ok: true, app };
   return { ok: false, error: aadsts.missingCredential() };
 }
 

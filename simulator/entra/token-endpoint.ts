@@ -31,11 +31,16 @@ export function handleTokenRequest(
   if (grantType !== 'client_credentials' && grantType !== 'refresh_token') {
     return { ok: false, error: aadsts.unsupportedGrant(grantType) };
   }
-  const client = authenticateClient(req, form, {
-    tenantPathSegment: context.tenantPathSegment,
-    apps: context.apps,
-    acceptedAudiences: acceptedAudiences(context),
-  });
+  const client = authenticateClient(
+    req,
+    form,
+    {
+      tenantPathSegment: context.tenantPathSegment,
+      apps: context.apps,
+      acceptedAudiences: acceptedAudiences(context),
+    },
+    grantType,
+  );
   if (!client.ok) return client;
   return grantType === 'client_credentials'
     ? clientCredentials(client.app, form, context)
@@ -122,12 +127,12 @@ function refreshTokenGrant(
     scp,
     upn: grant.userPrincipalName,
   });
+  // Like the documented sample (auth-entra.md §2): granted permissions, plus /.default when asked for.
+  const granted = scp.split(' ').map((permission) => `${POWER_BI_RESOURCE}/${permission}`);
+  if (scopes.includes(`${POWER_BI_RESOURCE}/.default`)) granted.push(`${POWER_BI_RESOURCE}/.default`);
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
-    scope: scp
-      .split(' ')
-      .map((permission) => `${POWER_BI_RESOURCE}/${permission}`)
-      .join(' '),
+    scope: granted.join(' '),
     expires_in: issued.expiresIn,
     ext_expires_in: issued.expiresIn,
     access_token: issued.token,

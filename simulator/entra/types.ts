@@ -9,6 +9,8 @@ export interface EntraApp {
   displayName: string;
   secret?: string;
   certificatePem?: string;
+  /** "Allow public client flows": the refresh_token grant then needs no client credential. */
+  publicClient?: boolean;
   /** Member of the security group allowed to use read-only admin APIs (consumed by the Power BI side). */
   inAllowedSecurityGroup: boolean;
 }
