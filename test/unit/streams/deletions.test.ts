@@ -1,0 +1,111 @@
+/**
+ * The deletion rule of docs/streams.md, applied to a destination the way a warehouse would:
+ * append + dedup on the primary key, then drop rows older than their workspace's latest scan and
+ * rows of Deleted workspaces. After an incremental sync that re-scans only changed workspaces,
+ * the result must equal a fresh full sync.
+ */
+import type { ScanResult } from '../../../src/powerbi/scan-types.js';
+import { streams } from '../../../src/streams/registry.js';
+import type { StreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
+import { context, mapScan } from './map-scan.js';
+import { loadSample, sharedAvailable } from './scan-fixtures.js';
+
+const T1 = '2026-11-01T08:00:00.000Z';
+const T2 = '2026-11-02T08:00:00.000Z';
+const FINANCE = 'da7cb1bc-f74a-5177-baac-6338c5b545eb';
+const workspaceStreams = streams.filter((s) => s.fromWorkspace && s.name !== 'workspaces');
+
+type Destination = Map<string, Map<string, StreamRecord>>;
+
+const keyOf = (stream: StreamDefinition, record: StreamRecord) =>
+  JSON.stringify(stream.primaryKey.map(([field]) => record[field as string]));
+
+function sync(destination: Destination, result: ScanResult, scannedAt: string): void {
+  for (const stream of streams) {
+    const table = destination.get(stream.name) ?? new Map<string, StreamRecord>();
+    for (const record of mapScan(stream, result, context({ scannedAt })))
+      table.set(keyOf(stream, record), record);
+    destination.set(stream.name, table);
+  }
+}
+
+/** SELECT a.* FROM a JOIN workspaces w ON w.id = a.workspaceId WHERE a.scannedAt >= w.scannedAt AND w.state <> 'Deleted' */
+function currentRows(destination: Destination, streamName: string): StreamRecord[] {
+  const workspaces = new Map([...destination.get('workspaces')!.values()].map((w) => [w.id, w]));
+  return [...destination.get(streamName)!.values()].filter((row) => {
+    const ws = workspaces.get(row.workspaceId);
+    return (
+      ws !== undefined && (row.scannedAt as string) >= (ws.scannedAt as string) && ws.state !== 'Deleted'
+    );
+  });
+}
+
+const withoutScanTime = (rows: StreamRecord[]) =>
+  rows.map(({ scannedAt: _ignored, ...rest }) => JSON.stringify(rest)).sort();
+
+function mutate(sample: ScanResult): { changed: ScanResult; rescanned: ScanResult } {
+  const changed = structuredClone(sample);
+  const byId = (id: string) => changed.workspaces!.find((w) => w.id === id);
+  const sales = byId('1cefcbdb-f433-50ac-a360-2c03dce0866e');
+  const finance = byId(FINANCE);
+  sales!.reports = sales!.reports!.filter((r) => r.name !== 'Invoice Register (paginated)');
+  sales!.reports.push({
+    id: '0e0e0e0e-0000-4000-8000-000000000001',
+    name: 'New report',
+    datasetId: sales!.datasets![0]!.id,
+  });
+  const model = sales!.datasets![0]!;
+  model.tables = model.tables!.filter((t) => t.name !== 'Budget');
+  model.users = model.users!.filter((u) => u.principalType !== 'App');
+  sales!.dashboards![0]!.tiles!.pop();
+  Object.assign(finance!, { state: 'Deleted', reports: [], datasets: [], dashboards: [], users: [] });
+  return { changed, rescanned: { workspaces: [sales!, finance!] } };
+}
+
+(sharedAvailable ? describe : describe.skip)('deletions through scannedAt and workspace state', () => {
+  const sample = loadSample();
+  const { changed, rescanned } = mutate(sample);
+  const incremental: Destination = new Map();
+  sync(incremental, sample, T1);
+  sync(incremental, rescanned, T2);
+  const fresh: Destination = new Map();
+  sync(fresh, changed, T2);
+
+  it.each(workspaceStreams.map((s) => [s.name]))(
+    '%s: full ∪ incremental, with the rule applied, equals a fresh full sync',
+    (name) => {
+      expect(withoutScanTime(currentRows(incremental, name))).toEqual(
+        withoutScanTime(currentRows(fresh, name)),
+      );
+    },
+  );
+
+  const changedStreams = [
+    'reports',
+    'datasets',
+    'tables',
+    'columns',
+    'artifact_access',
+    'dashboard_tiles',
+    'lineage',
+  ];
+  it.each(changedStreams.map((name) => [name]))(
+    '%s: the incremental destination did hold stale rows',
+    (name) => {
+      expect(incremental.get(name)!.size - currentRows(incremental, name).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('keeps the deleted workspace itself, with its state and latest scan time', () => {
+    const finance = incremental.get('workspaces')!.get(JSON.stringify([FINANCE]));
+    expect(finance).toMatchObject({ state: 'Deleted', scannedAt: T2 });
+  });
+
+  it('maps a Deleted workspace of a scan to its workspace record only', () => {
+    const deleted = sample.workspaces!.find((w) => w.state === 'Deleted')!;
+    for (const stream of streams.filter((s) => s.fromWorkspace)) {
+      const records = [...stream.fromWorkspace!(deleted, context())];
+      expect([stream.name, records.length]).toEqual([stream.name, stream.name === 'workspaces' ? 1 : 0]);
+    }
+  });
+});
