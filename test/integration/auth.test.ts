@@ -239,11 +239,7 @@ describe('service principal with certificate', () => {
 });
 
 describe('delegated refresh token', () => {
-  const delegated = (
-    refreshToken: string,
-    clientSecret: string | null = SECRET,
-    clientId = SECRET_APP,
-  ) =>
+  const delegated = (refreshToken: string, clientSecret: string | null = SECRET, clientId = SECRET_APP) =>
     ({
       auth_type: 'oauth2_refresh_token',
       tenant_id: TENANT_ID,
@@ -282,7 +278,6 @@ describe('delegated refresh token', () => {
     expect(events).toEqual(['rotated', 'token', 'token', 'rotated', 'token']);
     expect(rotated).toHaveLength(2);
     expect(new Set([seeded, ...rotated]).size).toBe(3);
-    expect(secrets.registered).toEqual(expect.objectContaining({ size: expect.any(Number) as number }));
     for (const value of [SECRET, seeded, ...rotated, first, second])
       expect(secrets.registered).toContain(value);
     expect(
