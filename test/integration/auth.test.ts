@@ -417,6 +417,34 @@ describe('short-lived tokens (real clock)', () => {
   });
 });
 
+describe('tokens living 2 seconds (real clock)', () => {
+  test('every token handed out is valid when handed out, even after the previous one expired', async () => {
+    const tiny = await startEntraServer(
+      {
+        tenantId: TENANT_ID,
+        tenantDomain: TENANT_DOMAIN,
+        apps: [{ clientId: SECRET_APP, displayName: 'x', secret: SECRET, inAllowedSecurityGroup: true }],
+        tokenLifetimeSeconds: 2,
+      },
+      server.tls,
+    );
+    try {
+      const { instance } = provider(secretCredentials(), {}, { authority_host_override: tiny.origin });
+      const first = await instance.getAccessToken();
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(tiny.entra.verifyBearer(`Bearer ${first}`, tiny.origin)).toEqual({
+        ok: false,
+        reason: 'expired',
+      });
+      const second = await instance.getAccessToken();
+      sensitive.add(first).add(second);
+      expect(tiny.entra.verifyBearer(`Bearer ${second}`, tiny.origin).ok).toBe(true);
+    } finally {
+      await tiny.close();
+    }
+  });
+});
+
 function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
