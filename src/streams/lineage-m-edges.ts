@@ -29,13 +29,20 @@ function namedExpressions(dataset: ScanDataset) {
 }
 
 /** The library is pure but M in the wild is endless: a crash on one table becomes a diagnostic, not a failed sync. */
-function analyse(expression: string, dataset: ScanDataset, ctx: MappingContext): MLineageResult {
+async function analyse(
+  expression: string,
+  dataset: ScanDataset,
+  ctx: MappingContext,
+): Promise<MLineageResult> {
   try {
-    return extractMLineage({
-      expression,
-      expressions: namedExpressions(dataset),
-      options: { odbcDsnMap: ctx.lineage.odbcDsnMap },
-    });
+    // Promise.resolve: the parser behind the library is asynchronous; this also accepts a synchronous result.
+    return await Promise.resolve(
+      extractMLineage({
+        expression,
+        expressions: namedExpressions(dataset),
+        options: { odbcDsnMap: ctx.lineage.odbcDsnMap },
+      }),
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -68,7 +75,7 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
   };
 }
 
-export function* mEdges(ws: ScanWorkspace, ctx: MappingContext): Iterable<EdgeParts> {
+export async function* mEdges(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<EdgeParts> {
   if (!ctx.lineage.enabled) return;
   for (const { dataset, datasetId, table, tableName } of keyedTables(ws)) {
     const source = {
@@ -80,7 +87,7 @@ export function* mEdges(ws: ScanWorkspace, ctx: MappingContext): Iterable<EdgePa
     for (const part of list(table.source)) {
       const expression = text(part.expression);
       if (expression === null || expression.trim() === '') continue;
-      const result = analyse(expression, dataset, ctx);
+      const result = await analyse(expression, dataset, ctx);
       // A calculated table's DAX is recognised, not a problem: it has no M lineage.
       const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
       const diagnostics = problems.length > 0 ? problems : null;

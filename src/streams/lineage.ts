@@ -7,10 +7,10 @@ import { mEdges } from './lineage-m-edges.js';
 import { defineStream, type MappingContext } from './stream.js';
 
 /** The same edge can be found twice (a table joining one warehouse table twice); emit it once. */
-function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): Iterable<LineageRecord> {
+async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<LineageRecord> {
   const seen = new Set<string>();
   for (const parts of [itemEdges(ws), mEdges(ws, ctx)]) {
-    for (const part of parts) {
+    for await (const part of parts) {
       const edge = makeEdge(ws.id, ctx, part);
       if (seen.has(edge.edgeId)) continue;
       seen.add(edge.edgeId);

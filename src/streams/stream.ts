@@ -36,41 +36,41 @@ export interface ScanBatch {
 
 export type StreamRecord = Record<string, unknown>;
 
+/** Most mappings are plain generators; lineage awaits the (asynchronous) M parser. */
+export type RecordSource<R> = Iterable<R> | AsyncIterable<R>;
+
 export interface StreamDefinition {
   name: string;
   /** Airbyte's shape: a list of field paths; ours are all top-level fields, e.g. [['datasetId'], ['name']]. */
   primaryKey: string[][];
   jsonSchema: StreamJsonSchema;
-  /** Records of one scanned workspace (every stream but datasources). */
-  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => Iterable<StreamRecord>;
-  /** Records of a scan batch's top-level lists (datasources). */
-  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => Iterable<StreamRecord>;
+  /** Records of one scanned workspace (every stream but datasources). Consume with `for await`. */
+  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => AsyncIterable<StreamRecord>;
+  /** Records of a scan batch's top-level lists (datasources). Consume with `for await`. */
+  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => AsyncIterable<StreamRecord>;
 }
 
 /** A stream as its file declares it, typed with the record interface generated from its schema. */
 export interface StreamSpec<R extends object> {
   name: string;
   primaryKey: (keyof R & string)[];
-  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => Iterable<R>;
-  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => Iterable<R>;
+  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => RecordSource<R>;
+  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => RecordSource<R>;
+}
+
+/** Generated record interfaces have no index signature, hence the one widening cast. */
+async function* widen<R extends object>(source: RecordSource<R>): AsyncIterable<StreamRecord> {
+  for await (const record of source) yield record as unknown as StreamRecord;
 }
 
 export function defineStream<R extends object>(spec: StreamSpec<R>): StreamDefinition {
-  const jsonSchema = loadStreamSchema(spec.name, spec.primaryKey);
-  // Generated record interfaces have no index signature, hence the widening casts.
   const definition: StreamDefinition = {
     name: spec.name,
     primaryKey: spec.primaryKey.map((field) => [field]),
-    jsonSchema,
+    jsonSchema: loadStreamSchema(spec.name, spec.primaryKey),
   };
   const { fromWorkspace, fromBatch } = spec;
-  if (fromWorkspace) {
-    definition.fromWorkspace = (ws, ctx) =>
-      fromWorkspace(ws, ctx) as Iterable<unknown> as Iterable<StreamRecord>;
-  }
-  if (fromBatch) {
-    definition.fromBatch = (batch, ctx) =>
-      fromBatch(batch, ctx) as Iterable<unknown> as Iterable<StreamRecord>;
-  }
+  if (fromWorkspace) definition.fromWorkspace = (ws, ctx) => widen(fromWorkspace(ws, ctx));
+  if (fromBatch) definition.fromBatch = (batch, ctx) => widen(fromBatch(batch, ctx));
   return definition;
 }

@@ -7,7 +7,7 @@
 import type { ScanResult } from '../../../src/powerbi/scan-types.js';
 import { streams } from '../../../src/streams/registry.js';
 import type { StreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
-import { context, mapScan } from './map-scan.js';
+import { collect, context, mapScan } from './map-scan.js';
 import { loadSample, sharedAvailable } from './scan-fixtures.js';
 
 const T1 = '2026-11-01T08:00:00.000Z';
@@ -20,10 +20,10 @@ type Destination = Map<string, Map<string, StreamRecord>>;
 const keyOf = (stream: StreamDefinition, record: StreamRecord) =>
   JSON.stringify(stream.primaryKey.map(([field]) => record[field as string]));
 
-function sync(destination: Destination, result: ScanResult, scannedAt: string): void {
+async function sync(destination: Destination, result: ScanResult, scannedAt: string): Promise<void> {
   for (const stream of streams) {
     const table = destination.get(stream.name) ?? new Map<string, StreamRecord>();
-    for (const record of mapScan(stream, result, context({ scannedAt })))
+    for (const record of await mapScan(stream, result, context({ scannedAt })))
       table.set(keyOf(stream, record), record);
     destination.set(stream.name, table);
   }
@@ -66,10 +66,12 @@ function mutate(sample: ScanResult): { changed: ScanResult; rescanned: ScanResul
   const sample = loadSample();
   const { changed, rescanned } = mutate(sample);
   const incremental: Destination = new Map();
-  sync(incremental, sample, T1);
-  sync(incremental, rescanned, T2);
   const fresh: Destination = new Map();
-  sync(fresh, changed, T2);
+  beforeAll(async () => {
+    await sync(incremental, sample, T1);
+    await sync(incremental, rescanned, T2);
+    await sync(fresh, changed, T2);
+  });
 
   it.each(workspaceStreams.map((s) => [s.name]))(
     '%s: full ∪ incremental, with the rule applied, equals a fresh full sync',
@@ -101,10 +103,10 @@ function mutate(sample: ScanResult): { changed: ScanResult; rescanned: ScanResul
     expect(finance).toMatchObject({ state: 'Deleted', scannedAt: T2 });
   });
 
-  it('maps a Deleted workspace of a scan to its workspace record only', () => {
+  it('maps a Deleted workspace of a scan to its workspace record only', async () => {
     const deleted = sample.workspaces!.find((w) => w.state === 'Deleted')!;
     for (const stream of streams.filter((s) => s.fromWorkspace)) {
-      const records = [...stream.fromWorkspace!(deleted, context())];
+      const records = await collect(stream.fromWorkspace!(deleted, context()));
       expect([stream.name, records.length]).toEqual([stream.name, stream.name === 'workspaces' ? 1 : 0]);
     }
   });

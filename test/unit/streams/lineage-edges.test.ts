@@ -1,6 +1,7 @@
 /** Lineage edges of the Power BI sample: one edge shape for item, datasource and M relations. */
 import type { ScanResult } from '../../../src/powerbi/scan-types.js';
 import { streamByName } from '../../../src/streams/registry.js';
+import type { StreamRecord } from '../../../src/streams/stream.js';
 import { context, mapScan } from './map-scan.js';
 import { loadSample, sharedAvailable } from './scan-fixtures.js';
 
@@ -12,7 +13,10 @@ const SALES_OVERVIEW = '85e17528-ae4e-5192-8b77-10ea680e236b';
 (sharedAvailable ? describe : describe.skip)('lineage stream', () => {
   const lineage = streamByName('lineage')!;
   const sample: ScanResult = loadSample();
-  const edges = mapScan(lineage, sample, context());
+  let edges: StreamRecord[] = [];
+  beforeAll(async () => {
+    edges = await mapScan(lineage, sample, context());
+  });
   const find = (match: Record<string, unknown>) =>
     edges.filter((e) => Object.entries(match).every(([k, v]) => e[k] === v));
 
@@ -112,18 +116,18 @@ const SALES_OVERVIEW = '85e17528-ae4e-5192-8b77-10ea680e236b';
     expect(find({ sourceType: 'table', sourceTableName: 'Date' })).toEqual([]);
   });
 
-  it('emits no M edge when lineage parsing is off, and keeps the item edges', () => {
-    const off = mapScan(lineage, sample, context({ lineage: { enabled: false } }));
+  it('emits no M edge when lineage parsing is off, and keeps the item edges', async () => {
+    const off = await mapScan(lineage, sample, context({ lineage: { enabled: false } }));
     expect(off.some((e) => e.relation === 'source')).toBe(false);
     expect(off.length).toBe(edges.filter((e) => e.relation !== 'source').length);
   });
 
-  it('computes the same edgeIds on every run, and different ones in another workspace', () => {
-    const again = mapScan(lineage, loadSample(), context({ scannedAt: '2026-11-29T00:00:00.000Z' }));
+  it('computes the same edgeIds on every run, and different ones in another workspace', async () => {
+    const again = await mapScan(lineage, loadSample(), context({ scannedAt: '2026-11-29T00:00:00.000Z' }));
     expect(again.map((e) => e.edgeId)).toEqual(edges.map((e) => e.edgeId));
     const moved = structuredClone(sample);
     moved.workspaces![0]!.id = 'aaaaaaaa-0000-0000-0000-000000000000';
-    const movedIds = new Set(mapScan(lineage, moved, context()).map((e) => e.edgeId));
+    const movedIds = new Set((await mapScan(lineage, moved, context())).map((e) => e.edgeId));
     expect(
       edges.filter((e) => e.workspaceId === SALES_WS).some((e) => movedIds.has(e.edgeId as string)),
     ).toBe(false);

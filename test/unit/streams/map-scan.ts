@@ -11,21 +11,33 @@ export function context(overrides: Partial<MappingContext> = {}): MappingContext
   };
 }
 
-export function mapScan(stream: StreamDefinition, result: ScanResult, ctx: MappingContext): StreamRecord[] {
+export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of source) items.push(item);
+  return items;
+}
+
+export async function mapScan(
+  stream: StreamDefinition,
+  result: ScanResult,
+  ctx: MappingContext,
+): Promise<StreamRecord[]> {
   const records: StreamRecord[] = [];
   for (const ws of result.workspaces ?? []) {
-    if (stream.fromWorkspace) records.push(...stream.fromWorkspace(ws, ctx));
+    if (stream.fromWorkspace) records.push(...(await collect(stream.fromWorkspace(ws, ctx))));
   }
   if (stream.fromBatch) {
     const batch = {
       datasourceInstances: result.datasourceInstances ?? [],
       misconfiguredDatasourceInstances: result.misconfiguredDatasourceInstances ?? [],
     };
-    records.push(...stream.fromBatch(batch, ctx));
+    records.push(...(await collect(stream.fromBatch(batch, ctx))));
   }
   return records;
 }
 
-export function mapAll(streams: readonly StreamDefinition[], result: ScanResult, ctx: MappingContext) {
-  return new Map(streams.map((stream) => [stream.name, mapScan(stream, result, ctx)]));
+export async function mapAll(streams: readonly StreamDefinition[], result: ScanResult, ctx: MappingContext) {
+  const all = new Map<string, StreamRecord[]>();
+  for (const stream of streams) all.set(stream.name, await mapScan(stream, result, ctx));
+  return all;
 }

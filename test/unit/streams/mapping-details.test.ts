@@ -5,7 +5,7 @@ import type { ScanWorkspace } from '../../../src/powerbi/scan-types.js';
 import { streamByName, streams } from '../../../src/streams/registry.js';
 import type { ScanBatch } from '../../../src/streams/stream.js';
 import { repoRoot } from '../../helpers/paths.js';
-import { context } from './map-scan.js';
+import { collect, context } from './map-scan.js';
 import { schemaErrors } from './record-validator.js';
 
 const ws = (extra: Partial<ScanWorkspace>): ScanWorkspace => ({
@@ -14,42 +14,42 @@ const ws = (extra: Partial<ScanWorkspace>): ScanWorkspace => ({
   state: 'Active',
   ...extra,
 });
-const run = (name: string, workspace: ScanWorkspace) => {
+const run = async (name: string, workspace: ScanWorkspace) => {
   const stream = streamByName(name)!;
-  const records = [...stream.fromWorkspace!(workspace, context())];
+  const records = await collect(stream.fromWorkspace!(workspace, context()));
   for (const record of records) expect(schemaErrors(stream, record)).toBeNull();
   return records;
 };
-const batch = (name: string, input: Partial<ScanBatch>, mode: 'keep' | 'hash' = 'keep') => {
+const batch = async (name: string, input: Partial<ScanBatch>, mode: 'keep' | 'hash' = 'keep') => {
   const stream = streamByName(name)!;
   const full = { datasourceInstances: [], misconfiguredDatasourceInstances: [], ...input };
-  const records = [...stream.fromBatch!(full, context({ userIdentifiers: mode }))];
+  const records = await collect(stream.fromBatch!(full, context({ userIdentifiers: mode })));
   for (const record of records) expect(schemaErrors(stream, record)).toBeNull();
   return records;
 };
 
 describe('stream mapping details', () => {
-  it('has one schema file per registered stream and no other', () => {
+  it('has one schema file per registered stream and no other', async () => {
     const files = readdirSync(path.join(repoRoot, 'schemas')).map((f) => path.basename(f, '.json'));
     expect(streams.map((s) => s.name).sort()).toEqual(files.sort());
     expect(streamByName('nope')).toBeUndefined();
   });
 
-  it('writes Power BI times without offset as UTC and drops what is not a time', () => {
-    const [report] = run(
+  it('writes Power BI times without offset as UTC and drops what is not a time', async () => {
+    const [report] = await run(
       'reports',
       ws({ reports: [{ id: 'r1', createdDateTime: '2025-02-11T09:12:44.83', modifiedDateTime: 'soon' }] }),
     );
     expect(report).toMatchObject({ createdDateTime: '2025-02-11T09:12:44.83Z', modifiedDateTime: null });
-    const [dataflow] = run(
+    const [dataflow] = await run(
       'dataflows',
       ws({ dataflows: [{ objectId: 'f1', modifiedDateTime: '2026-11-26T05:00:12.4Z' }] }),
     );
     expect(dataflow?.modifiedDateTime).toBe('2026-11-26T05:00:12.4Z');
   });
 
-  it('reads the PascalCase spellings found in Microsoft examples', () => {
-    const [dataset] = run(
+  it('reads the PascalCase spellings found in Microsoft examples', async () => {
+    const [dataset] = await run(
       'datasets',
       ws({
         datasets: [{ id: 'd1', ContentProviderType: 'PbixInImportMode', CreatedDate: '2020-01-01T00:00:00' }],
@@ -64,10 +64,10 @@ describe('stream mapping details', () => {
       UpstreamDataflows: [{ targetDataflowId: 'f1', groupId: 'w2' }],
       Users: [{ identifier: 'a@b.c', principalType: 'User', datamartUserAccessRight: 'Read' }],
     };
-    expect(run('datamarts', ws({ datamarts: [datamart] }))[0]?.upstreamDataflows).toEqual([
+    expect((await run('datamarts', ws({ datamarts: [datamart] })))[0]?.upstreamDataflows).toEqual([
       { targetDataflowId: 'f1', groupId: 'w2' },
     ]);
-    expect(run('artifact_access', ws({ datamarts: [datamart] }))).toEqual([
+    expect(await run('artifact_access', ws({ datamarts: [datamart] }))).toEqual([
       expect.objectContaining({
         artifactType: 'datamart',
         artifactId: 'm1',
@@ -75,7 +75,7 @@ describe('stream mapping details', () => {
         accessRight: 'Read',
       }),
     ]);
-    expect(run('lineage', ws({ datamarts: [datamart] }))).toEqual([
+    expect(await run('lineage', ws({ datamarts: [datamart] }))).toEqual([
       expect.objectContaining({
         sourceType: 'datamart',
         targetType: 'dataflow',
@@ -85,60 +85,60 @@ describe('stream mapping details', () => {
     ]);
   });
 
-  it('takes the access right from whichever <item>UserAccessRight key Power BI used', () => {
+  it('takes the access right from whichever <item>UserAccessRight key Power BI used', async () => {
     const users = [
       { identifier: 'a@b.c', principalType: 'User', DataflowUserAccessRight: 'Owner' },
       { identifier: 'x@b.c', principalType: 'User' },
     ];
-    const rows = run('artifact_access', ws({ dataflows: [{ objectId: 'f1', users }] }));
+    const rows = await run('artifact_access', ws({ dataflows: [{ objectId: 'f1', users }] }));
     expect(rows.map((r) => r.accessRight)).toEqual(['Owner', null]);
   });
 
-  it('keys service principal profiles apart', () => {
+  it('keys service principal profiles apart', async () => {
     const users = [
       { identifier: 'APP-1', principalType: 'App', profile: { id: 'P1' } },
       { identifier: 'APP-1', principalType: 'App', profile: { id: 'P2' } },
     ];
-    const rows = run('artifact_access', ws({ users }));
+    const rows = await run('artifact_access', ws({ users }));
     expect(rows.map((r) => r.principalId)).toEqual(['app-1/profile/p1', 'app-1/profile/p2']);
   });
 
-  it('skips items without an id instead of emitting keyless records', () => {
+  it('skips items without an id instead of emitting keyless records', async () => {
     const workspace = ws({
       reports: [{ name: 'no id' }],
       datasets: [{ name: 'no id', tables: [{ name: 't' }] }],
       dashboards: [{ id: 'd', tiles: [{ title: 'x' }] }],
     });
-    expect(run('reports', workspace)).toEqual([]);
-    expect(run('tables', workspace)).toEqual([]);
-    expect(run('dashboard_tiles', workspace)).toEqual([]);
-    expect(run('dashboards', workspace)).toHaveLength(1);
+    expect(await run('reports', workspace)).toEqual([]);
+    expect(await run('tables', workspace)).toEqual([]);
+    expect(await run('dashboard_tiles', workspace)).toEqual([]);
+    expect(await run('dashboards', workspace)).toHaveLength(1);
   });
 
-  it('gives a datasource without id a stable derived key and merges one listed twice', () => {
+  it('gives a datasource without id a stable derived key and merges one listed twice', async () => {
     const noId = { datasourceType: 'Web', connectionDetails: { url: 'https://x', port: 443 } };
-    const [first] = batch('datasources', { datasourceInstances: [noId] });
-    const [again] = batch('datasources', { datasourceInstances: [structuredClone(noId)] });
+    const [first] = await batch('datasources', { datasourceInstances: [noId] });
+    const [again] = await batch('datasources', { datasourceInstances: [structuredClone(noId)] });
     expect(first?.datasourceId).toMatch(/^derived:[0-9a-f]{64}$/);
     expect(again?.datasourceId).toBe(first?.datasourceId);
     expect(first?.connectionDetails).toEqual({ url: 'https://x', port: '443' });
     const both = { datasourceId: 'ds1', datasourceType: 'Sql' };
     expect(
-      batch('datasources', { datasourceInstances: [both], misconfiguredDatasourceInstances: [both] }),
+      await batch('datasources', { datasourceInstances: [both], misconfiguredDatasourceInstances: [both] }),
     ).toEqual([expect.objectContaining({ datasourceId: 'ds1', misconfigured: true })]);
   });
 
-  it('treats an Exchange mailbox in connection details as a personal value', () => {
+  it('treats an Exchange mailbox in connection details as a personal value', async () => {
     const exchange = {
       datasourceId: 'e1',
       datasourceType: 'Exchange',
       connectionDetails: { emailAddress: 'Ana@Contoso.com' },
     };
-    const [record] = batch('datasources', { datasourceInstances: [exchange] }, 'hash');
+    const [record] = await batch('datasources', { datasourceInstances: [exchange] }, 'hash');
     expect((record?.connectionDetails as Record<string, string>).emailAddress).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('reports M that yields no upstream as one unresolved edge carrying the diagnostics', () => {
+  it('reports M that yields no upstream as one unresolved edge carrying the diagnostics', async () => {
     const weird = ws({
       datasets: [
         {
@@ -147,7 +147,7 @@ describe('stream mapping details', () => {
         },
       ],
     });
-    const edges = run('lineage', weird);
+    const edges = await run('lineage', weird);
     expect(edges).toEqual([
       expect.objectContaining({
         sourceType: 'table',

@@ -24,9 +24,9 @@ function keyOf(record: Record<string, unknown>, primaryKey: string[][]): string 
   describe.each(streams.map((stream) => [stream.name, stream] as const))('%s', (_name, stream) => {
     it.each(fixtures.map((f) => [f.label, f] as const))(
       'maps %s into valid, keyed, unique records',
-      (_l, f) => {
+      async (_l, f) => {
         for (const mode of modes) {
-          const records = mapScan(stream, f.result, context({ userIdentifiers: mode }));
+          const records = await mapScan(stream, f.result, context({ userIdentifiers: mode }));
           const keys = new Set<string>();
           for (const record of records) {
             expect(schemaErrors(stream, record)).toBeNull();
@@ -43,11 +43,14 @@ function keyOf(record: Record<string, unknown>, primaryKey: string[][]): string 
       },
     );
 
-    it.each(fixtures.map((f) => [f.label, f] as const))('emits one record per artifact of %s', (_l, f) => {
-      // Lineage from M is switched off so that the lineage count is exactly the id-based edges.
-      const records = mapScan(stream, f.result, context({ lineage: { enabled: false } }));
-      expect(records).toHaveLength(expectedCounts(f.result)[stream.name] ?? 0);
-    });
+    it.each(fixtures.map((f) => [f.label, f] as const))(
+      'emits one record per artifact of %s',
+      async (_l, f) => {
+        // Lineage from M is switched off so that the lineage count is exactly the id-based edges.
+        const records = await mapScan(stream, f.result, context({ lineage: { enabled: false } }));
+        expect(records).toHaveLength(expectedCounts(f.result)[stream.name] ?? 0);
+      },
+    );
   });
 
   it('declares scannedAt and a string primary key in every schema', () => {
