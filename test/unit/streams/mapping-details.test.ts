@@ -29,7 +29,7 @@ const batch = async (name: string, input: Partial<ScanBatch>, mode: 'keep' | 'ha
 };
 
 describe('stream mapping details', () => {
-  it('has one schema file per registered stream and no other', async () => {
+  it('has one schema file per registered stream and no other', () => {
     const files = readdirSync(path.join(repoRoot, 'schemas')).map((f) => path.basename(f, '.json'));
     expect(streams.map((s) => s.name).sort()).toEqual(files.sort());
     expect(streamByName('nope')).toBeUndefined();
