@@ -1,0 +1,111 @@
+import { DAY, pbiLocalTime } from '../clock.js';
+import { rngFrom, uuidFor } from '../random.js';
+import type { TenantContext } from './context.js';
+import { datasetId, datasetName, reportId, reportName } from './ids.js';
+
+export type ActivityEvent = Record<string, string | number | boolean>;
+
+const ACTIVITIES = [
+  'ViewReport',
+  'ViewReport',
+  'ViewReport',
+  'ViewDashboard',
+  'ExportReport',
+  'EditReport',
+  'CreateReport',
+  'RefreshDataset',
+  'ShareReport',
+  'GetGroupsAsAdmin',
+] as const;
+
+/** History the activity log keeps (4 weeks documented, 30 days as the edge). */
+export const ACTIVITY_RETENTION_DAYS = 30;
+
+/**
+ * The tenant's audit log, generated per UTC day from (seed, day): most days a few hundred
+ * events, some days thousands. Only events at or before "now" are visible.
+ */
+export class ActivityLog {
+  private readonly cache = new Map<number, ActivityEvent[]>();
+
+  constructor(
+    private readonly ctx: TenantContext,
+    private readonly tenantId: string,
+  ) {}
+
+  /** Events of the UTC day starting at dayStart (ms), sorted by CreationTime. */
+  day(dayStart: number): ActivityEvent[] {
+    const cached = this.cache.get(dayStart);
+    if (cached) return cached;
+    const dayNumber = Math.floor(dayStart / DAY);
+    const rng = rngFrom(this.ctx.seed, 'activity-day', dayNumber);
+    const count = rng.chance(0.15) ? rng.int(2000, 8000) : rng.int(20, 400);
+    const times = Array.from({ length: count }, () => dayStart + Math.floor(rng.next() * DAY)).sort(
+      (a, b) => a - b,
+    );
+    const hosts = this.ctx.datasetHosts;
+    const events = times.map((t, i) => this.event(dayNumber, i, t, hosts));
+    if (this.cache.size > 4) this.cache.delete(this.cache.keys().next().value ?? 0);
+    this.cache.set(dayStart, events);
+    return events;
+  }
+
+  private event(dayNumber: number, i: number, at: number, hosts: number[]): ActivityEvent {
+    const rng = rngFrom(this.ctx.seed, 'activity', dayNumber, i);
+    const activity = rng.pick(ACTIVITIES);
+    const user = rng.pick(this.ctx.directory.users);
+    const base: ActivityEvent = {
+      Id: uuidFor(this.ctx.seed, 'activity-id', dayNumber, i),
+      RecordType: 20,
+      CreationTime: pbiLocalTime(Math.floor(at / 1000) * 1000),
+      Operation: activity,
+      OrganizationId: this.tenantId,
+      UserType: 0,
+      UserKey: `1003200${(dayNumber * 7 + i).toString(16).toUpperCase().padStart(9, '0')}`,
+      Workload: 'PowerBI',
+      UserId: user.identifier,
+      ClientIP: `203.0.113.${rng.int(1, 254)}`,
+      Activity: activity,
+      IsSuccess: !rng.chance(0.02),
+      RequestId: uuidFor(this.ctx.seed, 'activity-request', dayNumber, i),
+      ActivityId: uuidFor(this.ctx.seed, 'activity-activity', dayNumber, i),
+    };
+    if (rng.chance(0.7)) base.UserAgent = 'Mozilla/5.0';
+    if (activity === 'GetGroupsAsAdmin' || hosts.length === 0) return base;
+    const ws = rng.pick(hosts);
+    const sk = this.ctx.skeletons[ws];
+    if (!sk) return base;
+    const dsName = datasetName(this.ctx.seed, ws, 0);
+    const rName = reportName(this.ctx.seed, ws, dsName, 0);
+    const rId = reportId(this.ctx.seed, ws, 0);
+    const detail: ActivityEvent = {
+      WorkSpaceName: sk.name,
+      WorkspaceId: sk.id,
+      DatasetName: dsName,
+      DatasetId: datasetId(this.ctx.seed, ws, 0),
+    };
+    if (activity === 'RefreshDataset')
+      return {
+        ...base,
+        ...detail,
+        ItemName: dsName,
+        ArtifactId: detail.DatasetId ?? '',
+        ArtifactName: dsName,
+        ArtifactKind: 'Dataset',
+      };
+    if (sk.capacityId) detail.CapacityId = sk.capacityId.toLowerCase();
+    return {
+      ...base,
+      ...detail,
+      ItemName: rName,
+      ReportName: rName,
+      ReportId: rId,
+      ArtifactId: rId,
+      ArtifactName: rName,
+      ReportType: 'PowerBIReport',
+      DistributionMethod: rng.pick(['Workspace', 'App', 'Shared']),
+      ConsumptionMethod: rng.pick(['Power BI Web', 'Power BI Mobile']),
+      ArtifactKind: 'Report',
+    };
+  }
+}
