@@ -97,14 +97,13 @@ export function createApiCaller(deps: ApiCallerDeps): ApiCaller {
           continue;
         case 'retry': {
           stats.retries += 1;
-          if (request.method === 'POST') stats.repeatedPosts += 1;
+          const repeatedPost = request.method === 'POST' && decision.reason === 'backoff';
+          if (repeatedPost) stats.repeatedPosts += 1;
           const untilMs = deps.clock.now() + decision.delayMs;
           deps.log(
             decision.reason === 'throttled' ? 'info' : 'warn',
             `${request.endpoint}: ${describeFailure(failure)}; retrying in ${Math.ceil(decision.delayMs / 1000)} s` +
-              (request.method === 'POST'
-                ? ' (the repeated POST may create a duplicate scan, which is harmless)'
-                : ''),
+              (repeatedPost ? ' (the repeated POST may create a duplicate scan, which is harmless)' : ''),
           );
           if (decision.reason === 'throttled') {
             // All calls to this endpoint wait, not only this one.
