@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSimulator, type Simulator } from '../../simulator/index.js';
+import { sharedDir } from '../helpers/paths.js';
+import { API, appToken, call } from './helpers/client.js';
+
+/** path → JSON types seen there, e.g. "workspaces[].reports[].name" → {string}. */
+function shapeOf(
+  value: unknown,
+  path = '$',
+  into = new Map<string, Set<string>>(),
+): Map<string, Set<string>> {
+  // Principals have one shape wherever they appear (reports, datasets, workspaces...).
+  const at = path.replace(/^.*\.users\[\]/, '<user>');
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  const types = into.get(at) ?? new Set<string>();
+  types.add(type);
+  into.set(at, types);
+  if (Array.isArray(value)) for (const item of value) shapeOf(item, `${at}[]`, into);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      // Access-right keys differ per artifact type; compare them as one family.
+      const k = /UserAccessRight$/i.test(key) ? '<accessRight>' : key;
+      shapeOf(child, `${at}.${k}`, into);
+    }
+  }
+  return into;
+}
+
+const ALL_FLAGS =
+  'lineage=True&datasourceDetails=True&datasetSchema=True&datasetExpressions=True&getArtifactUsers=True';
+/** In the sample only because Microsoft's own example shows it (README of samples/). */
+const SAMPLE_ONLY = new Set(['$.workspaces[].datasets[].relationships']);
+
+/** In Microsoft's schema (scanner.md field tree) or needed for a source kind the sample lacks. */
+const NOT_IN_SAMPLE = new Set([
+  '$.workspaces[].reports[].datasetWorkspaceId', // D: only when the dataset lives in another workspace
+  '$.datasourceInstances[].connectionDetails.connectionString', // ODBC sources (I)
+]);
+
+let sim: Simulator;
+let token: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ workspaces: 400, seed: 3, scanDurationMs: 0 });
+  token = await appToken(sim);
+});
+afterAll(() => sim.close());
+
+async function scanAll(flags: string): Promise<unknown[]> {
+  const ids = sim.tenant.listWorkspaces().map((w) => w.id);
+  const results: unknown[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const info = await call(sim, 'POST', `${API}/admin/workspaces/getInfo?${flags}`, {
+      token,
+      body: { workspaces: ids.slice(i, i + 100) },
+    });
+    expect(info.status).toBe(202);
+    const result = await call(
+      sim,
+      'GET',
+      `${API}/admin/workspaces/scanResult/${(info.json as { id: string }).id}`,
+      { token },
+    );
+    expect(result.status).toBe(200);
+    results.push(result.json);
+  }
+  return results;
+}
+
+test('scanResult has the key set and value types of samples/scanResult.json', async () => {
+  const sample = shapeOf(
+    JSON.parse(readFileSync(path.join(sharedDir, 'powerbi-api/samples/scanResult.json'), 'utf8')),
+  );
+  const ours = new Map<string, Set<string>>();
+  for (const result of await scanAll(ALL_FLAGS)) shapeOf(result, '$', ours);
+
+  const invented = [...ours.keys()].filter((k) => !sample.has(k) && !NOT_IN_SAMPLE.has(k));
+  expect(invented).toEqual([]);
+  const missing = [...sample.keys()].filter((k) => !ours.has(k) && !SAMPLE_ONLY.has(k));
+  expect(missing).toEqual([]);
+  const typeMismatch = [...ours]
+    .filter(([k]) => !NOT_IN_SAMPLE.has(k))
+    .filter(([k, types]) =>
+      [...types].some((t) => !sample.get(k)?.has(t) && !(t === 'array' && sample.get(k)?.has('array'))),
+    );
+  expect(
+    typeMismatch.map(([k, t]) => `${k}: ${[...t].join('|')} vs ${[...(sample.get(k) ?? [])].join('|')}`),
+  ).toEqual([]);
+});
+
+test('scan results equal the tenant inspection API workspace by workspace', async () => {
+  const [first] = (await scanAll(ALL_FLAGS)) as { workspaces: { id: string }[] }[];
+  for (const ws of first?.workspaces ?? []) expect(ws).toEqual(sim.tenant.workspace(ws.id));
+});
