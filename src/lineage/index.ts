@@ -1,0 +1,21 @@
+/**
+ * Lineage core: Power Query M (and the native SQL inside it) -> upstream warehouse tables.
+ * Pure: text in, references out. See docs/lineage.md.
+ */
+export { extractMLineage } from './extract.js';
+export { extractSqlTables } from './native-sql.js';
+export { explainLine } from './explain.js';
+export { MParseCache } from './parse-m.js';
+export type {
+  LineageDiagnostic,
+  LineageDiagnosticKind,
+  LineageOptions,
+  MExpressionInput,
+  MLineageResult,
+  NamedExpression,
+  OdbcDsnTarget,
+  SqlTableName,
+  SqlTablesResult,
+  UpstreamKind,
+  UpstreamReference,
+} from './types.js';

@@ -1,0 +1,67 @@
+/**
+ * Dataset-level names: parameters (`"value" meta [IsParameterQuery=true]`, or given explicitly, which
+ * wins) and shared queries (loaded or not) that table expressions refer to by name.
+ */
+import type { MAst, ParseOutcome } from './parse-m.js';
+import type { LineageDiagnostic } from './types.js';
+import { opaque, text, type MValue } from './values.js';
+import type { Globals } from './walker.js';
+
+interface Entry {
+  value?: MValue;
+  busy?: boolean;
+}
+
+export class DatasetGlobals implements Globals {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly parsed: ReadonlyMap<string, ParseOutcome>,
+    private readonly parameters: Readonly<Record<string, string>>,
+  ) {}
+
+  lookup(name: string, evaluate: (ast: MAst) => MValue, report: (d: LineageDiagnostic) => void): MValue | undefined {
+    if (Object.prototype.hasOwnProperty.call(this.parameters, name)) return text(this.parameters[name] ?? '');
+    const outcome = this.parsed.get(name);
+    if (outcome === undefined) return undefined;
+    const entry = this.entries.get(name) ?? {};
+    this.entries.set(name, entry);
+    if (entry.value !== undefined) return entry.value;
+    if (entry.busy === true) {
+      report({ kind: 'cyclic_reference', parameter: name, message: `Query "${name}" refers back to itself.` });
+      return opaque();
+    }
+    if (!outcome.ok) {
+      report({
+        kind: 'unparsable_expression',
+        parameter: name,
+        message: `Dataset expression "${name}" is not valid M: ${outcome.message}`,
+      });
+      entry.value = opaque();
+      return entry.value;
+    }
+    entry.busy = true;
+    entry.value = evaluate(outcome.ast);
+    entry.busy = false;
+    return entry.value;
+  }
+}
+
+/** Identifier names an AST refers to (a cheap over-approximation used to pick which queries to parse). */
+export function referencedNames(ast: unknown, into: Set<string> = new Set()): Set<string> {
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      stack.push(...(node as unknown[]));
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    if (record['kind'] === 'Identifier' && typeof record['literal'] === 'string') into.add(record['literal']);
+    for (const [key, value] of Object.entries(record)) {
+      if (key !== 'tokenRange' && value !== null && typeof value === 'object') stack.push(value);
+    }
+  }
+  return into;
+}

@@ -1,0 +1,23 @@
+/** The few text functions used to build server names and SQL from parameters. */
+import type { CallContext, FunctionTable } from './call-context.js';
+import { opaque, text, textOf, type MValue } from './values.js';
+
+function textCombine(call: CallContext): MValue {
+  const list = call.args[0];
+  const separator = call.args[1] === undefined ? '' : textOf(call.args[1]);
+  if (list?.kind === 'list' && separator !== undefined) {
+    const parts = list.items.map(textOf);
+    if (parts.every((part): part is string => part !== undefined)) return text(parts.join(separator));
+  }
+  return opaque(call.args.flatMap((arg) => call.refsOf(arg)));
+}
+
+function textFrom(call: CallContext): MValue {
+  const value = call.args[0];
+  return value?.kind === 'text' ? value : opaque(value === undefined ? [] : call.refsOf(value));
+}
+
+export const TEXT_FUNCTIONS: FunctionTable = {
+  'Text.Combine': textCombine,
+  'Text.From': textFrom,
+};

@@ -1,0 +1,84 @@
+/** Public data shapes of the lineage core. Pure data: no functions, no classes. */
+
+export interface OdbcDsnTarget {
+  /** Our platform name (sqlserver, snowflake, mysql, ...). */
+  platform: string;
+  /** Default database for unqualified names read through this DSN. */
+  database?: string;
+  /** Default schema for unqualified names read through this DSN. */
+  schema?: string;
+}
+
+export interface LineageOptions {
+  /** ODBC DSN name (case-insensitive) -> platform and default database/schema. Also a connector config option. */
+  odbcDsnMap?: Record<string, OdbcDsnTarget>;
+  /** Parse SQL passed to Value.NativeQuery, `Query=` options and Odbc.Query. Default true. */
+  parseNativeQueries?: boolean;
+}
+
+export type UpstreamKind = 'table' | 'file' | 'dataflow' | 'dataset';
+
+export interface UpstreamReference {
+  platform: string;
+  server?: string | null;
+  database?: string | null;
+  schema?: string | null;
+  table: string;
+  /** Lower-cased, dot-joined name; which parts it has depends on the platform (see docs/lineage.md). */
+  qualifiedName: string;
+  kind: UpstreamKind;
+  /** The M data-access function the reference was found through. */
+  via?: string;
+  /** True when the table was read from a native SQL query. */
+  nativeQuery?: boolean;
+}
+
+export type LineageDiagnosticKind =
+  | 'unparsable_expression'
+  | 'dax_expression'
+  | 'unsupported_function'
+  | 'unresolved_parameter'
+  | 'unresolved_reference'
+  | 'unresolved_navigation'
+  | 'unparsable_sql'
+  | 'native_query_skipped'
+  | 'unknown_platform'
+  | 'cyclic_reference';
+
+export interface LineageDiagnostic {
+  kind: LineageDiagnosticKind;
+  message: string;
+  functionName?: string;
+  parameter?: string;
+}
+
+export interface NamedExpression {
+  name: string;
+  expression: string;
+}
+
+export interface MExpressionInput {
+  /** The table's M source expression (or DAX for a calculated table). */
+  expression: string;
+  /** The dataset's `expressions`: shared queries (loaded or not) and parameters (`meta [IsParameterQuery=true]`). */
+  expressions?: NamedExpression[];
+  /** Parameter name -> value; overrides the value found in `expressions`. */
+  parameters?: Record<string, string>;
+  options?: LineageOptions;
+}
+
+export interface MLineageResult {
+  upstreams: UpstreamReference[];
+  diagnostics: LineageDiagnostic[];
+}
+
+export interface SqlTableName {
+  database?: string;
+  schema?: string;
+  table: string;
+}
+
+export interface SqlTablesResult {
+  tables: SqlTableName[];
+  diagnostics: LineageDiagnostic[];
+}
