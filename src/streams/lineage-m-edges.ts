@@ -3,15 +3,20 @@
  * Query M reads, found by the lineage library. When M yields nothing but problems, one
  * `unresolved` edge carries the diagnostics so users can see why lineage is missing.
  */
-import { extractMLineage } from '../lineage/index.js';
-import type { LineageDiagnostic, MLineageResult, UpstreamReference } from '../lineage/types.js';
-import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
-import { keyedTables } from './dataset-tables.js';
+import {
+  extractMLineage,
+  MParseCache,
+  type LineageDiagnostic,
+  type MLineageResult,
+  type UpstreamReference,
+} from '../lineage/index.js';
+import type { ScanDataset, ScanTable, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
 import type { MappingContext } from './stream.js';
 import { list, text } from './values.js';
 
 type Diagnostic = NonNullable<EdgeParts['diagnostics']>[number];
+type TableSource = Pick<EdgeParts, 'sourceType' | 'sourceId' | 'sourceName' | 'sourceTableName'>;
 
 const targetTypes = {
   table: 'external_table',
@@ -32,17 +37,16 @@ function namedExpressions(dataset: ScanDataset) {
 async function analyse(
   expression: string,
   dataset: ScanDataset,
+  cache: MParseCache,
   ctx: MappingContext,
 ): Promise<MLineageResult> {
   try {
-    // Promise.resolve: the parser behind the library is asynchronous; this also accepts a synchronous result.
-    return await Promise.resolve(
-      extractMLineage({
-        expression,
-        expressions: namedExpressions(dataset),
-        options: { odbcDsnMap: ctx.lineage.odbcDsnMap },
-      }),
-    );
+    const input = {
+      expression,
+      expressions: namedExpressions(dataset),
+      options: { odbcDsnMap: ctx.lineage.odbcDsnMap },
+    };
+    return await extractMLineage(input, cache);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -51,7 +55,6 @@ async function analyse(
     };
   }
 }
-
 function diagnostic(d: LineageDiagnostic): Diagnostic {
   return {
     kind: d.kind,
@@ -75,34 +78,52 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
   };
 }
 
+async function* tableEdges(
+  source: TableSource,
+  table: ScanTable,
+  dataset: ScanDataset,
+  cache: MParseCache,
+  ctx: MappingContext,
+): AsyncIterable<EdgeParts> {
+  for (const part of list(table.source)) {
+    const expression = text(part.expression);
+    if (expression === null || expression.trim() === '') continue;
+    const result = await analyse(expression, dataset, cache, ctx);
+    // A calculated table's DAX is recognised, not a problem: it has no M lineage.
+    const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
+    const diagnostics = problems.length > 0 ? problems : null;
+    for (const u of result.upstreams) {
+      yield {
+        ...source,
+        relation: 'source',
+        targetType: targetTypes[u.kind],
+        upstream: upstream(u),
+        diagnostics,
+      };
+    }
+    if (result.upstreams.length === 0 && diagnostics) {
+      yield { ...source, relation: 'source', targetType: 'unresolved', diagnostics };
+    }
+  }
+}
+
 export async function* mEdges(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<EdgeParts> {
   if (!ctx.lineage.enabled) return;
-  for (const { dataset, datasetId, table, tableName } of keyedTables(ws)) {
-    const source = {
-      sourceType: 'table',
-      sourceId: datasetId,
-      sourceName: text(dataset.name),
-      sourceTableName: tableName,
-    } as const;
-    for (const part of list(table.source)) {
-      const expression = text(part.expression);
-      if (expression === null || expression.trim() === '') continue;
-      const result = await analyse(expression, dataset, ctx);
-      // A calculated table's DAX is recognised, not a problem: it has no M lineage.
-      const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
-      const diagnostics = problems.length > 0 ? problems : null;
-      for (const u of result.upstreams) {
-        yield {
-          ...source,
-          relation: 'source',
-          targetType: targetTypes[u.kind],
-          upstream: upstream(u),
-          diagnostics,
-        };
-      }
-      if (result.upstreams.length === 0 && diagnostics) {
-        yield { ...source, relation: 'source', targetType: 'unresolved', diagnostics };
-      }
+  for (const dataset of list(ws.datasets)) {
+    const sourceId = text(dataset.id);
+    if (!sourceId) continue;
+    // One cache per dataset: its shared queries and parameters are parsed once for all its tables.
+    const cache = new MParseCache();
+    for (const table of list(dataset.tables)) {
+      const sourceTableName = text(table.name);
+      if (sourceTableName === null) continue;
+      const source: TableSource = {
+        sourceType: 'table',
+        sourceId,
+        sourceName: text(dataset.name),
+        sourceTableName,
+      };
+      yield* tableEdges(source, table, dataset, cache, ctx);
     }
   }
 }

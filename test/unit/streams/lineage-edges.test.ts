@@ -102,14 +102,64 @@ const SALES_OVERVIEW = '85e17528-ae4e-5192-8b77-10ea680e236b';
       sourceName: 'Sales Model',
       targetType: 'external_table',
       targetId: null,
+      diagnostics: null,
     });
     expect(edge?.upstream).toMatchObject({
       platform: 'sqlserver',
+      server: 'sql-prod-01.database.windows.net',
       database: 'SalesDW',
       schema: 'dbo',
       table: 'DimCustomer',
-      qualifiedName: expect.stringContaining('salesdw.dbo.dimcustomer') as unknown,
+      qualifiedName: 'salesdw.dbo.dimcustomer',
     });
+  });
+
+  // Dataset and table of the sample -> what the table's M reads, as `targetType platform qualifiedName`.
+  const expectedM: [string, string, string[]][] = [
+    ['Sales Model', 'FactSales', ['external_table sqlserver salesdw.dbo.factsales']], // via dataset parameters
+    ['Sales Model', 'DimProduct', ['external_table sqlserver salesdw.dbo.dimproduct']], // via a shared query
+    [
+      'Sales Model',
+      'Region',
+      ['external_table sqlserver salesdw.dbo.dimcountry', 'external_table sqlserver salesdw.dbo.dimregion'],
+    ],
+    ['Finance GL (DirectQuery)', 'JOURNAL_LINES', ['external_table snowflake finance.gl.journal_lines']],
+    [
+      'Finance GL (DirectQuery)',
+      'Account Balances',
+      ['external_table snowflake finance.gl.accounts', 'external_table snowflake finance.gl.journal_lines'],
+    ],
+    [
+      'Sales Model',
+      'Budget',
+      ['file file https://contoso.sharepoint.com/sites/finance/shared documents/budget 2026.xlsx'],
+    ],
+    [
+      'Customer 360',
+      'Customers',
+      [
+        'dataflow dataflow 57ca0f1c-428b-530b-9b8f-d4b2d9e92c5a.c538f574-4761-54be-959b-b69cf760bc17.customers',
+      ],
+    ],
+  ];
+  it.each(expectedM)('links %s table %s to what its M reads', (datasetName, tableName, expected) => {
+    const edges = find({ sourceName: datasetName, sourceTableName: tableName, relation: 'source' });
+    const found = edges.map((e) => {
+      const up = e.upstream as { platform: string; qualifiedName: string };
+      return `${e.targetType as string} ${up.platform} ${up.qualifiedName}`;
+    });
+    expect(found.sort()).toEqual(expected);
+  });
+
+  it('links a composite model table to the Power BI dataset it reads through AnalysisServices', () => {
+    const composite = find({ sourceId: 'cb9de876-1746-5332-95f2-56e43d977dc6', relation: 'source' });
+    expect(composite).toEqual([
+      expect.objectContaining({
+        sourceTableName: 'FactSales',
+        targetType: 'dataset',
+        upstream: expect.objectContaining({ platform: 'powerbi', table: 'Sales Model' }) as unknown,
+      }),
+    ]);
   });
 
   it('gives no M edge and no diagnostic for a DAX calculated table', () => {
