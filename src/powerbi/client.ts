@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { systemError } from '../errors.js';
 import { iterateActivityEvents, type ActivityEventsQuery } from './activity-events.js';
 import { createApiCaller, type CallStats, type LogFn } from './api-caller.js';
@@ -54,6 +55,8 @@ export interface PowerBiClient {
 /** Builds the API client of one run: its own HTTP agent, scheduler and counters; no shared state. */
 export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClient {
   checkOptions(options);
+  // Concurrent scans, polls and waits each listen on the run's signal.
+  if (options.signal) setMaxListeners(100, options.signal);
   const clock = options.clock ?? systemClock;
   const log: LogFn = options.log ?? (() => undefined);
   const maxWaitMs = options.maxRetryWaitSeconds * 1000;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { systemError } from '../errors.js';
 import type { ApiCaller, LogFn } from './api-caller.js';
 import type { Clock } from './clock.js';
@@ -96,6 +97,8 @@ class ScanPool {
     this.pending = batches;
     this.batchesTotal = batches.length;
     this.signal = deps.signal ? AbortSignal.any([deps.signal, this.abort.signal]) : this.abort.signal;
+    // Every scan in flight listens on it (its poll sleep, its HTTP request).
+    setMaxListeners(4 * MAX_SCANS_IN_FLIGHT + 8, this.signal);
   }
 
   /** Starts scans while slots are free; keeps at most maxScansInFlight results waiting for download. */

@@ -230,6 +230,33 @@ describe('scanWorkspaces against the simulator', () => {
     expect(sim.stats().tokenRequests).toBeGreaterThan(tokenRequestsBefore);
   });
 
+  it('stops submitting and polling as soon as the consumer stops iterating', async () => {
+    const { sim, client, ids } = await setup({ workspaces: 100, scanDurationMs: 600 });
+    let workspaces = 0;
+    for await (const event of client.scanWorkspaces(ids, {
+      ...SCAN,
+      workspacesPerScan: 5,
+      maxScansInFlight: 4,
+    })) {
+      if (event.kind === 'workspace') workspaces += 1;
+      if (workspaces === 3) break;
+    }
+    const getInfo = requests(sim, 'getInfo');
+    const polls = requests(sim, 'scanStatus');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(requests(sim, 'getInfo')).toBe(getInfo);
+    expect(requests(sim, 'scanStatus')).toBe(polls);
+    expect(getInfo).toBeLessThan(20);
+  });
+
+  it('aborts every call and wait through the client signal', async () => {
+    const controller = new AbortController();
+    const { sim, client, ids } = await setup({ workspaces: 40 }, { signal: controller.signal });
+    sim.faults.script({ kind: '429', endpoint: 'getInfo', retryAfterSeconds: 20 });
+    setTimeout(() => controller.abort(new Error('SIGTERM')), 300);
+    await expect(scan(client, ids, { workspacesPerScan: 20 })).rejects.toThrow(/SIGTERM/);
+  });
+
   it('stops cleanly with a transient_error carrying retryAfterMs when throttled beyond patience', async () => {
     const { sim, client, ids } = await setup({ workspaces: 30 }, { maxRetryWaitSeconds: 5 });
     sim.faults.script({ kind: '429', endpoint: 'getInfo', retryAfterSeconds: 3600, skip: 1 });
