@@ -6,7 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractMLineage, MParseCache, type LineageOptions, type OdbcDsnTarget } from '../src/lineage/index.js';
+import {
+  extractMLineage,
+  MParseCache,
+  type LineageOptions,
+  type OdbcDsnTarget,
+} from '../src/lineage/index.js';
 
 export interface CorpusCase {
   id: string;
@@ -82,7 +87,8 @@ export function optionsOf(config: Record<string, unknown> | undefined): LineageO
   const map: Record<string, OdbcDsnTarget> = {};
   for (const [dsn, platform] of Object.entries(platforms)) {
     const target: OdbcDsnTarget = { platform: PLATFORM_NAMES[String(platform)] ?? String(platform) };
-    const [database, schema] = String(databases[dsn] ?? '').split('.');
+    const mapped = databases[dsn];
+    const [database, schema] = (typeof mapped === 'string' ? mapped : '').split('.');
     if (database !== undefined && database !== '') target.database = database;
     if (schema !== undefined && schema !== '') target.schema = schema;
     map[dsn] = target;
@@ -95,7 +101,10 @@ export function optionsOf(config: Record<string, unknown> | undefined): LineageO
  * Their expected names may carry deployment prefixes that are not in the M text: the
  * `platform_instance` and, for Databricks Unity Catalog, the configured metastore. They are removed.
  */
-export function expectedEdge(item: { platform: string; table: string; platform_instance?: string }, config?: Record<string, unknown>): string {
+export function expectedEdge(
+  item: { platform: string; table: string; platform_instance?: string },
+  config?: Record<string, unknown>,
+): string {
   let table = item.table.toLowerCase();
   const instance = item.platform_instance?.toLowerCase();
   if (instance !== undefined && table.startsWith(`${instance}.`)) table = table.slice(instance.length + 1);
@@ -120,7 +129,13 @@ function add(score: Score, truePositives: number, expected: number, produced: nu
 
 export async function runConformance(cases: CorpusCase[]): Promise<ConformanceReport> {
   const cache = new MParseCache();
-  const report: ConformanceReport = { overall: emptyScore(), perPlatform: {}, misses: [], classification: [], cases: 0 };
+  const report: ConformanceReport = {
+    overall: emptyScore(),
+    perPlatform: {},
+    misses: [],
+    classification: [],
+    cases: 0,
+  };
   for (const item of cases) {
     if (item.kind === 'upstream_tables') {
       report.cases += 1;
@@ -145,9 +160,16 @@ export async function runConformance(cases: CorpusCase[]): Promise<ConformanceRe
         report.perPlatform[platform] ??= emptyScore();
         add(report.perPlatform[platform], hits, exp.length, prod.length);
       }
-      add(report.overall, [...expected].filter((edge) => produced.has(edge)).length, expected.size, produced.size);
-      for (const edge of expected) if (!produced.has(edge)) report.misses.push({ id: item.id, kind: 'missed', edge, diagnostics });
-      for (const edge of produced) if (!expected.has(edge)) report.misses.push({ id: item.id, kind: 'extra', edge, diagnostics });
+      add(
+        report.overall,
+        [...expected].filter((edge) => produced.has(edge)).length,
+        expected.size,
+        produced.size,
+      );
+      for (const edge of expected)
+        if (!produced.has(edge)) report.misses.push({ id: item.id, kind: 'missed', edge, diagnostics });
+      for (const edge of produced)
+        if (!expected.has(edge)) report.misses.push({ id: item.id, kind: 'extra', edge, diagnostics });
     } else if (item.kind === 'classification') {
       const result = await extractMLineage({ expression: item.expression }, cache);
       const kinds = result.diagnostics.map((d) => d.kind);
@@ -166,14 +188,20 @@ export function ratio(numerator: number, denominator: number): number {
 }
 
 /** Parses `count` corpus-sized expressions (the corpus, repeated) and returns expressions per second. */
-export async function measureThroughput(cases: CorpusCase[], count: number): Promise<{ seconds: number; perSecond: number }> {
+export async function measureThroughput(
+  cases: CorpusCase[],
+  count: number,
+): Promise<{ seconds: number; perSecond: number }> {
   const expressions = cases.filter((item) => item.kind !== 'classification');
   const started = process.hrtime.bigint();
   for (let index = 0; index < count; index += 1) {
     const item = expressions[index % expressions.length];
     if (item === undefined) break;
     // A fresh cache each time: every expression is really parsed.
-    await extractMLineage({ expression: item.expression, ...(item.parameters ? { parameters: item.parameters } : {}) });
+    await extractMLineage({
+      expression: item.expression,
+      ...(item.parameters ? { parameters: item.parameters } : {}),
+    });
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { seconds, perSecond: count / seconds };
@@ -186,12 +214,16 @@ function percent(value: number): string {
 async function main(): Promise<void> {
   const cases = loadCorpus();
   if (cases === undefined) {
-    console.log(`conformance:m skipped: ${corpusPath()} not found (the peer corpus lives next to the repository).`);
+    console.log(
+      `conformance:m skipped: ${corpusPath()} not found (the peer corpus lives next to the repository).`,
+    );
     return;
   }
   const report = await runConformance(cases);
   const { overall } = report;
-  console.log(`upstream_tables cases: ${report.cases}, expected edges: ${overall.expected}, produced: ${overall.produced}`);
+  console.log(
+    `upstream_tables cases: ${report.cases}, expected edges: ${overall.expected}, produced: ${overall.produced}`,
+  );
   console.log(
     `recall ${percent(ratio(overall.truePositives, overall.expected))}  precision ${percent(ratio(overall.truePositives, overall.produced))}`,
   );
@@ -201,7 +233,9 @@ async function main(): Promise<void> {
     );
   }
   const agreed = report.misses.filter((miss) => DISAGREEMENTS[miss.id] === undefined);
-  const disputedIds = new Set(report.misses.filter((miss) => DISAGREEMENTS[miss.id] !== undefined).map((m) => m.id));
+  const disputedIds = new Set(
+    report.misses.filter((miss) => DISAGREEMENTS[miss.id] !== undefined).map((m) => m.id),
+  );
   const disputedMissed = report.misses.filter((m) => disputedIds.has(m.id) && m.kind === 'missed').length;
   const disputedExtra = report.misses.filter((m) => disputedIds.has(m.id) && m.kind === 'extra').length;
   console.log(
@@ -216,10 +250,13 @@ async function main(): Promise<void> {
   if (agreed.length > 0) console.log(`unexplained misses: ${agreed.length}`);
   const passed = report.classification.filter((item) => item.passed).length;
   console.log(`classification (DAX vs M, no lineage): ${passed}/${report.classification.length}`);
-  for (const item of report.classification) console.log(`  ${item.passed ? 'ok  ' : 'FAIL'} ${item.id}: ${item.detail}`);
+  for (const item of report.classification)
+    console.log(`  ${item.passed ? 'ok  ' : 'FAIL'} ${item.id}: ${item.detail}`);
   const count = Number(process.env['CONFORMANCE_TIMING_COUNT'] ?? 10000);
   const timing = await measureThroughput(cases, count);
-  console.log(`timing: ${count} expressions in ${timing.seconds.toFixed(2)} s = ${Math.round(timing.perSecond)} expressions/s`);
+  console.log(
+    `timing: ${count} expressions in ${timing.seconds.toFixed(2)} s = ${Math.round(timing.perSecond)} expressions/s`,
+  );
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

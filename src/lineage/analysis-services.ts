@@ -7,7 +7,7 @@
 import type { CallContext, FunctionTable } from './call-context.js';
 import { referenceOf } from './reference.js';
 import { KIND_LEVELS } from './navigation.js';
-import { opaque, source, type Level, type MValue } from './values.js';
+import { opaque, source, type MValue } from './values.js';
 
 function datasetReference(call: CallContext, server: string, database: string): MValue {
   const powerBi = /^powerbi:\/\//i.test(server);
@@ -38,7 +38,7 @@ function analysisServicesDatabases(call: CallContext): MValue {
     kind: 'dataset',
     server,
     parts: {},
-    rules: { levels: ['table'], keyLevels: {} as Record<string, Level>, kindLevels: KIND_LEVELS },
+    rules: { levels: ['table'], keyLevels: {}, kindLevels: KIND_LEVELS },
     navigate: (_state, keys) => {
       const name = [...keys.entries()].find(([key]) => key.toLowerCase() === 'name')?.[1];
       return name?.kind === 'text' ? datasetReference(call, server, name.text) : opaque();

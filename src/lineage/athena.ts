@@ -15,7 +15,13 @@ function athenaDatabases(call: CallContext): MValue {
       server: serverArg(call, 0),
       levels: ['catalog', 'database', 'table'],
       keyLevels: { catalog: 'catalog', schema: 'database', item: 'table' },
-      kindLevels: { database: 'catalog', catalog: 'catalog', schema: 'database', table: 'table', view: 'table' },
+      kindLevels: {
+        database: 'catalog',
+        catalog: 'catalog',
+        schema: 'database',
+        table: 'table',
+        view: 'table',
+      },
     },
     1,
   );

@@ -5,13 +5,64 @@
 
 /** DAX functions that return tables or are typical at the top of a calculated-table expression. */
 const DAX_TABLE_FUNCTIONS = new Set([
-  'ADDCOLUMNS', 'ADDMISSINGITEMS', 'ALL', 'ALLEXCEPT', 'ALLNOBLANKROW', 'ALLSELECTED', 'CALCULATE',
-  'CALCULATETABLE', 'CALENDAR', 'CALENDARAUTO', 'CROSSJOIN', 'CURRENTGROUP', 'DATATABLE', 'DATESBETWEEN',
-  'DATESINPERIOD', 'DETAILROWS', 'DISTINCT', 'EXCEPT', 'FILTER', 'FILTERS', 'GENERATE', 'GENERATEALL',
-  'GENERATESERIES', 'GROUPBY', 'IGNORE', 'INTERSECT', 'KEEPFILTERS', 'NATURALINNERJOIN', 'NATURALLEFTOUTERJOIN',
-  'RELATEDTABLE', 'ROLLUP', 'ROLLUPGROUP', 'ROW', 'SAMPLE', 'SELECTCOLUMNS', 'SUBSTITUTEWITHINDEX', 'SUMMARIZE',
-  'SUMMARIZECOLUMNS', 'TOPN', 'TREATAS', 'UNION', 'VALUES', 'DIVIDE', 'SUM', 'SUMX', 'COUNTROWS', 'MAX', 'MIN',
-  'AVERAGE', 'DISTINCTCOUNT', 'RELATED', 'LOOKUPVALUE', 'IF', 'SWITCH', 'YEAR', 'DATE', 'FORMAT', 'INFO.TABLES',
+  'ADDCOLUMNS',
+  'ADDMISSINGITEMS',
+  'ALL',
+  'ALLEXCEPT',
+  'ALLNOBLANKROW',
+  'ALLSELECTED',
+  'CALCULATE',
+  'CALCULATETABLE',
+  'CALENDAR',
+  'CALENDARAUTO',
+  'CROSSJOIN',
+  'CURRENTGROUP',
+  'DATATABLE',
+  'DATESBETWEEN',
+  'DATESINPERIOD',
+  'DETAILROWS',
+  'DISTINCT',
+  'EXCEPT',
+  'FILTER',
+  'FILTERS',
+  'GENERATE',
+  'GENERATEALL',
+  'GENERATESERIES',
+  'GROUPBY',
+  'IGNORE',
+  'INTERSECT',
+  'KEEPFILTERS',
+  'NATURALINNERJOIN',
+  'NATURALLEFTOUTERJOIN',
+  'RELATEDTABLE',
+  'ROLLUP',
+  'ROLLUPGROUP',
+  'ROW',
+  'SAMPLE',
+  'SELECTCOLUMNS',
+  'SUBSTITUTEWITHINDEX',
+  'SUMMARIZE',
+  'SUMMARIZECOLUMNS',
+  'TOPN',
+  'TREATAS',
+  'UNION',
+  'VALUES',
+  'DIVIDE',
+  'SUM',
+  'SUMX',
+  'COUNTROWS',
+  'MAX',
+  'MIN',
+  'AVERAGE',
+  'DISTINCTCOUNT',
+  'RELATED',
+  'LOOKUPVALUE',
+  'IF',
+  'SWITCH',
+  'YEAR',
+  'DATE',
+  'FORMAT',
+  'INFO.TABLES',
 ]);
 
 /** Text starts like a DAX query or variable block. */
@@ -43,5 +94,7 @@ export function looksLikeDax(expression: string): boolean {
 
 /** After an M parse failure: M-looking text is a broken M expression, anything else is treated as DAX. */
 export function looksLikeM(expression: string): boolean {
-  return /^\s*(?:let|section)\b/.test(expression) || /\b[A-Z][A-Za-z0-9]*\.[A-Z][A-Za-z0-9]*\s*\(/.test(expression);
+  return (
+    /^\s*(?:let|section)\b/.test(expression) || /\b[A-Z][A-Za-z0-9]*\.[A-Z][A-Za-z0-9]*\s*\(/.test(expression)
+  );
 }

@@ -2,7 +2,12 @@
 import type { LineageDiagnostic, UpstreamReference } from './types.js';
 
 function identity(reference: UpstreamReference): string {
-  return [reference.platform, reference.kind, reference.qualifiedName, (reference.server ?? '').toLowerCase()].join('\u0000');
+  return [
+    reference.platform,
+    reference.kind,
+    reference.qualifiedName,
+    (reference.server ?? '').toLowerCase(),
+  ].join('\u0000');
 }
 
 function compare(a: UpstreamReference, b: UpstreamReference): number {
@@ -30,7 +35,12 @@ export function dedupeReferences(references: readonly UpstreamReference[]): Upst
 export function dedupeDiagnostics(diagnostics: readonly LineageDiagnostic[]): LineageDiagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((diagnostic) => {
-    const key = [diagnostic.kind, diagnostic.functionName ?? '', diagnostic.parameter ?? '', diagnostic.message].join('\u0000');
+    const key = [
+      diagnostic.kind,
+      diagnostic.functionName ?? '',
+      diagnostic.parameter ?? '',
+      diagnostic.message,
+    ].join('\u0000');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -35,7 +35,8 @@ function textRecord(value: unknown): Record<string, string> | string {
   if (!isRecord(value)) return '"parameters" must be an object of name -> text value';
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') out[key] = String(item);
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')
+      out[key] = String(item);
     else return `parameter "${key}" must be a text, number or boolean`;
   }
   return out;
@@ -62,7 +63,11 @@ function inputOf(request: Json, defaults: LineageOptions | undefined): MExpressi
   return { expression: request['expression'], expressions, parameters, options };
 }
 
-export async function explainLine(jsonLine: string, defaults?: LineageOptions, cache?: MParseCache): Promise<string> {
+export async function explainLine(
+  jsonLine: string,
+  defaults?: LineageOptions,
+  cache?: MParseCache,
+): Promise<string> {
   let request: unknown;
   try {
     request = JSON.parse(jsonLine);

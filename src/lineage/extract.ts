@@ -11,7 +11,8 @@ import { Walker } from './walker.js';
 
 const DAX_DIAGNOSTIC: LineageDiagnostic = {
   kind: 'dax_expression',
-  message: 'This is a DAX expression (calculated table or measure), not Power Query M; it has no source lineage.',
+  message:
+    'This is a DAX expression (calculated table or measure), not Power Query M; it has no source lineage.',
 };
 
 /** Parses the dataset expressions the table expression refers to, transitively, and nothing else. */
@@ -54,11 +55,16 @@ export async function extractMLineage(
     if (!looksLikeM(expression)) return { upstreams: [], diagnostics: [DAX_DIAGNOSTIC] };
     return {
       upstreams: [],
-      diagnostics: [{ kind: 'unparsable_expression', message: `The M expression could not be parsed: ${parsed.message}` }],
+      diagnostics: [
+        { kind: 'unparsable_expression', message: `The M expression could not be parsed: ${parsed.message}` },
+      ],
     };
   }
   if (isBareUnknownName(parsed.ast, input)) return { upstreams: [], diagnostics: [DAX_DIAGNOSTIC] };
-  const globals = new DatasetGlobals(await parseReferencedExpressions(parsed.ast, input, cache), input.parameters ?? {});
+  const globals = new DatasetGlobals(
+    await parseReferencedExpressions(parsed.ast, input, cache),
+    input.parameters ?? {},
+  );
   const walker = new Walker({ functions: DATA_ACCESS_FUNCTIONS, options: input.options ?? {}, globals });
   const output = walker.evaluateDocument(parsed.ast);
   const references = walker.refsOf(output);

@@ -10,7 +10,7 @@ import type { CallContext, FunctionTable } from './call-context.js';
 import { KIND_LEVELS } from './navigation.js';
 import { referenceOf } from './reference.js';
 import type { UpstreamReference } from './types.js';
-import { fieldOf, opaque, source, textOf, type Level, type MValue, type SourceState } from './values.js';
+import { fieldOf, opaque, source, textOf, type MValue, type SourceState } from './values.js';
 
 function hostOf(location: string): string | null {
   try {
@@ -21,14 +21,21 @@ function hostOf(location: string): string | null {
 }
 
 export function fileReference(location: string, via: string): UpstreamReference | undefined {
-  return referenceOf({ platform: 'file', kind: 'file', server: hostOf(location), parts: { table: location }, via });
+  return referenceOf({
+    platform: 'file',
+    kind: 'file',
+    server: hostOf(location),
+    parts: { table: location },
+    via,
+  });
 }
 
 function joinPath(base: string, relative: string): string {
   if (relative === '') return base;
   const separator = base.includes('\\') && !base.includes('/') ? '\\' : '/';
   const trimmedBase = base.endsWith('/') || base.endsWith('\\') ? base.slice(0, -1) : base;
-  const trimmedRelative = relative.startsWith('/') || relative.startsWith('\\') ? relative.slice(1) : relative;
+  const trimmedRelative =
+    relative.startsWith('/') || relative.startsWith('\\') ? relative.slice(1) : relative;
   return `${trimmedBase}${separator}${trimmedRelative}`;
 }
 
@@ -75,7 +82,7 @@ function listingState(via: string, location: string): SourceState {
     kind: 'file',
     server: hostOf(location),
     parts: { table: location },
-    rules: { levels: ['table'], keyLevels: {} as Record<string, Level>, kindLevels: KIND_LEVELS },
+    rules: { levels: ['table'], keyLevels: {}, kindLevels: KIND_LEVELS },
     navigate: navigateListing,
   };
   return fallback === undefined ? state : { ...state, fallback };

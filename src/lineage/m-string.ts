@@ -25,7 +25,10 @@ function decodeEscapeBody(body: string): string | undefined {
 
 /** Decodes the inside of a text literal (without the surrounding quotes). */
 export function decodeMTextBody(body: string): string {
-  const withEscapes = body.replace(/#\(([^)]*)\)/g, (whole, inner: string) => decodeEscapeBody(inner) ?? whole);
+  const withEscapes = body.replace(
+    /#\(([^)]*)\)/g,
+    (whole, inner: string) => decodeEscapeBody(inner) ?? whole,
+  );
   return withEscapes.replace(/""/g, '"');
 }
 

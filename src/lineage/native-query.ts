@@ -22,7 +22,11 @@ export function qualifyPath(path: readonly string[], state: SourceState): Partia
   if (state.platform === 'athena') {
     const catalog = at(3) ?? contextPart(state, 'catalog');
     const database = at(2) ?? contextPart(state, 'database');
-    return { table, ...(database === undefined ? {} : { database }), ...(catalog === undefined ? {} : { catalog }) };
+    return {
+      table,
+      ...(database === undefined ? {} : { database }),
+      ...(catalog === undefined ? {} : { catalog }),
+    };
   }
   if (naming.levels.length === 2) {
     const database = at(2) ?? contextPart(state, 'database');
@@ -36,12 +40,17 @@ export function qualifyPath(path: readonly string[], state: SourceState): Partia
   return parts;
 }
 
-export function nativeQueryValue(call: CallContext, state: SourceState, sqlValue: MValue | undefined): MValue {
+export function nativeQueryValue(
+  call: CallContext,
+  state: SourceState,
+  sqlValue: MValue | undefined,
+): MValue {
   if (call.options.parseNativeQueries === false) {
     call.report({
       kind: 'native_query_skipped',
       functionName: call.name,
-      message: 'Native query parsing is turned off in the lineage settings; the tables it reads are not listed.',
+      message:
+        'Native query parsing is turned off in the lineage settings; the tables it reads are not listed.',
     });
     return opaque();
   }
@@ -79,7 +88,8 @@ function valueNativeQuery(call: CallContext): MValue {
     call.report({
       kind: 'unresolved_navigation',
       functionName: call.name,
-      message: 'Value.NativeQuery runs against a source this connector does not recognise; its tables are not listed.',
+      message:
+        'Value.NativeQuery runs against a source this connector does not recognise; its tables are not listed.',
     });
     return opaque(call.args.length > 0 && target !== undefined ? call.refsOf(target) : []);
   }

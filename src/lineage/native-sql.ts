@@ -102,6 +102,8 @@ function tryParse(sql: string, dialect: string): ParsedTables | undefined {
     seen.add(key);
     paths.push(parsed.path);
   }
+  // Sorted so the output does not depend on the order the grammar visits clauses in.
+  paths.sort((a, b) => a.join('.').toLowerCase().localeCompare(b.join('.').toLowerCase()));
   return { paths };
 }
 

@@ -18,7 +18,12 @@ function oracleDatabase(call: CallContext): MValue {
   if (server === undefined) return NO_LINEAGE;
   return databaseSource(
     call,
-    { platform: 'oracle', server, parts: { database: oracleServiceName(server) }, levels: ['schema', 'table'] },
+    {
+      platform: 'oracle',
+      server,
+      parts: { database: oracleServiceName(server) },
+      levels: ['schema', 'table'],
+    },
     1,
   );
 }

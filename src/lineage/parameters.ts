@@ -20,7 +20,11 @@ export class DatasetGlobals implements Globals {
     private readonly parameters: Readonly<Record<string, string>>,
   ) {}
 
-  lookup(name: string, evaluate: (ast: MAst) => MValue, report: (d: LineageDiagnostic) => void): MValue | undefined {
+  lookup(
+    name: string,
+    evaluate: (ast: MAst) => MValue,
+    report: (d: LineageDiagnostic) => void,
+  ): MValue | undefined {
     if (Object.prototype.hasOwnProperty.call(this.parameters, name)) return text(this.parameters[name] ?? '');
     const outcome = this.parsed.get(name);
     if (outcome === undefined) return undefined;
@@ -28,7 +32,11 @@ export class DatasetGlobals implements Globals {
     this.entries.set(name, entry);
     if (entry.value !== undefined) return entry.value;
     if (entry.busy === true) {
-      report({ kind: 'cyclic_reference', parameter: name, message: `Query "${name}" refers back to itself.` });
+      report({
+        kind: 'cyclic_reference',
+        parameter: name,
+        message: `Query "${name}" refers back to itself.`,
+      });
       return opaque();
     }
     if (!outcome.ok) {

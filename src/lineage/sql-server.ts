@@ -8,7 +8,8 @@ import { databaseSource, NO_LINEAGE, requireArg, serverArg } from './database-so
 import type { MValue } from './values.js';
 
 /** Fabric SQL analytics endpoints and warehouses answer on these hosts. */
-const FABRIC_HOST = /\.(datawarehouse\.fabric\.microsoft\.com|datawarehouse\.pbidedicated\.windows\.net)(,\d+)?$/i;
+const FABRIC_HOST =
+  /\.(datawarehouse\.fabric\.microsoft\.com|datawarehouse\.pbidedicated\.windows\.net)(,\d+)?$/i;
 const SYNAPSE_HOST = /\.sql\.azuresynapse\.net(,\d+)?$/i;
 
 export function sqlPlatformOf(server: string | null): string {
@@ -31,7 +32,11 @@ function sqlDatabase(call: CallContext): MValue {
 
 function sqlDatabases(call: CallContext): MValue {
   const server = serverArg(call, 0);
-  return databaseSource(call, { platform: sqlPlatformOf(server), server, levels: ['database', 'schema', 'table'] }, 1);
+  return databaseSource(
+    call,
+    { platform: sqlPlatformOf(server), server, levels: ['database', 'schema', 'table'] },
+    1,
+  );
 }
 
 export const SQL_SERVER_FUNCTIONS: FunctionTable = {

@@ -49,7 +49,11 @@ class Scope {
 /** Names defined outside the expression: dataset parameters and queries. */
 export interface Globals {
   /** Value of a dataset-level name, evaluating a shared query with `evaluate` if needed. */
-  lookup(name: string, evaluate: (ast: MAst) => MValue, report: (d: LineageDiagnostic) => void): MValue | undefined;
+  lookup(
+    name: string,
+    evaluate: (ast: MAst) => MValue,
+    report: (d: LineageDiagnostic) => void,
+  ): MValue | undefined;
 }
 
 export interface WalkEnvironment {
@@ -155,7 +159,12 @@ export class Walker {
       case NodeKind.RelationalExpression:
       case NodeKind.LogicalExpression:
       case NodeKind.IsExpression:
-        return opaque(mergeRefs(this.refsOf(this.evaluate(node.left, scope)), this.refsOf(this.evaluate(node.right, scope))));
+        return opaque(
+          mergeRefs(
+            this.refsOf(this.evaluate(node.left, scope)),
+            this.refsOf(this.evaluate(node.right, scope)),
+          ),
+        );
       case NodeKind.NullCoalescingExpression:
         return this.choice([this.evaluate(node.left, scope), this.evaluate(node.right, scope)], EMPTY);
       case NodeKind.UnaryExpression:
@@ -175,7 +184,9 @@ export class Walker {
       case NodeKind.EachExpression:
         return { kind: 'function', closure: { params: ['_'], body: node.paired, scope }, refs: EMPTY };
       case NodeKind.FunctionExpression: {
-        const params = elementsOf(node.parameters.content).map((param) => decodeMIdentifier(param.name.literal));
+        const params = elementsOf(node.parameters.content).map((param) =>
+          decodeMIdentifier(param.name.literal),
+        );
         return { kind: 'function', closure: { params, body: node.expression, scope }, refs: EMPTY };
       }
       case NodeKind.RecursivePrimaryExpression:
@@ -184,22 +195,63 @@ export class Walker {
       case NodeKind.ListLiteral:
         return {
           kind: 'list',
-          items: (node.content.elements as ReadonlyArray<{ node: TNode }>).map((csv) => this.evaluate(csv.node, scope)),
+          items: (node.content.elements as ReadonlyArray<{ node: TNode }>).map((csv) =>
+            this.evaluate(csv.node, scope),
+          ),
           refs: EMPTY,
         };
       case NodeKind.RecordExpression:
       case NodeKind.RecordLiteral: {
         const fields = new Map<string, MValue>();
-        const pairs = node.content.elements as ReadonlyArray<{ node: { key: { literal: string }; value: TNode } }>;
+        const pairs = node.content.elements as ReadonlyArray<{
+          node: { key: { literal: string }; value: TNode };
+        }>;
         for (const { node: pair } of pairs) {
           fields.set(decodeMIdentifier(pair.key.literal), this.evaluate(pair.value, scope));
         }
         return { kind: 'record', fields, refs: EMPTY };
       }
       case NodeKind.RangeExpression:
-        return opaque(mergeRefs(this.refsOf(this.evaluate(node.left, scope)), this.refsOf(this.evaluate(node.right, scope))));
-      default:
-        // Types, constants and `...` carry no lineage.
+        return opaque(
+          mergeRefs(
+            this.refsOf(this.evaluate(node.left, scope)),
+            this.refsOf(this.evaluate(node.right, scope)),
+          ),
+        );
+      case NodeKind.ArrayWrapper:
+      case NodeKind.AsNullablePrimitiveType:
+      case NodeKind.AsType:
+      case NodeKind.CatchExpression:
+      case NodeKind.Constant:
+      case NodeKind.Csv:
+      case NodeKind.FieldProjection:
+      case NodeKind.FieldSelector:
+      case NodeKind.FieldSpecification:
+      case NodeKind.FieldSpecificationList:
+      case NodeKind.FieldTypeSpecification:
+      case NodeKind.FunctionType:
+      case NodeKind.GeneralizedIdentifier:
+      case NodeKind.GeneralizedIdentifierPairedAnyLiteral:
+      case NodeKind.GeneralizedIdentifierPairedExpression:
+      case NodeKind.Identifier:
+      case NodeKind.IdentifierPairedExpression:
+      case NodeKind.InvokeExpression:
+      case NodeKind.IsNullablePrimitiveType:
+      case NodeKind.ItemAccessExpression:
+      case NodeKind.ListType:
+      case NodeKind.NotImplementedExpression:
+      case NodeKind.NullablePrimitiveType:
+      case NodeKind.NullableType:
+      case NodeKind.OtherwiseExpression:
+      case NodeKind.Parameter:
+      case NodeKind.ParameterList:
+      case NodeKind.PrimitiveType:
+      case NodeKind.RecordType:
+      case NodeKind.Section:
+      case NodeKind.SectionMember:
+      case NodeKind.TableType:
+      case NodeKind.TypePrimaryType:
+        // Types, constants, `...` and pieces only reached through their parents carry no lineage.
         return opaque();
     }
   }
@@ -232,12 +284,20 @@ export class Walker {
     if (node.operatorConstant.constantKind === PQP.Language.Constant.ArithmeticOperator.And) {
       const leftText = textOf(left);
       const rightText = textOf(right);
-      if (leftText !== undefined && rightText !== undefined) return text(leftText + rightText, mergeRefs(left.refs, right.refs));
+      if (leftText !== undefined && rightText !== undefined)
+        return text(leftText + rightText, mergeRefs(left.refs, right.refs));
       if (left.kind === 'list' && right.kind === 'list') {
-        return { kind: 'list', items: [...left.items, ...right.items], refs: mergeRefs(left.refs, right.refs) };
+        return {
+          kind: 'list',
+          items: [...left.items, ...right.items],
+          refs: mergeRefs(left.refs, right.refs),
+        };
       }
     }
-    return opaque(mergeRefs(this.refsOf(left), this.refsOf(right)), unresolvedOf(left) ?? unresolvedOf(right));
+    return opaque(
+      mergeRefs(this.refsOf(left), this.refsOf(right)),
+      unresolvedOf(left) ?? unresolvedOf(right),
+    );
   }
 
   private choice(options: MValue[], refs: Refs): MValue {
@@ -255,7 +315,8 @@ export class Walker {
     if (global !== undefined) return global;
     const caseless = this.lookupIgnoringCase(name, scope);
     if (caseless !== undefined) return caseless;
-    if (isLibraryName(name) || this.env.functions[name] !== undefined) return { kind: 'builtin', name, refs: EMPTY };
+    if (isLibraryName(name) || this.env.functions[name] !== undefined)
+      return { kind: 'builtin', name, refs: EMPTY };
     this.report({
       kind: 'unresolved_reference',
       parameter: name,
@@ -302,7 +363,10 @@ export class Walker {
     for (const step of node.recursiveExpressions.elements) {
       switch (step.kind) {
         case NodeKind.InvokeExpression:
-          current = this.invoke(current, elementsOf(step.content).map((arg) => this.evaluate(arg, scope)));
+          current = this.invoke(
+            current,
+            elementsOf(step.content).map((arg) => this.evaluate(arg, scope)),
+          );
           break;
         case NodeKind.ItemAccessExpression:
           current = this.itemAccess(current, this.evaluate(step.content, scope));
@@ -329,7 +393,9 @@ export class Walker {
       if (selector.kind === 'record') {
         const custom = target.state.navigate;
         const next =
-          custom === undefined ? navigate(target.state, selector.fields, this.report) : custom(target.state, selector.fields);
+          custom === undefined
+            ? navigate(target.state, selector.fields, this.report)
+            : custom(target.state, selector.fields);
         return this.withRefs(next, target.refs);
       }
       if (target.state.fallback !== undefined) return opaque(mergeRefs(target.refs, [target.state.fallback]));
@@ -347,7 +413,7 @@ export class Walker {
 
   private withRefs(value: MValue, refs: Refs): MValue {
     if (refs.length === 0) return value;
-    return { ...value, refs: mergeRefs(value.refs, refs) } as MValue;
+    return { ...value, refs: mergeRefs(value.refs, refs) };
   }
 
   private fieldAccess(target: MValue, field: string): MValue {
@@ -402,7 +468,8 @@ export class Walker {
 
   private callBuiltin(name: string, args: MValue[]): MValue {
     const handler = this.env.functions[name];
-    if (handler !== undefined) return this.expandChoices(args, (expanded) => handler(this.callContext(name, expanded)));
+    if (handler !== undefined)
+      return this.expandChoices(args, (expanded) => handler(this.callContext(name, expanded)));
     if (!isPureLibraryFunction(name)) {
       this.report({
         kind: 'unsupported_function',
@@ -417,7 +484,8 @@ export class Walker {
   private expandChoices(args: MValue[], call: (args: MValue[]) => MValue): MValue {
     const index = args.findIndex((arg) => arg.kind === 'choice');
     const choice = args[index];
-    if (choice === undefined || choice.kind !== 'choice' || choice.options.length > MAX_CHOICES) return call(args);
+    if (choice === undefined || choice.kind !== 'choice' || choice.options.length > MAX_CHOICES)
+      return call(args);
     const results = choice.options.map((option) => {
       const next = [...args];
       next[index] = option;
