@@ -118,8 +118,8 @@ class ScanPool {
     }
   }
 
+  /** Already-succeeded results are still handed out after a fatal error, so their batches complete. */
   takeNext(): Next {
-    if (this.fatal !== undefined) throw this.fatal;
     const failed = this.failedEvents.shift();
     if (failed) {
       this.workspacesDone += 1;
@@ -130,6 +130,7 @@ class ScanPool {
       this.fill();
       return { kind: 'download', value: ready };
     }
+    if (this.fatal !== undefined) throw this.fatal;
     if (this.running === 0 && this.pending.length === 0) return 'done';
     return 'idle';
   }
@@ -167,7 +168,11 @@ class ScanPool {
     this.running -= 1;
     if (this.stopped) return;
     if (isOutcome(outcome)) this.apply(batch, outcome);
-    else this.fatal = outcome instanceof Error ? outcome : new Error(`scan job failed: ${String(outcome)}`);
+    else {
+      // Submit nothing more and drop the scans in flight; a rerun resumes from the last complete batch.
+      this.fatal = outcome instanceof Error ? outcome : new Error(`scan job failed: ${String(outcome)}`);
+      this.stop();
+    }
     this.fill();
     this.wake?.();
   }
