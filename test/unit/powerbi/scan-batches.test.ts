@@ -12,7 +12,7 @@ describe('scan batches', () => {
 
   it('isolates one bad workspace: retry once, then halve until it stands alone, then retry it once', () => {
     const bad = 'ws-37';
-    let queue: Batch[] = makeBatches(ids(100), 100);
+    const queue: Batch[] = makeBatches(ids(100), 100);
     const givenUp: string[] = [];
     const scanned: string[] = [];
     let scans = 0;
