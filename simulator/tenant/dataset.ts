@@ -179,10 +179,14 @@ export function buildDataset(
       } else {
         addSourcedTables(rng, ctx, names, family, kind === 'directQuery', out);
       }
-      if (kind === 'import' && rng.chance(0.4)) out.tables.push(calendarTable(calendarSource(year)));
-      if (kind === 'import' && rng.chance(0.25))
+      // Power BI refuses two tables of one name in a dataset; the random names may already hold these.
+      const taken = (name: string): boolean => out.tables.some((table) => table.name === name);
+      if (kind === 'import' && rng.chance(0.4) && !taken('Date'))
+        out.tables.push(calendarTable(calendarSource(year)));
+      if (kind === 'import' && rng.chance(0.25) && !taken('Budget'))
         addSourcedTables(rng, ctx, ['Budget'], 'sharepoint', false, out);
-      if (rng.chance(0.1)) out.tables.push(dataTable(rng, 'Manual Mapping', 'Import', ENTERED_DATA_SOURCE));
+      if (rng.chance(0.1) && !taken('Manual Mapping'))
+        out.tables.push(dataTable(rng, 'Manual Mapping', 'Import', ENTERED_DATA_SOURCE));
       break;
     }
   }
