@@ -8,7 +8,7 @@ import { mapAuthError, type AuthErrorContext } from './map-auth-error.js';
 import { createMsalApp, type MsalApp } from './msal-app.js';
 import { EntraUnreachableError, createNetworkClient } from './network-client.js';
 import type { AuthSettings } from './settings.js';
-import type { TokenProvider } from './token-provider.js';
+import type { TokenProvider } from './contract/token-provider.js';
 
 export interface MsalTokenProviderOptions {
   settings: AuthSettings;

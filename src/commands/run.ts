@@ -6,6 +6,8 @@ import { Redactor } from '../protocol/redactor.js';
 import { MessageWriter } from '../protocol/writer.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import type { CommandContext } from './context.js';
+import { discoverCommand } from './discover.js';
+import { readCommand } from './read.js';
 import { specCommand } from './spec.js';
 
 export interface ProcessIo {
@@ -20,13 +22,18 @@ function notImplemented(command: string): Messages {
   throw systemError(`The ${command} command is not implemented yet in this version of source-powerbi.`);
 }
 
-async function dispatch(args: ParsedArgs, _context: CommandContext): Promise<Messages> {
+async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Messages> {
   switch (args.command) {
     case 'spec':
       return specCommand();
-    case 'check':
     case 'discover':
+      return discoverCommand(await readJsonFile(args.config!, '--config'), context.redactor);
     case 'read':
+      return readCommand(
+        { config: args.config!, catalog: args.catalog!, ...(args.state && { state: args.state }) },
+        context,
+      );
+    case 'check':
       await readJsonFile(args.config!, '--config');
       return notImplemented(args.command);
   }

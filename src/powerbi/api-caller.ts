@@ -5,7 +5,7 @@ import { describeFailure } from './http-failure.js';
 import type { HttpOutcome, HttpRequest, HttpTransport } from './http.js';
 import type { RequestScheduler } from './rate-limiter.js';
 import { decide, type RetryPolicyOptions } from './retry-policy.js';
-import type { TokenProvider } from './token-provider.js';
+import type { TokenProvider } from '../auth/contract/token-provider.js';
 
 export type LogFn = (level: 'info' | 'warn' | 'debug', message: string) => void;
 

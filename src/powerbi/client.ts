@@ -13,7 +13,7 @@ import { listDataflowTransactions, listDatasetRefreshes } from './refreshes.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryPolicyOptions } from './retry-policy.js';
 import type { ScanEvent, ScanOptions } from './scan-events.js';
 import { scanWorkspaces } from './scanner.js';
-import type { TokenProvider } from './token-provider.js';
+import type { TokenProvider } from '../auth/contract/token-provider.js';
 import { listModifiedWorkspaceIds, type ListModifiedOptions } from './workspaces.js';
 
 export interface PowerBiClientOptions {

@@ -48,7 +48,12 @@ export async function* downloadBatch(
               break;
             }
             yielded.add(key);
-            yield { kind: 'workspace', batchId: scan.batch.id, workspace: item.workspace };
+            yield {
+              kind: 'workspace',
+              batchId: scan.batch.id,
+              scannedAt: scan.createdDateTime,
+              workspace: item.workspace,
+            };
             break;
           }
           case 'datasource-instance':

@@ -19,7 +19,12 @@ export interface ScanOptions {
 
 export type ScanEvent =
   /** One workspace of a scan result, as soon as it is parsed. Each workspace id is yielded at most once. */
-  | { kind: 'workspace'; batchId: string; workspace: ScanWorkspace }
+  | {
+      kind: 'workspace';
+      batchId: string;
+      /** ISO time the scan was created. */ scannedAt: string;
+      workspace: ScanWorkspace;
+    }
   /**
    * Every id of the batch is done (yielded now or earlier, or absent from the result: see
    * missingWorkspaceIds). Safe point for a checkpoint.

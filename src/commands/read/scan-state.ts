@@ -35,7 +35,7 @@ function parseTime(value: unknown, field: string, now: Date, problems: string[])
   const time = typeof value === 'string' ? Date.parse(value) : NaN;
   if (Number.isNaN(time)) problems.push(`${field} is not a date-time`);
   else if (time > now.getTime() + CLOCK_SKEW_MS)
-    problems.push(`${field} ${String(value)} lies in the future`);
+    problems.push(`${field} ${new Date(time).toISOString()} lies in the future`);
   else return new Date(time).toISOString();
   return undefined;
 }
@@ -80,7 +80,7 @@ export function readScanState(
   const state: ScanState = { version: 1 };
   if (cursor) state.cursor = cursor;
   if (lastFullScanAt) state.lastFullScanAt = lastFullScanAt;
-  if (retry.length > 0) state.retryWorkspaceIds = retry as string[];
+  if (retry.length > 0) state.retryWorkspaceIds = retry;
   if (pending) state.pending = pending;
   return { state };
 }

@@ -26,7 +26,10 @@ function readmeRows(): Map<string, string> {
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   const rows = new Map<string, string>();
   for (const line of readme.split('\n')) {
-    const cells = line.replace(/\\\|/g, '¦').split('|').map((cell) => cell.trim());
+    const cells = line
+      .replace(/\\\|/g, '¦')
+      .split('|')
+      .map((cell) => cell.trim());
     const name = /^`([a-z_.]+)`$/.exec(cells[1] ?? '')?.[1];
     if (name !== undefined && cells.length >= 6) rows.set(name, cells[3]!);
   }

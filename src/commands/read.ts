@@ -1,0 +1,181 @@
+import type { Config } from '../config/config.js';
+import { asConnectorError } from '../errors.js';
+import { parseConfig } from '../config/config.js';
+import { readJsonFile } from '../config/json-file.js';
+import { parseConfiguredCatalog } from '../protocol/catalog.js';
+import {
+  logMessage,
+  streamStatusMessage,
+  type AirbyteMessage,
+  type JsonObject,
+} from '../protocol/messages.js';
+import { parseInputState } from '../protocol/state.js';
+import { streams as allStreams } from '../streams/registry.js';
+import type { CommandContext } from './context.js';
+import { MessageChannel } from './read/channel.js';
+import { readScanState, type ScanState } from './read/scan-state.js';
+import { runScanSync, type SelectedStream } from './read/scan-sync.js';
+import { StreamEmitter } from './read/stream-emitter.js';
+import { planSync, type SyncPlan } from './read/sync-plan.js';
+import { listWorkspacesToScan } from './read/workspace-list.js';
+import { connectPowerBi } from './session.js';
+
+export interface ReadArgs {
+  config: string;
+  catalog: string;
+  state?: string;
+}
+
+interface Prepared {
+  config: Config;
+  selected: SelectedStream[];
+  plan: SyncPlan;
+  previous: ScanState;
+  warnings: string[];
+}
+
+const KNOWN = allStreams.map((s) => ({
+  name: s.name,
+  supportedSyncModes: ['full_refresh', 'incremental'] as const,
+}));
+
+async function prepare(
+  args: ReadArgs,
+  context: CommandContext,
+  emit: (m: AirbyteMessage) => Promise<void>,
+): Promise<Prepared> {
+  const config = parseConfig(await readJsonFile(args.config, '--config'), context.redactor);
+  const configured = parseConfiguredCatalog(await readJsonFile(args.catalog, '--catalog'), KNOWN);
+  const input = parseInputState(
+    args.state === undefined ? undefined : await readJsonFile(args.state, '--state'),
+  );
+  const warnings = [...input.warnings];
+  const now = new Date();
+  const planned = configured.map(({ name, syncMode }) => {
+    const { state, warning } = readScanState(input.streams.get(name), now);
+    if (warning) warnings.push(`State of stream ${name} ignored (${warning}); it gets a full scan.`);
+    return { name, syncMode, state };
+  });
+  const plan = planSync({
+    streams: planned,
+    now,
+    lookbackMinutes: config.incremental.lookback_minutes,
+    fullRefreshEveryDays: config.incremental.full_refresh_every_days,
+  });
+  const states = planned.map((p) => p.state).filter((s): s is ScanState => s !== undefined);
+  const cursors = states
+    .map((s) => s.cursor)
+    .filter((c): c is string => c !== undefined)
+    .sort();
+  const fulls = states
+    .map((s) => s.lastFullScanAt)
+    .filter((c): c is string => c !== undefined)
+    .sort();
+  const previous: ScanState = {
+    version: 1,
+    ...(cursors[0] && { cursor: cursors[0] }),
+    ...(fulls[0] && { lastFullScanAt: fulls[0] }),
+  };
+  const selected = configured.map(({ name }) => ({
+    definition: allStreams.find((s) => s.name === name)!,
+    emitter: new StreamEmitter(name, emit),
+  }));
+  return { config, selected, plan, previous, warnings };
+}
+
+function finalState(prepared: Prepared, failed: string[]): JsonObject {
+  const { plan, previous } = prepared;
+  const syncStartedAt = plan.syncStartedAt.toISOString();
+  return {
+    version: 1,
+    cursor: syncStartedAt,
+    ...((plan.mode === 'full' ? syncStartedAt : previous.lastFullScanAt) && {
+      lastFullScanAt: plan.mode === 'full' ? syncStartedAt : previous.lastFullScanAt,
+    }),
+    ...(failed.length > 0 && { retryWorkspaceIds: failed }),
+  };
+}
+
+async function sync(
+  args: ReadArgs,
+  context: CommandContext,
+  channel: MessageChannel<AirbyteMessage>,
+): Promise<void> {
+  const emit = (message: AirbyteMessage): Promise<void> => channel.push(message);
+  const log = (level: 'INFO' | 'WARN', message: string): Promise<void> => emit(logMessage(level, message));
+  const prepared = await prepare(args, context, emit);
+  for (const warning of prepared.warnings) await log('WARN', warning);
+  const { config, selected, plan } = prepared;
+  for (const { emitter } of selected) await emitter.started();
+  try {
+    const session = connectPowerBi(config, context, {
+      offer: (message) => channel.offer(message),
+      onRateLimited: (info) => {
+        for (const { definition } of selected)
+          channel.offer(streamStatusMessage(definition.name, 'RUNNING', info.untilMs));
+      },
+    });
+    try {
+      await log('INFO', `${plan.mode === 'full' ? 'Full' : 'Incremental'} sync: ${plan.reasons.join('; ')}.`);
+      const list = await listWorkspacesToScan(session.client, config, plan);
+      await log(
+        'INFO',
+        `${list.ids.length} workspace(s) to scan${list.excludedByName ? `, ${list.excludedByName} excluded by name` : ''}.`,
+      );
+      const startedAt = Date.now();
+      const result = await runScanSync({
+        client: session.client,
+        config,
+        plan,
+        workspaceIds: list.ids,
+        previous: prepared.previous,
+        streams: selected,
+        log,
+        progress: (p) => context.progress(progressLine(p, startedAt, selected)),
+      });
+      const state = finalState(prepared, result.failedWorkspaceIds);
+      for (const { emitter } of selected) await emitter.state(state);
+      for (const { emitter } of selected) await emitter.complete();
+      await log('INFO', summary(result.workspacesScanned, selected, session.client.stats().requests));
+    } finally {
+      session.close();
+    }
+  } catch (error) {
+    for (const { emitter } of selected) await emitter.incomplete();
+    throw error;
+  }
+}
+
+function progressLine(
+  p: { workspaces: number; total: number; batchesDone: number; batchesTotal: number },
+  startedAt: number,
+  selected: SelectedStream[],
+): string {
+  const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
+  const records = selected.reduce((sum, s) => sum + s.emitter.recordCount, 0);
+  const rate = p.workspaces / seconds;
+  const left = rate > 0 ? Math.round((p.total - p.workspaces) / rate) : undefined;
+  return `scan: ${p.workspaces}/${p.total} workspaces, ${p.batchesDone}/${p.batchesTotal} batches, ${records} records, ${Math.round(records / seconds)} records/s${left === undefined ? '' : `, ~${left}s left`}`;
+}
+
+function summary(scanned: number, selected: SelectedStream[], calls: Record<string, number>): string {
+  const perStream = selected.map((s) => `${s.definition.name}=${s.emitter.recordCount}`).join(', ');
+  const perEndpoint = Object.entries(calls)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  return `Sync complete: ${scanned} workspace(s) scanned; records: ${perStream}; API calls: ${perEndpoint}.`;
+}
+
+/** read: one shared scan feeds every selected stream; messages flow through a bounded channel. */
+export async function* readCommand(args: ReadArgs, context: CommandContext): AsyncGenerator<AirbyteMessage> {
+  const channel = new MessageChannel<AirbyteMessage>();
+  const task = sync(args, context, channel).then(
+    () => channel.close(),
+    (error: unknown) => channel.close(asConnectorError(error)),
+  );
+  try {
+    yield* channel.drain();
+  } finally {
+    await task;
+  }
+}

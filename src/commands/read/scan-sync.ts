@@ -1,0 +1,151 @@
+import type { Config } from '../../config/config.js';
+import type { PowerBiClient } from '../../powerbi/client.js';
+import type { ScanEvent, ScanOptions } from '../../powerbi/scan-events.js';
+import type { ScanWorkspace } from '../../powerbi/scan-types.js';
+import type { JsonObject } from '../../protocol/messages.js';
+import type { MappingContext, ScanBatch, StreamDefinition } from '../../streams/stream.js';
+import type { ScanState } from './scan-state.js';
+import type { StreamEmitter } from './stream-emitter.js';
+import type { SyncPlan } from './sync-plan.js';
+import { CompletionWatermark } from './watermark.js';
+import { WorkspaceFilter } from './workspace-filter.js';
+
+export interface SelectedStream {
+  definition: StreamDefinition;
+  emitter: StreamEmitter;
+}
+
+export interface ScanSyncInput {
+  client: Pick<PowerBiClient, 'scanWorkspaces'>;
+  config: Config;
+  plan: SyncPlan;
+  /** Sorted ids to scan (see listWorkspacesToScan). */
+  workspaceIds: string[];
+  /** The carried-over parts of the previous state (cursor, lastFullScanAt). */
+  previous: ScanState;
+  streams: SelectedStream[];
+  log: (level: 'INFO' | 'WARN', message: string) => Promise<void>;
+  progress: (done: { workspaces: number; total: number; batchesDone: number; batchesTotal: number }) => void;
+}
+
+export interface ScanSyncResult {
+  failedWorkspaceIds: string[];
+  workspacesScanned: number;
+}
+
+function scanOptions(config: Config): ScanOptions {
+  const scan = config.scan;
+  return {
+    lineage: scan.lineage,
+    datasourceDetails: scan.datasource_details,
+    datasetSchema: scan.dataset_schema,
+    datasetExpressions: scan.dataset_expressions,
+    getArtifactUsers: scan.artifact_users,
+    maxScansInFlight: scan.max_scans_in_flight,
+    workspacesPerScan: scan.workspaces_per_scan,
+    pollIntervalMs: scan.poll_interval_seconds * 1000,
+    scanTimeoutMs: scan.scan_timeout_minutes * 60_000,
+  };
+}
+
+function mappingContext(config: Config, scannedAt: string): MappingContext {
+  const odbcDsnMap = Object.fromEntries(
+    config.lineage.odbc_dsn_map.map((m) => [
+      m.dsn,
+      { platform: m.platform, ...(m.database && { database: m.database }) },
+    ]),
+  );
+  return {
+    scannedAt,
+    userIdentifiers: config.privacy.user_identifiers,
+    lineage: { enabled: config.scan.dataset_expressions, odbcDsnMap },
+  };
+}
+
+/** A workspace Power BI no longer returns: a tombstone so the destination drops its artifacts. */
+function tombstone(id: string): ScanWorkspace {
+  return { id, name: null, type: null, state: 'Deleted' };
+}
+
+/**
+ * Runs the shared scan and feeds every selected stream. Records leave as soon as a workspace is
+ * parsed; a STATE for every stream follows each advance of the completed prefix, so a resumed
+ * sync re-scans at most the batches that were in flight.
+ */
+export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult> {
+  const { config, plan, streams } = input;
+  const filter = new WorkspaceFilter(config.workspaces);
+  const watermark = new CompletionWatermark(input.workspaceIds);
+  const failed = new Set<string>();
+  let scanned = 0;
+
+  const emitWorkspace = async (workspace: ScanWorkspace, scannedAt: string): Promise<void> => {
+    const treatment = filter.treat(workspace);
+    if (treatment === 'skip') return;
+    const ctx = mappingContext(config, scannedAt);
+    for (const { definition, emitter } of streams) {
+      if (!definition.fromWorkspace) continue;
+      if (treatment === 'workspace-record-only' && definition.name !== 'workspaces') continue;
+      for await (const record of definition.fromWorkspace(workspace, ctx)) await emitter.record(record);
+    }
+  };
+
+  const emitBatch = async (batch: ScanBatch, scannedAt: string): Promise<void> => {
+    const ctx = mappingContext(config, scannedAt);
+    for (const { definition, emitter } of streams) {
+      if (!definition.fromBatch) continue;
+      for await (const record of definition.fromBatch(batch, ctx)) await emitter.record(record);
+    }
+  };
+
+  const checkpoint = async (): Promise<void> => {
+    const state: ScanState = {
+      ...input.previous,
+      retryWorkspaceIds: [...new Set([...(input.previous.retryWorkspaceIds ?? []), ...failed])],
+      pending: {
+        syncStartedAt: plan.syncStartedAt.toISOString(),
+        mode: plan.mode,
+        ...(plan.modifiedSince && { modifiedSince: plan.modifiedSince.toISOString() }),
+        ...(watermark.doneThroughId && { doneThroughId: watermark.doneThroughId }),
+      },
+    };
+    if (state.retryWorkspaceIds?.length === 0) delete state.retryWorkspaceIds;
+    for (const { emitter } of streams) await emitter.state(state as unknown as JsonObject);
+  };
+
+  const handle = async (event: ScanEvent): Promise<void> => {
+    switch (event.kind) {
+      case 'workspace':
+        scanned += 1;
+        await emitWorkspace(event.workspace, event.scannedAt);
+        return;
+      case 'batch-complete':
+        for (const id of event.missingWorkspaceIds) await emitWorkspace(tombstone(id), event.scannedAt);
+        await emitBatch(event, event.scannedAt);
+        if (watermark.complete([...event.workspaceIds, ...event.missingWorkspaceIds])) await checkpoint();
+        return;
+      case 'workspace-failed':
+        failed.add(event.workspaceId);
+        await input.log(
+          'WARN',
+          `Workspace ${event.workspaceId} could not be scanned (${event.error.message}); the next sync scans it again.`,
+        );
+        if (watermark.complete([event.workspaceId])) await checkpoint();
+        return;
+      case 'progress':
+        input.progress({
+          workspaces: event.workspacesDone,
+          total: input.workspaceIds.length,
+          batchesDone: event.batchesDone,
+          batchesTotal: event.batchesTotal,
+        });
+        return;
+    }
+  };
+
+  if (input.workspaceIds.length > 0) {
+    for await (const event of input.client.scanWorkspaces(input.workspaceIds, scanOptions(config)))
+      await handle(event);
+  }
+  return { failedWorkspaceIds: [...failed], workspacesScanned: scanned };
+}

@@ -1,0 +1,77 @@
+import { MsalTokenProvider } from '../auth/msal-token-provider.js';
+import type { AuthSettings } from '../auth/settings.js';
+import type { Config } from '../config/config.js';
+import { createPowerBiClient, type PowerBiClient } from '../powerbi/client.js';
+import type { WaitInfo } from '../powerbi/rate-limiter.js';
+import {
+  configControlMessage,
+  logMessage,
+  type AirbyteMessage,
+  type JsonObject,
+} from '../protocol/messages.js';
+import type { CommandContext } from './context.js';
+
+export interface PowerBiSession {
+  client: PowerBiClient;
+  tokens: MsalTokenProvider;
+  close(): void;
+}
+
+export interface SessionHooks {
+  /** Messages that must go out without waiting (CONTROL on rotation, LOG on long waits). */
+  offer: (message: AirbyteMessage) => void;
+  /** Told before every long wait, e.g. to emit RATE_LIMITED stream statuses. */
+  onRateLimited?: (info: WaitInfo) => void;
+}
+
+export function authSettings(config: Config): AuthSettings {
+  return {
+    credentials: config.credentials,
+    cloud: config.cloud,
+    ...(config.authorityHostOverride && { authority_host_override: config.authorityHostOverride }),
+    ...(config.apiBaseUrlOverride && { api_base_url_override: config.apiBaseUrlOverride }),
+    ...(config.tlsCaCertificate && { tls_ca_certificate: config.tlsCaCertificate }),
+  };
+}
+
+/** Waits shorter than this are routine backoff, not worth telling anyone about. */
+const NOTABLE_WAIT_MS = 5_000;
+
+/**
+ * Builds the run's token provider and API client. A rotated refresh token is handed to the platform
+ * at once as a CONTROL message carrying the whole updated config (Airbyte replaces the stored one).
+ */
+export function connectPowerBi(config: Config, context: CommandContext, hooks: SessionHooks): PowerBiSession {
+  let currentConfig = structuredClone(config.input) as unknown as JsonObject;
+  const tokens = new MsalTokenProvider({
+    settings: authSettings(config),
+    secrets: context.redactor,
+    onRefreshTokenRotated: (refreshToken) => {
+      currentConfig = {
+        ...currentConfig,
+        credentials: { ...(currentConfig.credentials as JsonObject), refresh_token: refreshToken },
+      };
+      hooks.offer(configControlMessage(currentConfig));
+    },
+  });
+  const client = createPowerBiClient({
+    apiBaseUrl: tokens.cloudEndpoints.apiBaseUrl,
+    tokenProvider: tokens,
+    ...(config.tlsCaCertificate && { caCertificate: config.tlsCaCertificate }),
+    maxRetryWaitSeconds: config.maxRetryWaitSeconds,
+    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    log: (level, message) => {
+      if (level === 'debug') return;
+      hooks.offer(logMessage(level === 'warn' ? 'WARN' : 'INFO', message));
+    },
+    onWait: (info) => {
+      const waitMs = info.untilMs - Date.now();
+      if (waitMs < NOTABLE_WAIT_MS) return;
+      hooks.offer(
+        logMessage('INFO', `Waiting ${Math.round(waitMs / 1000)}s for ${info.endpoint} (${info.reason}).`),
+      );
+      hooks.onRateLimited?.(info);
+    },
+  });
+  return { client, tokens, close: () => client.close() };
+}
