@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { recordMessage, logMessage } from '../../../src/protocol/messages.js';
+import { configControlMessage, recordMessage, logMessage } from '../../../src/protocol/messages.js';
 import { Redactor } from '../../../src/protocol/redactor.js';
 import { MessageWriter } from '../../../src/protocol/writer.js';
 
@@ -60,5 +60,50 @@ describe('MessageWriter', () => {
     expect(
       sink.chunks.map((c) => (JSON.parse(c) as { record: { data: { i: number } } }).record.data.i),
     ).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  test('CONTROL config carries real secret values (the platform stores it); everything else stays masked', async () => {
+    const sink = new SlowSink();
+    const redactor = new Redactor();
+    const secret = 'client-secret-value-123';
+    const rotated = 'new-refresh-token-456';
+    redactor.register(secret);
+    redactor.register(rotated);
+    const writer = new MessageWriter(sink, redactor);
+    const config = { credentials: { client_secret: secret, refresh_token: rotated }, cloud: 'public' };
+    const control = configControlMessage(config);
+    const pending = [
+      writer.write(control),
+      writer.write(logMessage('INFO', `rotated to ${rotated} using ${secret}`)),
+      writer.write(recordMessage('s', { token: rotated })),
+    ];
+    sink.release();
+    await Promise.all(pending);
+    sink.release();
+    const [controlLine, logLine, recordLine] = sink.chunks;
+    expect(JSON.parse(controlLine!)).toEqual(control);
+    for (const line of [logLine!, recordLine!]) {
+      expect(line).not.toContain(rotated);
+      expect(line).not.toContain(secret);
+    }
+  });
+
+  test('only type, emitted_at and config of a CONTROL message go out unredacted', async () => {
+    const sink = new SlowSink();
+    const redactor = new Redactor();
+    redactor.register('smuggled-secret');
+    const writer = new MessageWriter(sink, redactor);
+    const control = configControlMessage({ cloud: 'public' });
+    if (control.type !== 'CONTROL') throw new Error('configControlMessage must build a CONTROL message');
+    const tampered = {
+      ...control,
+      note: 'smuggled-secret',
+      control: { ...control.control, extra: 'smuggled-secret' },
+    };
+    const done = writer.write(tampered);
+    sink.release();
+    await done;
+    expect(sink.chunks.join('')).not.toContain('smuggled-secret');
+    expect(JSON.parse(sink.chunks.join(''))).toEqual(control);
   });
 });
