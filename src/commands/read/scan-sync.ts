@@ -90,11 +90,20 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
     }
   };
 
+  // Tenant-level rows (datasources) come with every batch that uses them: emit each once per sync.
+  const emittedBatchKeys = new Map<string, Set<string>>();
   const emitBatch = async (batch: ScanBatch, scannedAt: string): Promise<void> => {
     const ctx = mappingContext(config, scannedAt);
     for (const { definition, emitter } of streams) {
       if (!definition.fromBatch) continue;
-      for await (const record of definition.fromBatch(batch, ctx)) await emitter.record(record);
+      const seen = emittedBatchKeys.get(definition.name) ?? new Set<string>();
+      emittedBatchKeys.set(definition.name, seen);
+      for await (const record of definition.fromBatch(batch, ctx)) {
+        const key = JSON.stringify(definition.primaryKey.map(([field]) => record[field!]));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        await emitter.record(record);
+      }
     }
   };
 
