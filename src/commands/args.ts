@@ -1,6 +1,6 @@
 import { configError } from '../errors.js';
 
-export type CommandName = 'spec' | 'check' | 'discover' | 'read';
+export type CommandName = 'spec' | 'check' | 'discover' | 'read' | 'explain-m';
 
 export interface ParsedArgs {
   command: CommandName;
@@ -10,13 +10,14 @@ export interface ParsedArgs {
 }
 
 const USAGE =
-  'Usage: source-powerbi spec | check --config FILE | discover --config FILE | read --config FILE --catalog FILE [--state FILE]';
+  'Usage: source-powerbi spec | check --config FILE | discover --config FILE | read --config FILE --catalog FILE [--state FILE] | explain-m [--config FILE] < lines.jsonl';
 
 const REQUIRED: Record<CommandName, readonly ('config' | 'catalog')[]> = {
   spec: [],
   check: ['config'],
   discover: ['config'],
   read: ['config', 'catalog'],
+  'explain-m': [],
 };
 
 const ALLOWED_FLAGS: Record<CommandName, readonly string[]> = {
@@ -24,6 +25,7 @@ const ALLOWED_FLAGS: Record<CommandName, readonly string[]> = {
   check: ['--config'],
   discover: ['--config'],
   read: ['--config', '--catalog', '--state'],
+  'explain-m': ['--config'],
 };
 
 /** Parses argv the way the Airbyte protocol calls a connector; errors are config_errors with a usage hint. */

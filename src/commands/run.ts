@@ -1,26 +1,25 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { readJsonFile } from '../config/json-file.js';
-import { asConnectorError, systemError, type ConnectorError } from '../errors.js';
+import { asConnectorError, type ConnectorError } from '../errors.js';
 import { connectionStatusMessage, errorTraceMessage, type AirbyteMessage } from '../protocol/messages.js';
 import { Redactor } from '../protocol/redactor.js';
 import { MessageWriter } from '../protocol/writer.js';
 import { parseArgs, type ParsedArgs } from './args.js';
+import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
+import { explainMCommand } from './explain-m.js';
 import { readCommand } from './read.js';
 import { specCommand } from './spec.js';
 
 export interface ProcessIo {
+  stdin: Readable;
   stdout: Writable;
   stderr: Writable;
   stderrIsTty: boolean;
 }
 
 type Messages = Iterable<AirbyteMessage> | AsyncIterable<AirbyteMessage>;
-
-function notImplemented(command: string): Messages {
-  throw systemError(`The ${command} command is not implemented yet in this version of source-powerbi.`);
-}
 
 async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Messages> {
   switch (args.command) {
@@ -34,8 +33,9 @@ async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Mess
         context,
       );
     case 'check':
-      await readJsonFile(args.config!, '--config');
-      return notImplemented(args.command);
+      return checkCommand(await readJsonFile(args.config!, '--config'), context);
+    case 'explain-m':
+      throw new Error('explain-m writes plain JSON lines and is run by runConnector directly');
   }
 }
 
@@ -66,6 +66,10 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
   try {
     const args = parseArgs(argv);
     command = args.command;
+    if (args.command === 'explain-m') {
+      await explainMCommand(io, args.config, redactor);
+      return 0;
+    }
     for await (const message of await dispatch(args, context)) await writer.write(message);
     return 0;
   } catch (thrown) {

@@ -1,0 +1,42 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { parseConfig } from '../config/config.js';
+import { readJsonFile } from '../config/json-file.js';
+import { explainLine, MParseCache, type LineageOptions } from '../lineage/index.js';
+import type { SecretRegistry } from '../secrets.js';
+
+/** The lineage settings of a connector config, so explain-m answers as a sync would. */
+async function optionsFromConfig(
+  configPath: string | undefined,
+  secrets: SecretRegistry,
+): Promise<LineageOptions> {
+  if (configPath === undefined) return {};
+  const config = parseConfig(await readJsonFile(configPath, '--config'), secrets);
+  const odbcDsnMap = Object.fromEntries(
+    config.lineage.odbc_dsn_map.map((m) => [
+      m.dsn,
+      { platform: m.platform, ...(m.database && { database: m.database }) },
+    ]),
+  );
+  return { odbcDsnMap };
+}
+
+/**
+ * explain-m: "why is this lineage missing?". Reads JSON lines on stdin, each
+ * {"id","expression","expressions"?,"parameters"?,"options"?}, and writes one JSON line per input with
+ * the upstream tables and the diagnostics. Not an Airbyte command: its stdout is plain JSON lines.
+ */
+export async function explainMCommand(
+  io: { stdin: Readable; stdout: Writable },
+  configPath: string | undefined,
+  secrets: SecretRegistry,
+): Promise<void> {
+  const defaults = await optionsFromConfig(configPath, secrets);
+  const cache = new MParseCache();
+  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    const answer = await explainLine(line, defaults, cache);
+    if (!io.stdout.write(answer + '\n')) await new Promise((resolve) => io.stdout.once('drain', resolve));
+  }
+}
