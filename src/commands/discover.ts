@@ -8,18 +8,19 @@ import {
 import type { SecretRegistry } from '../secrets.js';
 import { streams } from '../streams/registry.js';
 import type { StreamDefinition } from '../streams/stream.js';
+import { usageStreams } from './usage/index.js';
 
 /**
  * Every stream is incremental on the workspace modification time (the cursor lives in state); in
  * records, `scannedAt` is the field a destination dedups on: the latest scan of a row wins.
  */
-export function toAirbyteStream(stream: StreamDefinition): AirbyteStream {
+export function toAirbyteStream(stream: StreamDefinition, cursorField = ['scannedAt']): AirbyteStream {
   return {
     name: stream.name,
     json_schema: stream.jsonSchema as unknown as JsonObject,
     supported_sync_modes: ['full_refresh', 'incremental'],
     source_defined_cursor: true,
-    default_cursor_field: ['scannedAt'],
+    default_cursor_field: cursorField,
     source_defined_primary_key: stream.primaryKey,
     is_resumable: true,
   };
@@ -27,6 +28,10 @@ export function toAirbyteStream(stream: StreamDefinition): AirbyteStream {
 
 /** discover validates the config and lists the streams; it makes no API call and no scan. */
 export function* discoverCommand(rawConfig: unknown, secrets: SecretRegistry): Iterable<AirbyteMessage> {
-  parseConfig(rawConfig, secrets);
-  yield catalogMessage(streams.map(toAirbyteStream));
+  const config = parseConfig(rawConfig, secrets);
+  const usage = usageStreams.filter((u) => u.enabled(config));
+  yield catalogMessage([
+    ...streams.map((s) => toAirbyteStream(s)),
+    ...usage.map((u) => toAirbyteStream(u.definition, u.cursorField)),
+  ]);
 }

@@ -18,7 +18,8 @@ import { runScanSync, type SelectedStream } from './read/scan-sync.js';
 import { StreamEmitter } from './read/stream-emitter.js';
 import { planSync, type SyncPlan } from './read/sync-plan.js';
 import { listWorkspacesToScan } from './read/workspace-list.js';
-import { connectPowerBi } from './session.js';
+import { connectPowerBi, type PowerBiSession } from './session.js';
+import { usageStreams, type ScanObserver, type UsageStream } from './usage/index.js';
 
 export interface ReadArgs {
   config: string;
@@ -26,9 +27,19 @@ export interface ReadArgs {
   state?: string;
 }
 
+interface SelectedUsageStream {
+  usage: UsageStream;
+  emitter: StreamEmitter;
+  syncMode: 'full_refresh' | 'incremental';
+  state: JsonObject | undefined;
+}
+
 interface Prepared {
   config: Config;
+  /** Streams fed by the shared scan. */
   selected: SelectedStream[];
+  /** Streams with their own reads (activity events, refresh history, apps). */
+  usage: SelectedUsageStream[];
   plan: SyncPlan;
   previous: ScanState;
   warnings: string[];
@@ -51,7 +62,14 @@ async function prepare(
   );
   const warnings = [...input.warnings];
   const now = new Date();
-  const planned = configured.map(({ name, syncMode }) => {
+  const usage = configured.flatMap(({ name, syncMode }) => {
+    const found = usageStreams.find((u) => u.definition.name === name);
+    return found
+      ? [{ usage: found, emitter: new StreamEmitter(name, emit), syncMode, state: input.streams.get(name) }]
+      : [];
+  });
+  const scanConfigured = configured.filter(({ name }) => allStreams.some((s) => s.name === name));
+  const planned = scanConfigured.map(({ name, syncMode }) => {
     const { state, warning } = readScanState(input.streams.get(name), now);
     if (warning) warnings.push(`State of stream ${name} ignored (${warning}); it gets a full scan.`);
     return { name, syncMode, state };
@@ -76,11 +94,11 @@ async function prepare(
     ...(cursors[0] && { cursor: cursors[0] }),
     ...(fulls[0] && { lastFullScanAt: fulls[0] }),
   };
-  const selected = configured.map(({ name }) => ({
+  const selected = scanConfigured.map(({ name }) => ({
     definition: allStreams.find((s) => s.name === name)!,
     emitter: new StreamEmitter(name, emit),
   }));
-  return { config, selected, plan, previous, warnings };
+  return { config, selected, usage, plan, previous, warnings };
 }
 
 function finalState(prepared: Prepared, failed: string[]): JsonObject {
@@ -105,45 +123,74 @@ async function sync(
   const log = (level: 'INFO' | 'WARN', message: string): Promise<void> => emit(logMessage(level, message));
   const prepared = await prepare(args, context, emit);
   for (const warning of prepared.warnings) await log('WARN', warning);
-  const { config, selected, plan } = prepared;
-  for (const { emitter } of selected) await emitter.started();
+  const emitters = [...prepared.selected.map((s) => s.emitter), ...prepared.usage.map((u) => u.emitter)];
+  for (const emitter of emitters) await emitter.started();
   try {
-    const session = connectPowerBi(config, context, {
+    const session = connectPowerBi(prepared.config, context, {
       offer: (message) => channel.offer(message),
       onRateLimited: (info) => {
-        for (const { definition } of selected)
-          channel.offer(streamStatusMessage(definition.name, 'RUNNING', info.untilMs));
+        for (const emitter of emitters)
+          channel.offer(streamStatusMessage(emitter.name, 'RUNNING', info.untilMs));
       },
     });
     try {
-      await log('INFO', `${plan.mode === 'full' ? 'Full' : 'Incremental'} sync: ${plan.reasons.join('; ')}.`);
-      const list = await listWorkspacesToScan(session.client, config, plan);
-      await log(
-        'INFO',
-        `${list.ids.length} workspace(s) to scan${list.excludedByName ? `, ${list.excludedByName} excluded by name` : ''}.`,
-      );
-      const startedAt = Date.now();
-      const result = await runScanSync({
-        client: session.client,
-        config,
-        plan,
-        workspaceIds: list.ids,
-        previous: prepared.previous,
-        streams: selected,
-        log,
-        progress: (p) => context.progress(progressLine(p, startedAt, selected)),
-      });
-      const state = finalState(prepared, result.failedWorkspaceIds);
-      for (const { emitter } of selected) await emitter.state(state);
-      for (const { emitter } of selected) await emitter.complete();
-      await log('INFO', summary(result.workspacesScanned, selected, session.client.stats().requests));
+      const observers = new Map(prepared.usage.map((u) => [u.usage, u.usage.createObserver?.()]));
+      if (prepared.selected.length > 0) await scan(prepared, session, context, log, [...observers.values()]);
+      for (const u of prepared.usage) {
+        await u.usage.sync(
+          {
+            client: session.client,
+            config: prepared.config,
+            syncMode: u.syncMode,
+            state: u.state,
+            emitter: u.emitter,
+            log,
+            now: new Date(),
+          },
+          observers.get(u.usage),
+        );
+      }
+      for (const emitter of emitters) await emitter.complete();
+      await log('INFO', summary(emitters, session.client.stats().requests));
     } finally {
       session.close();
     }
   } catch (error) {
-    for (const { emitter } of selected) await emitter.incomplete();
+    for (const emitter of emitters) await emitter.incomplete();
     throw error;
   }
+}
+
+/** The shared scan: list the workspaces to scan, scan them, feed every scan stream, save the cursor. */
+async function scan(
+  prepared: Prepared,
+  session: PowerBiSession,
+  context: CommandContext,
+  log: (level: 'INFO' | 'WARN', message: string) => Promise<void>,
+  observers: (ScanObserver | undefined)[],
+): Promise<void> {
+  const { config, selected, plan } = prepared;
+  await log('INFO', `${plan.mode === 'full' ? 'Full' : 'Incremental'} sync: ${plan.reasons.join('; ')}.`);
+  const list = await listWorkspacesToScan(session.client, config, plan);
+  await log(
+    'INFO',
+    `${list.ids.length} workspace(s) to scan${list.excludedByName ? `, ${list.excludedByName} excluded by name` : ''}.`,
+  );
+  const startedAt = Date.now();
+  const result = await runScanSync({
+    client: session.client,
+    config,
+    plan,
+    workspaceIds: list.ids,
+    previous: prepared.previous,
+    streams: selected,
+    observers: observers.filter((o): o is ScanObserver => o !== undefined),
+    log,
+    progress: (p) => context.progress(progressLine(p, startedAt, selected)),
+  });
+  const state = finalState(prepared, result.failedWorkspaceIds);
+  for (const { emitter } of selected) await emitter.state(state);
+  await log('INFO', `Scan complete: ${result.workspacesScanned} workspace(s) scanned.`);
 }
 
 function progressLine(
@@ -158,12 +205,12 @@ function progressLine(
   return `scan: ${p.workspaces}/${p.total} workspaces, ${p.batchesDone}/${p.batchesTotal} batches, ${records} records, ${Math.round(records / seconds)} records/s${left === undefined ? '' : `, ~${left}s left`}`;
 }
 
-function summary(scanned: number, selected: SelectedStream[], calls: Record<string, number>): string {
-  const perStream = selected.map((s) => `${s.definition.name}=${s.emitter.recordCount}`).join(', ');
+function summary(emitters: StreamEmitter[], calls: Record<string, number>): string {
+  const perStream = emitters.map((e) => `${e.name}=${e.recordCount}`).join(', ');
   const perEndpoint = Object.entries(calls)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  return `Sync complete: ${scanned} workspace(s) scanned; records: ${perStream}; API calls: ${perEndpoint}.`;
+  return `Sync complete; records: ${perStream}; API calls: ${perEndpoint}.`;
 }
 
 /** read: one shared scan feeds every selected stream; messages flow through a bounded channel. */

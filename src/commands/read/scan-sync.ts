@@ -24,6 +24,8 @@ export interface ScanSyncInput {
   /** The carried-over parts of the previous state (cursor, lastFullScanAt). */
   previous: ScanState;
   streams: SelectedStream[];
+  /** Told about every scanned workspace (usage streams that need artifact ids). */
+  observers?: { onWorkspace(workspace: ScanWorkspace, scannedAt: string): void }[];
   log: (level: 'INFO' | 'WARN', message: string) => Promise<void>;
   progress: (done: { workspaces: number; total: number; batchesDone: number; batchesTotal: number }) => void;
 }
@@ -126,6 +128,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
     switch (event.kind) {
       case 'workspace':
         scanned += 1;
+        for (const observer of input.observers ?? []) observer.onWorkspace(event.workspace, event.scannedAt);
         await emitWorkspace(event.workspace, event.scannedAt);
         return;
       case 'batch-complete':
