@@ -1,4 +1,4 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { readJsonFile } from '../config/json-file.js';
 import { asConnectorError, type ConnectorError } from '../errors.js';
 import { connectionStatusMessage, errorTraceMessage, type AirbyteMessage } from '../protocol/messages.js';
@@ -8,12 +8,10 @@ import { parseArgs, type ParsedArgs } from './args.js';
 import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
-import { explainMCommand } from './explain-m.js';
 import { readCommand } from './read.js';
 import { specCommand } from './spec.js';
 
 export interface ProcessIo {
-  stdin: Readable;
   stdout: Writable;
   stderr: Writable;
   stderrIsTty: boolean;
@@ -34,8 +32,6 @@ async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Mess
       );
     case 'check':
       return checkCommand(await readJsonFile(args.config!, '--config'), context);
-    case 'explain-m':
-      throw new Error('explain-m writes plain JSON lines and is run by runConnector directly');
   }
 }
 
@@ -66,10 +62,6 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
   try {
     const args = parseArgs(argv);
     command = args.command;
-    if (args.command === 'explain-m') {
-      await explainMCommand(io, args.config, redactor);
-      return 0;
-    }
     for await (const message of await dispatch(args, context)) await writer.write(message);
     return 0;
   } catch (thrown) {
