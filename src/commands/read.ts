@@ -135,7 +135,8 @@ async function sync(
     });
     try {
       const observers = new Map(prepared.usage.map((u) => [u.usage, u.usage.createObserver?.()]));
-      if (prepared.selected.length > 0) await scan(prepared, session, context, log, [...observers.values()]);
+      if (prepared.selected.length > 0)
+        await scan(prepared, session, context, log, [...observers.values()], channel);
       for (const u of prepared.usage) {
         await u.usage.sync(
           {
@@ -161,6 +162,9 @@ async function sync(
   }
 }
 
+/** Progress LOG lines at most this often (and at the end); a terminal also gets a live line. */
+const PROGRESS_LOG_EVERY_MS = 5_000;
+
 /** The shared scan: list the workspaces to scan, scan them, feed every scan stream, save the cursor. */
 async function scan(
   prepared: Prepared,
@@ -168,6 +172,7 @@ async function scan(
   context: CommandContext,
   log: (level: 'INFO' | 'WARN', message: string) => Promise<void>,
   observers: (ScanObserver | undefined)[],
+  channel: MessageChannel<AirbyteMessage>,
 ): Promise<void> {
   const { config, selected, plan } = prepared;
   await log('INFO', `${plan.mode === 'full' ? 'Full' : 'Incremental'} sync: ${plan.reasons.join('; ')}.`);
@@ -177,6 +182,7 @@ async function scan(
     `${list.ids.length} workspace(s) to scan${list.excludedByName ? `, ${list.excludedByName} excluded by name` : ''}.`,
   );
   const startedAt = Date.now();
+  let lastProgressLog = 0;
   const result = await runScanSync({
     client: session.client,
     config,
@@ -186,10 +192,19 @@ async function scan(
     streams: selected,
     observers: observers.filter((o): o is ScanObserver => o !== undefined),
     log,
-    progress: (p) => context.progress(progressLine(p, startedAt, selected)),
+    progress: (p) => {
+      const line = progressLine(p, startedAt, selected);
+      if (context.interactive) context.liveStatus(line);
+      const now = Date.now();
+      if (now - lastProgressLog >= PROGRESS_LOG_EVERY_MS || p.batchesDone === p.batchesTotal) {
+        lastProgressLog = now;
+        channel.offer(logMessage('INFO', line));
+      }
+    },
   });
   const state = finalState(prepared, result.failedWorkspaceIds);
   for (const { emitter } of selected) await emitter.state(state);
+  if (context.interactive) context.liveStatus('');
   await log('INFO', `Scan complete: ${result.workspacesScanned} workspace(s) scanned.`);
 }
 

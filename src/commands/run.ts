@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { readJsonFile } from '../config/json-file.js';
 import { asConnectorError, type ConnectorError } from '../errors.js';
 import { connectionStatusMessage, errorTraceMessage, type AirbyteMessage } from '../protocol/messages.js';
@@ -8,10 +8,12 @@ import { parseArgs, type ParsedArgs } from './args.js';
 import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
+import { explainMCommand } from './explain-m.js';
 import { readCommand } from './read.js';
 import { specCommand } from './spec.js';
 
 export interface ProcessIo {
+  stdin: Readable;
   stdout: Writable;
   stderr: Writable;
   stderrIsTty: boolean;
@@ -32,6 +34,8 @@ async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Mess
       );
     case 'check':
       return checkCommand(await readJsonFile(args.config!, '--config'), context);
+    case 'explain-m':
+      throw new Error('explain-m writes plain JSON lines and is run by runConnector directly');
   }
 }
 
@@ -56,12 +60,17 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
   const context: CommandContext = {
     redactor,
     progress: (line) => io.stderr.write(redactor.redact(line) + '\n'),
+    liveStatus: (line) => io.stderr.write(`\r\x1b[2K${redactor.redact(line)}`),
     interactive: io.stderrIsTty,
   };
   let command: string | undefined;
   try {
     const args = parseArgs(argv);
     command = args.command;
+    if (args.command === 'explain-m') {
+      await explainMCommand(io, args.config, redactor);
+      return 0;
+    }
     for await (const message of await dispatch(args, context)) await writer.write(message);
     return 0;
   } catch (thrown) {

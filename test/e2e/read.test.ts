@@ -116,6 +116,21 @@ describeE2e('read through the built CLI against the simulator', () => {
     expect(after.throttled).toEqual({});
   });
 
+  test('estimates every stream early and logs scan progress as batches complete', () => {
+    const estimates = fullRun
+      .filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ESTIMATE')
+      .map((m) => (m.trace as { estimate: { name: string; row_estimate: number } }).estimate);
+    for (const stream of streams) {
+      const estimate = estimates.find((e) => e.name === stream.name);
+      expect(estimate).toBeDefined();
+      const actual = records(fullRun, stream.name).length;
+      // Extrapolated from the first batch: the right order of magnitude, not the exact count.
+      if (actual > 100) expect(estimate!.row_estimate).toBeGreaterThan(actual / 5);
+    }
+    const progress = fullRun.filter((m) => m.type === 'LOG' && /batches/.test(JSON.stringify(m)));
+    expect(JSON.stringify(progress.at(-1))).toMatch(/(\d+)\/\1 batches/);
+  });
+
   test('every STATE carries sourceStats whose counts add up to the records emitted', () => {
     for (const stream of streams) {
       const states = fullRun.filter(

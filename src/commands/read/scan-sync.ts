@@ -124,6 +124,15 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
     for (const { emitter } of streams) await emitter.state(state as unknown as JsonObject);
   };
 
+  // After the first batch, its records per workspace extrapolate to the whole sync (ESTIMATE).
+  let estimated = false;
+  const estimate = async (): Promise<void> => {
+    estimated = true;
+    if (scanned === 0) return;
+    const factor = input.workspaceIds.length / scanned;
+    for (const { emitter } of streams) await emitter.estimate(emitter.recordCount * factor);
+  };
+
   const handle = async (event: ScanEvent): Promise<void> => {
     switch (event.kind) {
       case 'workspace':
@@ -132,6 +141,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
         await emitWorkspace(event.workspace, event.scannedAt);
         return;
       case 'batch-complete':
+        if (!estimated) await estimate();
         for (const id of event.missingWorkspaceIds) await emitWorkspace(tombstone(id), event.scannedAt);
         await emitBatch(event, event.scannedAt);
         if (watermark.complete([...event.workspaceIds, ...event.missingWorkspaceIds])) await checkpoint();
