@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import boundaries from 'eslint-plugin-boundaries';
 import prettier from 'eslint-config-prettier';
 
-// Imports point downward only (see docs/ARCHITECTURE.md):
+// Imports point downward only (docs/ARCHITECTURE.md):
 // main -> commands -> {config, auth, powerbi, streams, protocol}; streams -> {powerbi, lineage};
 // lineage -> nothing of ours; powerbi -> auth only through the TokenProvider interface.
 // Elements are folders. Top-level files (main.ts, errors.ts, secrets.ts) are shared by every layer.
