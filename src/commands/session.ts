@@ -1,7 +1,7 @@
 import { MsalTokenProvider } from '../auth/msal-token-provider.js';
 import type { AuthSettings } from '../auth/settings.js';
 import type { Config } from '../config/config.js';
-import { createPowerBiClient, type PowerBiClient } from '../powerbi/client.js';
+import { createPowerBiClient, type PowerBiClient, type PowerBiClientOptions } from '../powerbi/client.js';
 import type { WaitInfo } from '../powerbi/rate-limiter.js';
 import {
   configControlMessage,
@@ -15,6 +15,19 @@ export interface PowerBiSession {
   client: PowerBiClient;
   tokens: MsalTokenProvider;
   close(): void;
+}
+
+/** Limits that differ from a sync's (check gives up quickly); unset fields use the config's. */
+export interface SessionTuning {
+  requestTimeoutSeconds?: number;
+  maxRetryWaitSeconds?: number;
+  entraTimeoutMs?: number;
+  entraRetryDelaysMs?: readonly number[];
+  retry?: PowerBiClientOptions['retry'];
+  maxScansInFlight?: number;
+  signal?: AbortSignal;
+  /** Only warnings from the API client become LOG messages. */
+  warningsOnly?: boolean;
 }
 
 export interface SessionHooks {
@@ -41,11 +54,18 @@ const NOTABLE_WAIT_MS = 5_000;
  * Builds the run's token provider and API client. A rotated refresh token is handed to the platform
  * at once as a CONTROL message carrying the whole updated config (Airbyte replaces the stored one).
  */
-export function connectPowerBi(config: Config, context: CommandContext, hooks: SessionHooks): PowerBiSession {
+export function connectPowerBi(
+  config: Config,
+  context: CommandContext,
+  hooks: SessionHooks,
+  tuning: SessionTuning = {},
+): PowerBiSession {
   let currentConfig = structuredClone(config.input) as unknown as JsonObject;
   const tokens = new MsalTokenProvider({
     settings: authSettings(config),
     secrets: context.redactor,
+    ...(tuning.entraTimeoutMs !== undefined && { networkTimeoutMs: tuning.entraTimeoutMs }),
+    ...(tuning.entraRetryDelaysMs && { retryDelaysMs: [...tuning.entraRetryDelaysMs] }),
     onRefreshTokenRotated: (refreshToken) => {
       currentConfig = {
         ...currentConfig,
@@ -58,10 +78,13 @@ export function connectPowerBi(config: Config, context: CommandContext, hooks: S
     apiBaseUrl: tokens.cloudEndpoints.apiBaseUrl,
     tokenProvider: tokens,
     ...(config.tlsCaCertificate && { caCertificate: config.tlsCaCertificate }),
-    maxRetryWaitSeconds: config.maxRetryWaitSeconds,
-    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    maxRetryWaitSeconds: Math.min(config.maxRetryWaitSeconds, tuning.maxRetryWaitSeconds ?? Infinity),
+    requestTimeoutMs: Math.min(config.requestTimeoutSeconds, tuning.requestTimeoutSeconds ?? Infinity) * 1000,
+    ...(tuning.retry && { retry: tuning.retry }),
+    ...(tuning.maxScansInFlight !== undefined && { maxScansInFlight: tuning.maxScansInFlight }),
+    ...(tuning.signal && { signal: tuning.signal }),
     log: (level, message) => {
-      if (level === 'debug') return;
+      if (level === 'debug' || (tuning.warningsOnly && level !== 'warn')) return;
       hooks.offer(logMessage(level === 'warn' ? 'WARN' : 'INFO', message));
     },
     onWait: (info) => {

@@ -1,14 +1,9 @@
-import { MsalTokenProvider } from '../../auth/msal-token-provider.js';
+import type { MsalTokenProvider } from '../../auth/msal-token-provider.js';
 import type { Config } from '../../config/config.js';
-import { createPowerBiClient, type PowerBiClient } from '../../powerbi/client.js';
-import {
-  configControlMessage,
-  logMessage,
-  type AirbyteMessage,
-  type JsonObject,
-} from '../../protocol/messages.js';
+import type { PowerBiClient } from '../../powerbi/client.js';
+import type { AirbyteMessage } from '../../protocol/messages.js';
 import type { CommandContext } from '../context.js';
-import { authSettings } from '../session.js';
+import { connectPowerBi } from '../session.js';
 
 /**
  * check diagnoses, so it gives up quickly where a sync is patient: short timeouts, few retries,
@@ -38,52 +33,36 @@ export interface CheckSession {
   close(): void;
 }
 
-/**
- * Like connectPowerBi (session.ts) with check's limits. A rotated refresh token goes out at once as
- * a CONTROL message carrying the whole config, as in read: Airbyte honours it in check too.
- */
+/** connectPowerBi (session.ts) with check's limits and one deadline for every call. */
 export function connectForCheck(
   config: Config,
   context: CommandContext,
   offer: (message: AirbyteMessage) => void,
 ): CheckSession {
-  let currentConfig = structuredClone(config.input) as unknown as JsonObject;
-  const tokens = new MsalTokenProvider({
-    settings: authSettings(config),
-    secrets: context.redactor,
-    networkTimeoutMs: CHECK_LIMITS.entraTimeoutMs,
-    retryDelaysMs: [...CHECK_LIMITS.entraRetryDelaysMs],
-    onRefreshTokenRotated: (refreshToken) => {
-      currentConfig = {
-        ...currentConfig,
-        credentials: { ...(currentConfig.credentials as JsonObject), refresh_token: refreshToken },
-      };
-      offer(configControlMessage(currentConfig));
-    },
-  });
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), CHECK_LIMITS.deadlineMs);
   timer.unref();
-  const client = createPowerBiClient({
-    apiBaseUrl: tokens.cloudEndpoints.apiBaseUrl,
-    tokenProvider: tokens,
-    ...(config.tlsCaCertificate && { caCertificate: config.tlsCaCertificate }),
-    maxRetryWaitSeconds: Math.min(config.maxRetryWaitSeconds, CHECK_LIMITS.maxRetryWaitSeconds),
-    requestTimeoutMs: Math.min(config.requestTimeoutSeconds, CHECK_LIMITS.requestTimeoutSeconds) * 1000,
-    retry: CHECK_LIMITS.retry,
-    maxScansInFlight: 1,
-    signal: controller.signal,
-    log: (level, message) => {
-      if (level === 'warn') offer(logMessage('WARN', message));
+  const session = connectPowerBi(
+    config,
+    context,
+    { offer },
+    {
+      requestTimeoutSeconds: CHECK_LIMITS.requestTimeoutSeconds,
+      maxRetryWaitSeconds: CHECK_LIMITS.maxRetryWaitSeconds,
+      entraTimeoutMs: CHECK_LIMITS.entraTimeoutMs,
+      entraRetryDelaysMs: CHECK_LIMITS.entraRetryDelaysMs,
+      retry: CHECK_LIMITS.retry,
+      maxScansInFlight: 1,
+      signal: controller.signal,
+      warningsOnly: true,
     },
-  });
+  );
   return {
-    client,
-    tokens,
+    ...session,
     deadline: controller.signal,
     close: () => {
       clearTimeout(timer);
-      client.close();
+      session.close();
     },
   };
 }
