@@ -18,6 +18,7 @@ export const POWER_BI_ENDPOINTS = [
   'refreshes',
   'refreshSchedule',
   'dataflows',
+  'dataflowTransactions',
   'apps',
 ] as const;
 

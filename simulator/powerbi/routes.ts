@@ -48,6 +48,7 @@ export const ROUTES: Route[] = [
   route('GET', `groups/${ID}/datasets/${ID}/refreshes`, 'refreshes', ws.refreshes),
   route('GET', `groups/${ID}/datasets/${ID}/refreshSchedule`, 'refreshSchedule', ws.refreshSchedule),
   route('GET', `groups/${ID}/dataflows`, 'dataflows', ws.dataflows),
+  route('GET', `groups/${ID}/dataflows/${ID}/transactions`, 'dataflowTransactions', ws.transactions),
   route('GET', 'apps', 'apps', ws.apps),
 ];
 

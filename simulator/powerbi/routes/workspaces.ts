@@ -1,5 +1,5 @@
 import { listApps } from '../../tenant/apps.js';
-import { refreshHistory } from '../../tenant/refreshes.js';
+import { dataflowTransactions, isRefreshableDataset, refreshHistory } from '../../tenant/refreshes.js';
 import type { BuiltWorkspace } from '../../tenant/workspace.js';
 import type { PowerBiContext, PowerBiRequest } from '../context.js';
 import { entityNotFound, invalidRequest, notAuthorized } from '../errors.js';
@@ -160,7 +160,26 @@ export function refreshes(ctx: PowerBiContext, r: PowerBiRequest): void {
   if (!hit) return;
   const top = intParam(r.url, '$top');
   if (Number.isNaN(top)) return invalidRequest(r.res, '$top must be a positive integer.');
-  sendJson(r.res, 200, { value: refreshHistory(ctx.tenant.ctx.seed, hit.id, ctx.clock.now(), top ?? 60) });
+  const ds = hit.built.workspace.datasets.find((d) => d.id === hit.id);
+  const history = isRefreshableDataset(ds?.contentProviderType)
+    ? refreshHistory(ctx.tenant.ctx.seed, hit.id, ctx.clock.now(), top ?? 60)
+    : [];
+  sendJson(r.res, 200, { value: history });
+}
+
+/** GET groups/{id}/dataflows/{id}/transactions (Dataflows_GetDataflowTransactions; $top accepted). */
+export function transactions(ctx: PowerBiContext, r: PowerBiRequest): void {
+  const built = workspaceOf(ctx, r);
+  if (!built) return;
+  const flow = built.workspace.dataflows.find((d) => d.objectId === r.params[1]?.toLowerCase());
+  if (!flow) return entityNotFound(r.res);
+  const top = intParam(r.url, '$top');
+  if (Number.isNaN(top)) return invalidRequest(r.res, '$top must be a positive integer.');
+  list(
+    r,
+    'transactions',
+    dataflowTransactions(ctx.tenant.ctx.seed, flow.objectId, ctx.clock.now(), top ?? 60),
+  );
 }
 
 export function refreshSchedule(ctx: PowerBiContext, r: PowerBiRequest): void {

@@ -1,0 +1,102 @@
+/**
+ * The datasets and dataflows refresh_history asks about, per workspace. The shared scan tells
+ * which artifacts refresh; the list is kept in the stream's state so that an incremental sync,
+ * which re-scans only changed workspaces, still knows every other one.
+ */
+import type { ScanDataset, ScanWorkspace } from '../../powerbi/scan-types.js';
+import type { JsonObject } from '../../protocol/messages.js';
+import type { RefreshArtifact } from '../../streams/usage/refresh.js';
+import type { ScanObserver } from './usage-stream.js';
+
+export interface WorkspaceTargets {
+  datasets: string[];
+  dataflows: string[];
+}
+
+export type TargetList = Map<string, WorkspaceTargets>;
+
+/** Push/streaming datasets and DirectQuery-only models have no refresh history to speak of. */
+const NOT_REFRESHED = new Set([
+  'realtime',
+  'pbixindirectquerymode',
+  'pbixinlivemode',
+  'pbixinliveconnectmode',
+]);
+
+export function isRefreshedDataset(dataset: ScanDataset): boolean {
+  const refreshable = dataset.isRefreshable ?? dataset.IsRefreshable;
+  if (refreshable === false) return false;
+  const provider = dataset.contentProviderType ?? dataset.ContentProviderType;
+  return typeof provider !== 'string' || !NOT_REFRESHED.has(provider.toLowerCase());
+}
+
+/** The service principal is never a member of personal workspaces; gone workspaces have nothing to refresh. */
+function reachable(ws: ScanWorkspace): boolean {
+  const type = (ws.type ?? '').toLowerCase();
+  const state = (ws.state ?? 'Active').toLowerCase();
+  return state === 'active' && type !== 'personalgroup' && type !== 'personal';
+}
+
+export function targetsOf(ws: ScanWorkspace): WorkspaceTargets {
+  if (!reachable(ws)) return { datasets: [], dataflows: [] };
+  return {
+    datasets: (ws.datasets ?? [])
+      .filter(isRefreshedDataset)
+      .map((d) => d.id)
+      .filter((id): id is string => typeof id === 'string' && id !== ''),
+    dataflows: (ws.dataflows ?? [])
+      .map((d) => d.objectId)
+      .filter((id): id is string => typeof id === 'string' && id !== ''),
+  };
+}
+
+/** Observes the scan: every scanned workspace's targets replace what the state had for it. */
+export class RefreshTargetObserver implements ScanObserver {
+  readonly seen: TargetList = new Map();
+
+  onWorkspace(workspace: ScanWorkspace): void {
+    this.seen.set(workspace.id.toLowerCase(), targetsOf(workspace));
+  }
+}
+
+function ids(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export function readTargets(state: JsonObject | undefined): TargetList {
+  const raw = state?.workspaces;
+  const list: TargetList = new Map();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return list;
+  for (const [wsId, value] of Object.entries(raw as Record<string, unknown>)) {
+    const entry = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+    list.set(wsId, { datasets: ids(entry.d), dataflows: ids(entry.f) });
+  }
+  return list;
+}
+
+/** Compact JSON: {"<workspaceId>": {"d": [datasetIds], "f": [dataflowIds]}}, empty workspaces left out. */
+export function writeTargets(list: TargetList): JsonObject {
+  const out: JsonObject = {};
+  for (const [wsId, t] of list) {
+    if (t.datasets.length + t.dataflows.length > 0) out[wsId] = { d: t.datasets, f: t.dataflows };
+  }
+  return out;
+}
+
+export function mergeTargets(previous: TargetList, scanned: TargetList): TargetList {
+  return new Map([...previous, ...scanned]);
+}
+
+export function flattenTargets(list: TargetList): RefreshArtifact[] {
+  return [...list].flatMap(([workspaceId, t]) => [
+    ...t.datasets.map((id) => ({ type: 'Dataset' as const, workspaceId, id })),
+    ...t.dataflows.map((id) => ({ type: 'Dataflow' as const, workspaceId, id })),
+  ]);
+}
+
+export function removeTarget(list: TargetList, artifact: RefreshArtifact): void {
+  const t = list.get(artifact.workspaceId);
+  if (!t) return;
+  if (artifact.type === 'Dataset') t.datasets = t.datasets.filter((id) => id !== artifact.id);
+  else t.dataflows = t.dataflows.filter((id) => id !== artifact.id);
+}
