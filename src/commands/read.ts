@@ -45,7 +45,7 @@ interface Prepared {
   warnings: string[];
 }
 
-const KNOWN = allStreams.map((s) => ({
+const KNOWN = [...allStreams, ...usageStreams.map((u) => u.definition)].map((s) => ({
   name: s.name,
   supportedSyncModes: ['full_refresh', 'incremental'] as const,
 }));
