@@ -58,6 +58,11 @@ function accessDenied({ endpoint, failure }: MessageContext): string {
   );
 }
 
+/** A token Entra just issued that Power BI still calls expired: the clocks disagree, not the permissions. */
+const tokenRejected = ({ endpoint, failure }: MessageContext) =>
+  `Power BI rejected a freshly issued access token as expired while calling ${endpoint} ` +
+  `(${describeFailure(failure)}). Check that this machine's clock is correct (time zone and NTP sync), then retry.`;
+
 const throttled = ({ endpoint, failure }: MessageContext) =>
   `Power BI throttled ${endpoint} (${describeFailure(failure)}) for longer than the configured patience ` +
   '(max_retry_wait_seconds). The sync stopped cleanly and can be resumed from its last state after the wait.';
@@ -92,7 +97,7 @@ export const RETRY_POLICY: readonly PolicyRule[] = [
     code: 'TokenExpired',
     action: 'refresh-token',
     failureType: 'config_error',
-    message: accessDenied,
+    message: tokenRejected,
   },
   { match: 403, action: 'fail', failureType: 'config_error', message: accessDenied },
   { match: 429, action: 'wait-retry-after', failureType: 'transient_error', message: throttled },

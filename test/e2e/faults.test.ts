@@ -1,0 +1,260 @@
+/**
+ * Fault injection end to end: the built CLI reads a simulated tenant while the simulator answers
+ * with scripted faults. Each case ends either with exactly the destination view of a clean run, or
+ * with a classified TRACE error and a state from which a rerun completes that same view.
+ */
+import { jest } from '@jest/globals';
+import { startSimulator, type FaultScript, type Simulator } from '../../simulator/index.js';
+import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { diffViews, type View } from '../helpers/destination.js';
+import { catalogFor, type Message } from '../helpers/read-run.js';
+import {
+  configSecrets,
+  duplicateKeys,
+  findLeaks,
+  latestStates,
+  logText,
+  recordCount,
+  runRead,
+  traceErrors,
+  viewOf,
+  type RunOutput,
+} from '../soak/harness.js';
+
+const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
+
+jest.setTimeout(180_000);
+
+describeE2e('read under faults (built CLI against the simulator)', () => {
+  let sim: Simulator;
+  let config: Record<string, unknown>;
+  let clean: View;
+  let cleanRecords: number;
+  const catalog = catalogFor('incremental');
+  const outputs: RunOutput[] = [];
+
+  const read = async (cfg: unknown, state?: unknown, onMessage?: (m: Message) => void) => {
+    const out = await runRead(cfg, catalog, state, onMessage);
+    outputs.push(out);
+    return out;
+  };
+
+  /** Scripts the faults, reads, asserts they fired and that the run emitted no key twice. */
+  const readWithFaults = async (faults: FaultScript[], cfg: unknown = config) => {
+    sim.faults.clear();
+    for (const fault of faults) sim.faults.script(fault);
+    const out = await read(cfg);
+    sim.faults.assertAllConsumed();
+    sim.faults.clear();
+    expect(duplicateKeys(out.messages)).toEqual({});
+    return out;
+  };
+
+  /** A run that recovered by itself: exit 0, no TRACE error, the clean run's records. */
+  const expectRecovered = (out: RunOutput) => {
+    expect({ code: out.code, errors: traceErrors(out.messages) }).toEqual({ code: 0, errors: [] });
+    expect(diffViews(viewOf(out.messages), clean)).toEqual([]);
+    expect(recordCount(out.messages)).toBe(cleanRecords);
+  };
+
+  /** A run that stopped: classified TRACE, then a rerun from its state completes the clean view. */
+  const expectStoppedThenResumed = async (out: RunOutput, failureType: string, internal: RegExp) => {
+    expect(out.code).toBe(1);
+    const errors = traceErrors(out.messages);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.failure_type).toBe(failureType);
+    expect(errors[0]!.internal_message).toMatch(internal);
+    expect(errors[0]!.message.length).toBeGreaterThan(20);
+    const states = latestStates(out.messages);
+    const resumed = await read(config, states.length > 0 ? states : undefined);
+    expect({ code: resumed.code, errors: traceErrors(resumed.messages) }).toEqual({ code: 0, errors: [] });
+    expect(duplicateKeys(resumed.messages)).toEqual({});
+    expect(diffViews(viewOf(out.messages, resumed.messages), clean)).toEqual([]);
+    return { states, resumed };
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 8, workspaces: 60, scanDurationMs: 150 });
+    config = {
+      ...sim.config,
+      scan: {
+        poll_interval_seconds: 0.05,
+        workspaces_per_scan: 10,
+        max_scans_in_flight: 2,
+        scan_timeout_minutes: 0.02,
+      },
+      request_timeout_seconds: 1,
+      max_retry_wait_seconds: 20,
+    };
+    const out = await read(config);
+    expect(out.code).toBe(0);
+    expect(duplicateKeys(out.messages)).toEqual({});
+    clean = viewOf(out.messages);
+    cleanRecords = recordCount(out.messages);
+    // The tenant is not trivial: several batches, every kind of artifact.
+    expect(clean.get('workspaces')!.size).toBeGreaterThan(20);
+    expect(clean.get('columns')!.size).toBeGreaterThan(100);
+    expect(clean.get('lineage')!.size).toBeGreaterThan(10);
+  });
+
+  afterAll(async () => {
+    await sim?.close();
+    const leaks = outputs.flatMap((o) => findLeaks(o, configSecrets(sim.config)));
+    expect(leaks).toEqual([]);
+  });
+
+  test('a 429 storm with Retry-After on every scanner endpoint is waited out', async () => {
+    const out = await readWithFaults([
+      { kind: '429', endpoint: 'modified', times: 2, retryAfterSeconds: 1 },
+      { kind: '429', endpoint: 'getInfo', times: 3, retryAfterSeconds: 1 },
+      { kind: '429', endpoint: 'scanStatus', times: 4, skip: 2, retryAfterSeconds: 1 },
+      { kind: '429', endpoint: 'scanResult', times: 2, retryAfterSeconds: 1 },
+    ]);
+    expectRecovered(out);
+  });
+
+  test('429 without Retry-After backs off (10 s base) and completes', async () => {
+    const out = await readWithFaults([{ kind: '429-no-retry-after', endpoint: 'scanResult', skip: 1 }]);
+    expectRecovered(out);
+    expect(logText(out.messages)).toMatch(/scanResult: HTTP 429.*retrying in 1\d s/);
+  });
+
+  test('a Retry-After beyond max_retry_wait_seconds stops at once with transient_error and a resumable state', async () => {
+    const out = await readWithFaults([
+      { kind: '429', endpoint: 'scanResult', skip: 1, retryAfterSeconds: 3600 },
+    ]);
+    const { states, resumed } = await expectStoppedThenResumed(out, 'transient_error', /429/);
+    // It stopped instead of sleeping: nowhere near the hour (the CLI would have been killed).
+    const error = traceErrors(out.messages)[0]!;
+    expect(error.message).toMatch(/max_retry_wait_seconds/);
+    expect(error.stack_trace).toBeUndefined();
+    // Batches finished before the 429 were checkpointed and not scanned again.
+    const pending = states.map(
+      (s) =>
+        (s as { stream: { stream_state: { pending?: { doneThroughId?: string } } } }).stream.stream_state,
+    );
+    expect(pending[0]!.pending?.doneThroughId).toBeDefined();
+    expect(logText(resumed.messages)).toMatch(/resuming the sync/);
+    const statuses = out.messages
+      .filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'STREAM_STATUS')
+      .map((m) => (m.trace as { stream_status: { status: string } }).stream_status.status);
+    expect(statuses).toContain('INCOMPLETE');
+  });
+
+  test.each(['500', '502', '503'] as const)(
+    'HTTP %s on every endpoint is retried with backoff',
+    async (kind) => {
+      const out = await readWithFaults([
+        { kind, endpoint: 'modified' },
+        { kind, endpoint: 'getInfo', skip: 1 },
+        { kind, endpoint: 'scanStatus', skip: 3 },
+        { kind, endpoint: 'scanResult', skip: 1, times: 2 },
+      ]);
+      expectRecovered(out);
+    },
+  );
+
+  test('connection resets are retried, including a repeated getInfo POST', async () => {
+    const out = await readWithFaults([
+      { kind: 'reset', endpoint: 'modified' },
+      { kind: 'reset', endpoint: 'getInfo', skip: 2 },
+      { kind: 'reset', endpoint: 'scanStatus', skip: 1, times: 2 },
+      { kind: 'reset', endpoint: 'scanResult', skip: 2 },
+    ]);
+    expectRecovered(out);
+  });
+
+  test('slow answers within request_timeout_seconds are simply waited for', async () => {
+    const out = await readWithFaults([
+      { kind: 'slow', endpoint: 'getInfo', delayMs: 600 },
+      { kind: 'slow', endpoint: 'scanResult', delayMs: 600, skip: 1 },
+    ]);
+    expectRecovered(out);
+  });
+
+  test('requests that never answer time out after request_timeout_seconds and are retried', async () => {
+    const out = await readWithFaults([
+      { kind: 'timeout', endpoint: 'modified' },
+      { kind: 'timeout', endpoint: 'scanStatus', skip: 2 },
+      { kind: 'timeout', endpoint: 'scanResult', skip: 1 },
+    ]);
+    expectRecovered(out);
+  });
+
+  test('truncated, malformed JSON bodies are fetched again', async () => {
+    const out = await readWithFaults([
+      { kind: 'malformed', endpoint: 'modified' },
+      { kind: 'malformed', endpoint: 'getInfo', skip: 1 },
+      { kind: 'malformed', endpoint: 'scanStatus', skip: 2 },
+      { kind: 'malformed', endpoint: 'scanResult', skip: 1, times: 2 },
+    ]);
+    expectRecovered(out);
+  });
+
+  test('a scan that ends Failed is submitted again', async () => {
+    const out = await readWithFaults([{ kind: 'scan-failed', skip: 1, times: 2 }]);
+    expectRecovered(out);
+    expect(logText(out.messages)).toMatch(/scan Failed/);
+  });
+
+  test('a workspace whose scan always fails is reported, kept for the next sync, and caught up by it', async () => {
+    // One workspace on its own: Failed, retried once, Failed again -> reported; the sync goes on.
+    const id = [...clean.get('workspaces')!.values()].map((w) => String(w.id)).sort()[3]!;
+    const single = { ...config, workspaces: { include_ids: [id] } };
+    const reference = await read(single);
+    expect(reference.code).toBe(0);
+    const out = await readWithFaults([{ kind: 'scan-failed', times: 2 }], single);
+    expect({ code: out.code, errors: traceErrors(out.messages) }).toEqual({ code: 0, errors: [] });
+    expect(logText(out.messages)).toContain(`Workspace ${id} could not be scanned`);
+    expect(recordCount(out.messages)).toBe(0);
+    const states = latestStates(out.messages);
+    for (const state of states) {
+      const streamState = (state as { stream: { stream_state: { retryWorkspaceIds?: string[] } } }).stream
+        .stream_state;
+      expect(streamState.retryWorkspaceIds).toEqual([id]);
+    }
+    const next = await read(single, states);
+    expect(next.code).toBe(0);
+    expect(logText(next.messages)).toMatch(/Incremental sync/);
+    expect(diffViews(viewOf(out.messages, next.messages), viewOf(reference.messages))).toEqual([]);
+  });
+
+  test('a scan stuck in Running beyond scan_timeout_minutes is abandoned and submitted again', async () => {
+    const out = await readWithFaults([{ kind: 'scan-stuck', skip: 2 }]);
+    expectRecovered(out);
+    expect(logText(out.messages)).toMatch(/submitting it again/);
+  });
+
+  test('an expired scan result (404) is scanned again', async () => {
+    const out = await readWithFaults([{ kind: 'result-expired', skip: 1, times: 2 }]);
+    expectRecovered(out);
+    expect(logText(out.messages)).toMatch(/submitting the scan again/);
+  });
+
+  test('access tokens expiring mid-run (403 TokenExpired) are renewed', async () => {
+    const before = sim.stats().tokenRequests;
+    const out = await readWithFaults([
+      { kind: 'token-expiry', endpoint: 'getInfo', skip: 1 },
+      { kind: 'token-expiry', endpoint: 'scanResult', skip: 2 },
+    ]);
+    expectRecovered(out);
+    // One token at the start, one after each expiry (concurrent calls share the renewed token or renew again).
+    expect(sim.stats().tokenRequests - before).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a token rejected as expired even right after renewal stops with a config_error naming the clock', async () => {
+    const out = await readWithFaults([{ kind: 'token-expiry', endpoint: 'scanStatus', skip: 1, times: 2 }], {
+      ...config,
+      scan: { ...(config.scan as object), max_scans_in_flight: 1 },
+    });
+    const { resumed } = await expectStoppedThenResumed(
+      out,
+      'config_error',
+      /^TokenExpired: GET scanStatus: HTTP 403/,
+    );
+    const error = traceErrors(out.messages)[0]!;
+    expect(error.message).toMatch(/clock/);
+    expect(error.message).not.toMatch(/Admin API settings/);
+    expect(resumed.code).toBe(0);
+  });
+});
