@@ -1,4 +1,4 @@
-import { DAY, pbiLocalTime } from '../clock.js';
+import { DAY, HOUR, pbiLocalTime } from '../clock.js';
 import { rngFrom, uuidFor } from '../random.js';
 import type { TenantContext } from './context.js';
 import { datasetId, datasetName, reportId, reportName } from './ids.js';
@@ -23,7 +23,7 @@ export const ACTIVITY_RETENTION_DAYS = 30;
 
 /**
  * The tenant's audit log, generated per UTC day from (seed, day): most days a few hundred
- * events, some days thousands. Only events at or before "now" are visible.
+ * events, busy days thousands. Only events at or before "now" are visible.
  */
 export class ActivityLog {
   private readonly cache = new Map<number, ActivityEvent[]>();
@@ -39,10 +39,16 @@ export class ActivityLog {
     if (cached) return cached;
     const dayNumber = Math.floor(dayStart / DAY);
     const rng = rngFrom(this.ctx.seed, 'activity-day', dayNumber);
-    const count = rng.chance(0.15) ? rng.int(2000, 8000) : rng.int(20, 400);
-    const times = Array.from({ length: count }, () => dayStart + Math.floor(rng.next() * DAY)).sort(
-      (a, b) => a - b,
-    );
+    // Every third day is busy: thousands of events, most in one hour (an export job, a bot), so
+    // that hour takes more than one 5,000-event page.
+    const busy = dayNumber % 3 === 0 || rng.chance(0.15);
+    const count = busy ? rng.int(6000, 9000) : rng.int(20, 400);
+    const burst = dayStart + rng.int(0, 23) * HOUR;
+    const times = Array.from({ length: count }, () =>
+      busy && rng.chance(0.9)
+        ? burst + Math.floor(rng.next() * HOUR)
+        : dayStart + Math.floor(rng.next() * DAY),
+    ).sort((a, b) => a - b);
     const hosts = this.ctx.datasetHosts;
     const events = times.map((t, i) => this.event(dayNumber, i, t, hosts));
     if (this.cache.size > 4) this.cache.delete(this.cache.keys().next().value ?? 0);
