@@ -1,0 +1,173 @@
+/**
+ * The lineage picture: a self-contained HTML page (inline CSS and SVG, no scripts, no external
+ * assets) with one panel per warehouse: warehouse tables -> datasets -> reports and dashboards.
+ */
+import type { UpstreamTable } from './insights.js';
+import type { LineageGraph } from './lineage-graph.js';
+import { layoutPanels, type PanelLayout, type Placed } from './lineage-layout.js';
+import type { GraphNode } from './lineage-graph.js';
+
+const BOX = { width: 260, height: 18 };
+const GAP = 150;
+const X = { tables: 10, datasets: 10 + BOX.width + GAP, consumers: 10 + 2 * (BOX.width + GAP) };
+const WIDTH = X.consumers + BOX.width + 10;
+const HEADER = 26;
+const CHARS = 38;
+
+const PLATFORM_COLORS: Record<string, string> = {
+  snowflake: '#1e9fd4',
+  sqlserver: '#b8322b',
+  bigquery: '#3b78e7',
+  postgres: '#336791',
+  mysql: '#00758f',
+  databricks: '#e5482e',
+  oracle: '#8d5a2b',
+  redshift: '#7b4fd6',
+};
+const COLORS = { dataset: '#6e56cf', report: '#d9962b', dashboard: '#2a9d8f', other: '#6b7280' };
+
+export interface PageInfo {
+  title: string;
+  subtitle: string;
+  top: UpstreamTable[];
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Label, then its context in a lighter tone, clipped to the box together. */
+function boxText(label: string, context: string | undefined): string {
+  const clip = (text: string, room: number) => (text.length > room ? `${text.slice(0, room - 1)}…` : text);
+  const main = escapeXml(clip(label, CHARS));
+  const room = CHARS - label.length - 3;
+  if (!context || room < 6) return main;
+  return `${main}<tspan class="ctx"> · ${escapeXml(clip(context, room))}</tspan>`;
+}
+
+function platformColor(platform: string): string {
+  return PLATFORM_COLORS[platform.toLowerCase()] ?? COLORS.other;
+}
+
+function box(x: number, placed: Placed<GraphNode>, color: string): string {
+  const y = HEADER + placed.y;
+  return (
+    `<g><title>${escapeXml(placed.node.detail)}</title>` +
+    `<rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="4" fill="#fff" stroke="${color}"/>` +
+    `<rect x="${x}" y="${y}" width="5" height="${BOX.height}" rx="2" fill="${color}"/>` +
+    `<text x="${x + 11}" y="${y + 13}">${boxText(placed.node.label, placed.node.context)}</text></g>`
+  );
+}
+
+function edge(fromX: number, fromY: number, toX: number, toY: number, color: string): string {
+  const [x1, y1, x2, y2] = [
+    fromX + BOX.width,
+    HEADER + fromY + BOX.height / 2,
+    toX,
+    HEADER + toY + BOX.height / 2,
+  ];
+  const mid = (x1 + x2) / 2;
+  return `<path d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" stroke="${color}" />`;
+}
+
+function panelSvg(panel: PanelLayout): string {
+  const y = (list: Placed<GraphNode>[]) => new Map(list.map((p) => [p.node.id, p.y]));
+  const [tableY, datasetY, consumerY] = [y(panel.tables), y(panel.datasets), y(panel.consumers)];
+  const color = platformColor(panel.platform);
+  const edges = [
+    ...panel.feeds.map(([t, d]) => edge(X.tables, tableY.get(t)!, X.datasets, datasetY.get(d)!, color)),
+    ...panel.uses.map(([d, c]) =>
+      edge(X.datasets, datasetY.get(d)!, X.consumers, consumerY.get(c)!, COLORS.dataset),
+    ),
+  ];
+  const nodes = [
+    ...panel.tables.map((p) => box(X.tables, p, color)),
+    ...panel.datasets.map((p) => box(X.datasets, p, COLORS.dataset)),
+    ...panel.consumers.map((p) => box(X.consumers, p, COLORS[p.node.kind])),
+  ];
+  const heads = [
+    [X.tables, 'Warehouse tables'],
+    [X.datasets, 'Datasets (semantic models)'],
+    [X.consumers, 'Reports and dashboards'],
+  ]
+    .map(([x, text]) => `<text class="head" x="${x}" y="14">${text}</text>`)
+    .join('');
+  const height = HEADER + panel.height + 4;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">` +
+    `${heads}<g class="edges">${edges.join('')}</g>${nodes.join('')}</svg>`
+  );
+}
+
+function panelSection(panel: PanelLayout, index: number): string {
+  const counts = [
+    `${panel.tables.length} table${panel.tables.length === 1 ? '' : 's'}`,
+    `${panel.datasets.length} dataset${panel.datasets.length === 1 ? '' : 's'}`,
+    `${panel.reports} report${panel.reports === 1 ? '' : 's'}`,
+    `${panel.dashboards} dashboard${panel.dashboards === 1 ? '' : 's'}`,
+  ].join(' · ');
+  const databases = panel.databases.filter(Boolean);
+  const where = databases.length
+    ? ` · database${databases.length > 1 ? 's' : ''} ${databases.join(', ')}`
+    : '';
+  return (
+    `<section id="w${index}"><h2><span class="chip" style="background:${platformColor(panel.platform)}">` +
+    `${escapeXml(panel.platform)}</span> ${escapeXml(panel.warehouse)}</h2>` +
+    `<p class="counts">${counts}${escapeXml(where)}</p>${panelSvg(panel)}</section>`
+  );
+}
+
+function topList(top: UpstreamTable[]): string {
+  if (top.length === 0) return '';
+  const rows = top
+    .map(
+      (t) =>
+        `<tr><td><span class="chip" style="background:${platformColor(t.platform)}">${escapeXml(t.platform)}</span></td>` +
+        `<td>${escapeXml(t.table)}</td><td class="muted">${escapeXml(t.warehouse)}</td>` +
+        `<td class="n">${t.datasets}</td><td class="n">${t.reports}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<h2>Most depended-on warehouse tables</h2><table><thead><tr><th>platform</th><th>table</th>` +
+    `<th>warehouse</th><th class="n">datasets</th><th class="n">reports</th></tr></thead><tbody>${rows}</tbody></table>`
+  );
+}
+
+function legend(): string {
+  const item = (color: string, text: string) => `<span><i style="border-color:${color}"></i>${text}</span>`;
+  return (
+    `<p class="legend">${item(COLORS.dataset, 'dataset')}${item(COLORS.report, 'report')}` +
+    `${item(COLORS.dashboard, 'dashboard')} · warehouse tables take their platform's colour · ` +
+    `hover a box for its workspace and full name · data flows left to right</p>`
+  );
+}
+
+const STYLE = `
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1f2937;background:#f8fafc}
+h1{margin:0 0 4px}h2{font-size:17px;margin:28px 0 4px}.sub,.muted,.counts{color:#6b7280}
+.counts{margin:0 0 8px}section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:4px 16px 12px;margin:16px 0;overflow-x:auto}
+svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:#111827}
+svg text.head{font-weight:600;fill:#6b7280}svg tspan.ctx{fill:#9ca3af}svg .edges path{fill:none;stroke-width:1.4;opacity:.45}
+.chip{display:inline-block;color:#fff;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600}
+table{border-collapse:collapse;background:#fff}td,th{padding:3px 10px;border-bottom:1px solid #e5e7eb;text-align:left}
+.n{text-align:right}.legend span{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;border:2px solid;border-radius:3px;margin-right:4px;vertical-align:-1px}
+nav a{margin-right:12px;white-space:nowrap}`;
+
+export function renderLineageHtml(graph: LineageGraph, info: PageInfo): string {
+  const panels = layoutPanels(graph);
+  const nav = panels
+    .map((p, i) => `<a href="#w${i}">${escapeXml(p.platform)} ${escapeXml(p.warehouse)}</a>`)
+    .join(' ');
+  const body = panels.length
+    ? panels.map(panelSection).join('\n')
+    : '<p>No warehouse-table lineage was found in the current rows.</p>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(info.title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
+<body><h1>${escapeXml(info.title)}</h1><p class="sub">${escapeXml(info.subtitle)}</p>
+${topList(info.top)}
+<h2>Lineage by warehouse</h2>${legend()}<nav>${nav}</nav>
+${body}
+</body></html>
+`;
+}
