@@ -17,6 +17,8 @@ export interface Config {
   incremental: Defaulted<ConnectorConfigInput['incremental']>;
   privacy: Defaulted<ConnectorConfigInput['privacy']>;
   activityEvents: Defaulted<ConnectorConfigInput['activity_events']>;
+  refreshHistory: Defaulted<ConnectorConfigInput['refresh_history']>;
+  apps: Defaulted<ConnectorConfigInput['apps']>;
   lineage: Defaulted<ConnectorConfigInput['lineage']>;
   authorityHostOverride: string | undefined;
   apiBaseUrlOverride: string | undefined;
@@ -70,6 +72,8 @@ export function parseConfig(raw: unknown, secrets: SecretRegistry): Config {
     incremental: valid.incremental as Config['incremental'],
     privacy: valid.privacy as Config['privacy'],
     activityEvents: valid.activity_events as Config['activityEvents'],
+    refreshHistory: valid.refresh_history as Config['refreshHistory'],
+    apps: valid.apps as Config['apps'],
     lineage: valid.lineage as Config['lineage'],
     authorityHostOverride: valid.authority_host_override,
     apiBaseUrlOverride: valid.api_base_url_override,

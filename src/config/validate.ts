@@ -35,11 +35,11 @@ function describeError(error: ErrorObject): string {
     case 'required':
       return `${displayPath(error.instancePath, String(params.missingProperty))} is required.`;
     case 'pattern': {
-      const descriptor =
+      const expected =
         typeof schema.pattern_descriptor === 'string'
-          ? schema.pattern_descriptor
-          : `the pattern ${String(params.pattern)}`;
-      return `${path} must be a ${descriptor}.${firstSentence(schema.description)}`;
+          ? `be a ${schema.pattern_descriptor}`
+          : `match the pattern ${String(params.pattern)}`;
+      return `${path} must ${expected}.${firstSentence(schema.description)}`;
     }
     case 'enum':
       return `${path} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}.`;
@@ -79,14 +79,13 @@ function selectCredentialsOption(specSchema: Schema, config: Record<string, unkn
   return { ...specSchema, properties: { ...properties, credentials: { ...rest, ...match.option } } };
 }
 
-const NESTED_OBJECTS = [
-  'workspaces',
-  'scan',
-  'incremental',
-  'privacy',
-  'activity_events',
-  'lineage',
-] as const;
+/** Option groups (objects with properties): an absent group becomes {} so its defaults apply. */
+function optionGroups(specSchema: Schema): string[] {
+  const properties = specSchema.properties as Record<string, Schema>;
+  return Object.keys(properties).filter(
+    (key) => properties[key]!.type === 'object' && !properties[key]!.oneOf,
+  );
+}
 
 /**
  * Validates a config against spec.json's connectionSpecification and fills defaults. Returns a new
@@ -96,7 +95,7 @@ const NESTED_OBJECTS = [
 export function validateAgainstSpec(specSchema: Schema, input: unknown): Record<string, unknown> {
   if (!isObject(input)) throw configError('The config must be a JSON object. See spec.json for its fields.');
   const config = structuredClone(input);
-  for (const key of NESTED_OBJECTS) config[key] ??= {};
+  for (const key of optionGroups(specSchema)) config[key] ??= {};
   const schema = selectCredentialsOption(specSchema, config);
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
   addFormats(ajv);

@@ -159,7 +159,7 @@ export interface ConnectorConfigInput {
     user_identifiers?: 'keep' | 'hash' | 'drop';
   };
   /**
-   * The activity_events stream (admin/activityevents): who viewed or changed what.
+   * The activity_events stream (admin/activityevents): who viewed or changed what. At least 24 API calls per UTC day read (200 per hour allowed).
    */
   activity_events?: {
     /**
@@ -170,6 +170,36 @@ export interface ConnectorConfigInput {
      * How many days back the first read starts. Power BI keeps 30 days.
      */
     backfill_days?: number;
+    /**
+     * Events newer than this wait for the next sync: Power BI can take up to 60 minutes to show an event.
+     */
+    settle_minutes?: number;
+  };
+  /**
+   * The refresh_history stream: the last refreshes of each dataset and dataflow the scan found refreshable (one API call per artifact).
+   */
+  refresh_history?: {
+    /**
+     * Read refresh history (needs a scan stream such as datasets in the same connection to find the artifacts).
+     */
+    enabled?: boolean;
+    /**
+     * How many of the latest refreshes to ask for per dataset or dataflow ($top).
+     */
+    refreshes_per_artifact?: number;
+    /**
+     * Refresh history calls made at once.
+     */
+    concurrency?: number;
+  };
+  /**
+   * The apps stream (admin/apps): published apps and the workspace items behind them.
+   */
+  apps?: {
+    /**
+     * Read apps (one API call per 5,000 apps).
+     */
+    enabled?: boolean;
   };
   /**
    * How Power Query M sources become warehouse tables.

@@ -46,7 +46,9 @@ describe('parseConfig', () => {
     });
     expect(config.incremental.lookback_minutes).toBe(60);
     expect(config.privacy.user_identifiers).toBe('keep');
-    expect(config.activityEvents).toEqual({ enabled: false, backfill_days: 7 });
+    expect(config.activityEvents).toEqual({ enabled: false, backfill_days: 7, settle_minutes: 60 });
+    expect(config.refreshHistory).toEqual({ enabled: true, refreshes_per_artifact: 20, concurrency: 4 });
+    expect(config.apps).toEqual({ enabled: true });
   });
 
   test('registers secrets with the redactor before validating', () => {
