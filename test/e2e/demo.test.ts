@@ -26,7 +26,7 @@ async function tableRows(databaseFile: string, table: string): Promise<Row[]> {
   const db = await instance.connect();
   try {
     const reader = await db.runAndReadAll(`SELECT * FROM "${table}"`);
-    return reader.getRowObjectsJson() as Row[];
+    return reader.getRowObjectsJson();
   } finally {
     db.closeSync();
     instance.closeSync();
