@@ -1,4 +1,5 @@
 /** What a data-access function handler receives and may do. */
+import type { SqlTablePaths } from './native-sql.js';
 import type { LineageDiagnostic, LineageOptions } from './types.js';
 import type { MValue, Refs } from './values.js';
 
@@ -17,6 +18,8 @@ export interface CallContext {
   text(index: number, role: string): string | undefined;
   /** Like `text` for an already evaluated value (e.g. an option record field). */
   textOfValue(value: MValue | undefined, role: string): string | undefined;
+  /** Tables a native query reads, parsed in the platform's SQL dialect (cached per run). */
+  sqlTablePaths(sql: string, platform: string): SqlTablePaths;
 }
 
 export type FunctionHandler = (call: CallContext) => MValue;

@@ -4,7 +4,7 @@
  * Out: {"id", "upstreams": [...], "diagnostics": [...]}, or {"id", "error"} when the line is not usable.
  */
 import { extractMLineage } from './extract.js';
-import type { MParseCache } from './parse-m.js';
+import type { LineageCache } from './lineage-cache.js';
 import type { LineageOptions, MExpressionInput, NamedExpression } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -66,7 +66,7 @@ function inputOf(request: Json, defaults: LineageOptions | undefined): MExpressi
 export async function explainLine(
   jsonLine: string,
   defaults?: LineageOptions,
-  cache?: MParseCache,
+  cache?: LineageCache,
 ): Promise<string> {
   let request: unknown;
   try {

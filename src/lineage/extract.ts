@@ -3,9 +3,12 @@ import * as PQP from '@microsoft/powerquery-parser';
 import { looksLikeDax, looksLikeM } from './dax.js';
 import { dedupeDiagnostics, dedupeReferences } from './dedupe.js';
 import { DATA_ACCESS_FUNCTIONS } from './functions.js';
+import { LineageCache, sharedLineageCache } from './lineage-cache.js';
 import { decodeMIdentifier } from './m-string.js';
-import { DatasetGlobals, referencedNames } from './parameters.js';
-import { MParseCache, type MAst, type ParseOutcome } from './parse-m.js';
+import { DatasetGlobals } from './parameters.js';
+import type { MAst, ParseOutcome } from './parse-m.js';
+import { repairDiagnostic } from './repair-diagnostic.js';
+import { resultKey } from './result-key.js';
 import type { LineageDiagnostic, MExpressionInput, MLineageResult } from './types.js';
 import { Walker } from './walker.js';
 
@@ -15,23 +18,27 @@ const DAX_DIAGNOSTIC: LineageDiagnostic = {
     'This is a DAX expression (calculated table or measure), not Power Query M; it has no source lineage.',
 };
 
+function daxResult(): MLineageResult {
+  return { upstreams: [], diagnostics: [{ ...DAX_DIAGNOSTIC }] };
+}
+
 /** Parses the dataset expressions the table expression refers to, transitively, and nothing else. */
 async function parseReferencedExpressions(
-  ast: MAst,
+  names: readonly string[],
   input: MExpressionInput,
-  cache: MParseCache,
+  cache: LineageCache,
 ): Promise<Map<string, ParseOutcome>> {
   const texts = new Map<string, string>();
   for (const named of input.expressions ?? []) texts.set(named.name, named.expression);
   const parsed = new Map<string, ParseOutcome>();
-  const pending = [...referencedNames(ast)].map(decodeMIdentifier);
+  const pending = [...names];
   while (pending.length > 0) {
     const name = pending.pop() ?? '';
     const expressionText = texts.get(name);
     if (expressionText === undefined || parsed.has(name)) continue;
     const outcome = await cache.parse(expressionText);
     parsed.set(name, outcome);
-    if (outcome.ok) pending.push(...[...referencedNames(outcome.ast)].map(decodeMIdentifier));
+    if (outcome.ok) pending.push(...outcome.names);
   }
   return parsed;
 }
@@ -44,15 +51,11 @@ function isBareUnknownName(ast: MAst, input: MExpressionInput): boolean {
   return !known && !Object.prototype.hasOwnProperty.call(input.parameters ?? {}, name);
 }
 
-export async function extractMLineage(
-  input: MExpressionInput,
-  cache: MParseCache = new MParseCache(),
-): Promise<MLineageResult> {
+async function analyse(input: MExpressionInput, cache: LineageCache): Promise<MLineageResult> {
   const expression = input.expression;
-  if (looksLikeDax(expression)) return { upstreams: [], diagnostics: [DAX_DIAGNOSTIC] };
   const parsed = await cache.parse(expression);
   if (!parsed.ok) {
-    if (!looksLikeM(expression)) return { upstreams: [], diagnostics: [DAX_DIAGNOSTIC] };
+    if (!looksLikeM(expression)) return daxResult();
     return {
       upstreams: [],
       diagnostics: [
@@ -60,13 +63,37 @@ export async function extractMLineage(
       ],
     };
   }
-  if (isBareUnknownName(parsed.ast, input)) return { upstreams: [], diagnostics: [DAX_DIAGNOSTIC] };
+  if (isBareUnknownName(parsed.ast, input)) return daxResult();
   const globals = new DatasetGlobals(
-    await parseReferencedExpressions(parsed.ast, input, cache),
+    await parseReferencedExpressions(parsed.names, input, cache),
     input.parameters ?? {},
   );
-  const walker = new Walker({ functions: DATA_ACCESS_FUNCTIONS, options: input.options ?? {}, globals });
+  const walker = new Walker({
+    functions: DATA_ACCESS_FUNCTIONS,
+    options: input.options ?? {},
+    globals,
+    sqlTablePaths: cache.sqlTablePaths,
+  });
+  parsed.repairs.forEach((repair) => walker.report(repairDiagnostic(repair)));
   const output = walker.evaluateDocument(parsed.ast);
   const references = walker.refsOf(output);
   return { upstreams: dedupeReferences(references), diagnostics: dedupeDiagnostics(walker.reported) };
+}
+
+/**
+ * Lineage of one table expression. `cache` defaults to one shared by the whole process (a sync):
+ * texts seen before are not parsed again and identical inputs give the stored result.
+ */
+export async function extractMLineage(
+  input: MExpressionInput,
+  cache: LineageCache = sharedLineageCache(),
+): Promise<MLineageResult> {
+  if (looksLikeDax(input.expression)) return daxResult();
+  const knownKey = resultKey(input, cache);
+  const stored = knownKey === undefined ? undefined : cache.result(knownKey);
+  if (stored !== undefined) return stored;
+  const result = await analyse(input, cache);
+  const key = knownKey ?? resultKey(input, cache);
+  if (key !== undefined) cache.storeResult(key, result);
+  return result;
 }

@@ -4,7 +4,6 @@
  * default schema) supplies.
  */
 import type { CallContext, FunctionTable } from './call-context.js';
-import { extractSqlTablePaths } from './native-sql.js';
 import { namingOf } from './qualified-name.js';
 import { referenceOf } from './reference.js';
 import type { UpstreamReference } from './types.js';
@@ -65,7 +64,7 @@ export function nativeQueryValue(
     }
     return opaque();
   }
-  const { paths, diagnostics } = extractSqlTablePaths(sql, state.platform);
+  const { paths, diagnostics } = call.sqlTablePaths(sql, state.platform);
   diagnostics.forEach((diagnostic) => call.report({ ...diagnostic, functionName: call.name }));
   const references: UpstreamReference[] = [];
   for (const path of paths) {

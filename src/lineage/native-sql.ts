@@ -107,11 +107,14 @@ function tryParse(sql: string, dialect: string): ParsedTables | undefined {
   return { paths };
 }
 
+/** Dot paths of the tables a query reads, or a diagnostic. Read-only: results are shared through the cache. */
+export interface SqlTablePaths {
+  readonly paths: readonly (readonly string[])[];
+  readonly diagnostics: readonly LineageDiagnostic[];
+}
+
 /** Dot paths of the tables a query reads, or a diagnostic when no dialect can parse it. */
-export function extractSqlTablePaths(
-  sql: string,
-  platform: string,
-): { paths: string[][]; diagnostics: LineageDiagnostic[] } {
+export function extractSqlTablePaths(sql: string, platform: string): SqlTablePaths {
   const cleaned = cleanSql(sql);
   if (cleaned === '') {
     return { paths: [], diagnostics: [{ kind: 'unparsable_sql', message: 'The native query is empty.' }] };
@@ -150,5 +153,5 @@ export function sqlNameOf(path: readonly string[], platform: string): SqlTableNa
 
 export function extractSqlTables(sql: string, platform: string): SqlTablesResult {
   const { paths, diagnostics } = extractSqlTablePaths(sql, platform);
-  return { tables: paths.map((path) => sqlNameOf(path, platform)), diagnostics };
+  return { tables: paths.map((path) => sqlNameOf(path, platform)), diagnostics: [...diagnostics] };
 }

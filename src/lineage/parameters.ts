@@ -3,6 +3,7 @@
  * wins) and shared queries (loaded or not) that table expressions refer to by name.
  */
 import type { MAst, ParseOutcome } from './parse-m.js';
+import { repairDiagnostic } from './repair-diagnostic.js';
 import type { LineageDiagnostic } from './types.js';
 import { opaque, text, type MValue } from './values.js';
 import type { Globals } from './walker.js';
@@ -48,28 +49,10 @@ export class DatasetGlobals implements Globals {
       entry.value = opaque();
       return entry.value;
     }
+    outcome.repairs.forEach((repair) => report(repairDiagnostic(repair, name)));
     entry.busy = true;
     entry.value = evaluate(outcome.ast);
     entry.busy = false;
     return entry.value;
   }
-}
-
-/** Identifier names an AST refers to (a cheap over-approximation used to pick which queries to parse). */
-export function referencedNames(ast: unknown, into: Set<string> = new Set()): Set<string> {
-  const stack: unknown[] = [ast];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      stack.push(...(node as unknown[]));
-      continue;
-    }
-    const record = node as Record<string, unknown>;
-    if (record['kind'] === 'Identifier' && typeof record['literal'] === 'string') into.add(record['literal']);
-    for (const [key, value] of Object.entries(record)) {
-      if (key !== 'tokenRange' && value !== null && typeof value === 'object') stack.push(value);
-    }
-  }
-  return into;
 }

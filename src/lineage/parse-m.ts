@@ -1,31 +1,78 @@
-/** Parsing M text with Microsoft's powerquery-parser. The parser API is asynchronous. */
+/**
+ * Parsing M text with Microsoft's powerquery-parser (its API is asynchronous). A trailing comma in
+ * a list, record, argument list or `let` (`Table.RenameColumns(#"Added Index",)`) is the one error
+ * the parser names precisely; the text is re-parsed without that comma and the repair is reported,
+ * so the lineage the rest of the expression states is not lost.
+ */
 import * as PQP from '@microsoft/powerquery-parser';
+import { referencedNames } from './referenced-names.js';
 
 export type MAst = PQP.Language.Ast.TNode;
 
-export type ParseOutcome = { ok: true; ast: MAst } | { ok: false; message: string };
-
-export async function parseM(text: string): Promise<ParseOutcome> {
-  try {
-    const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, text);
-    if (PQP.TaskUtils.isOk(task) && PQP.TaskUtils.isParseStageOk(task)) return { ok: true, ast: task.ast };
-    if (PQP.TaskUtils.isError(task)) return { ok: false, message: task.error.message };
-    return { ok: false, message: 'The M text could not be parsed.' };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
+/** A trailing comma removed before parsing again; line and column are 1-based. */
+export interface CommaRepair {
+  line: number;
+  column: number;
 }
 
-/** Parses each distinct text once per lineage call (dataset expressions are shared by all tables). */
-export class MParseCache {
-  private readonly outcomes = new Map<string, Promise<ParseOutcome>>();
-
-  parse(text: string): Promise<ParseOutcome> {
-    let outcome = this.outcomes.get(text);
-    if (outcome === undefined) {
-      outcome = parseM(text);
-      this.outcomes.set(text, outcome);
+export type ParseOutcome =
+  | {
+      ok: true;
+      ast: MAst;
+      /** Decoded identifiers the text mentions: which dataset queries it may depend on. */
+      names: readonly string[];
+      repairs: readonly CommaRepair[];
     }
-    return outcome;
+  | { ok: false; message: string };
+
+/** Most broken expressions have one stray comma; a text that needs more repairs than this is left as broken. */
+const MAX_REPAIRS = 4;
+
+type LexParseTask = Awaited<ReturnType<typeof PQP.TaskUtils.tryLexParse>>;
+
+/** Start offset and position of the comma right before a "dangling comma" / "comma before in" error. */
+function strayComma(task: LexParseTask): { start: number; end: number; repair: CommaRepair } | undefined {
+  if (!PQP.TaskUtils.isParseStageParseError(task)) return undefined;
+  const inner = task.error.innerError;
+  if (!(inner instanceof PQP.Parser.ParseError.ExpectedCsvContinuationError)) return undefined;
+  const tokens = task.lexerSnapshot.tokens;
+  const at = tokens.findIndex(
+    (token) => token.positionStart.codeUnit === inner.foundToken?.token.positionStart.codeUnit,
+  );
+  const comma = tokens[at - 1];
+  if (at < 1 || comma?.kind !== PQP.Language.Token.TokenKind.Comma) return undefined;
+  const { codeUnit, lineNumber, lineCodeUnit } = comma.positionStart;
+  return {
+    start: codeUnit,
+    end: comma.positionEnd.codeUnit,
+    repair: { line: lineNumber + 1, column: lineCodeUnit + 1 },
+  };
+}
+
+function failure(task: LexParseTask): ParseOutcome {
+  if (PQP.TaskUtils.isError(task)) return { ok: false, message: task.error.message };
+  return { ok: false, message: 'The M text could not be parsed.' };
+}
+
+export async function parseM(text: string): Promise<ParseOutcome> {
+  const repairs: CommaRepair[] = [];
+  let current = text;
+  let firstFailure: ParseOutcome | undefined;
+  try {
+    for (;;) {
+      const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, current);
+      if (PQP.TaskUtils.isOk(task) && PQP.TaskUtils.isParseStageOk(task)) {
+        const names = referencedNames(task.lexerSnapshot.tokens);
+        return { ok: true, ast: task.ast, names, repairs };
+      }
+      firstFailure ??= failure(task);
+      const comma = repairs.length < MAX_REPAIRS ? strayComma(task) : undefined;
+      if (comma === undefined) return firstFailure;
+      // Replaced by a space, not removed, so later offsets and columns stay those of the original text.
+      current = `${current.slice(0, comma.start)} ${current.slice(comma.end)}`;
+      repairs.push(comma.repair);
+    }
+  } catch (error) {
+    return firstFailure ?? { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -35,6 +35,7 @@ export interface UpstreamReference {
 
 export type LineageDiagnosticKind =
   | 'unparsable_expression'
+  | 'repaired_syntax'
   | 'dax_expression'
   | 'unsupported_function'
   | 'unresolved_parameter'

@@ -60,6 +60,7 @@ export interface WalkEnvironment {
   readonly functions: FunctionTable;
   readonly options: LineageOptions;
   readonly globals: Globals;
+  readonly sqlTablePaths: CallContext['sqlTablePaths'];
 }
 
 function isBinding(entry: Binding | MValue): entry is Binding {
@@ -517,6 +518,7 @@ export class Walker {
       refsOf: this.refsOf,
       text: (index, role) => textOfValue(args[index], role),
       textOfValue,
+      sqlTablePaths: this.env.sqlTablePaths,
     };
   }
 }

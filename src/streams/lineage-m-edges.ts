@@ -5,9 +5,9 @@
  */
 import {
   extractMLineage,
-  MParseCache,
   type LineageDiagnostic,
   type MLineageResult,
+  type NamedExpression,
   type UpstreamReference,
 } from '../lineage/index.js';
 import type { ScanDataset, ScanTable, ScanWorkspace } from '../powerbi/scan-types.js';
@@ -25,7 +25,7 @@ const targetTypes = {
   dataset: 'dataset',
 } as const satisfies Record<UpstreamReference['kind'], EdgeParts['targetType']>;
 
-function namedExpressions(dataset: ScanDataset) {
+function namedExpressions(dataset: ScanDataset): NamedExpression[] {
   return list(dataset.expressions).flatMap((e) => {
     const name = text(e.name);
     const expression = text(e.expression);
@@ -36,17 +36,17 @@ function namedExpressions(dataset: ScanDataset) {
 /** The library is pure but M in the wild is endless: a crash on one table becomes a diagnostic, not a failed sync. */
 async function analyse(
   expression: string,
-  dataset: ScanDataset,
-  cache: MParseCache,
+  expressions: NamedExpression[],
   ctx: MappingContext,
 ): Promise<MLineageResult> {
   try {
     const input = {
       expression,
-      expressions: namedExpressions(dataset),
+      expressions,
       options: { odbcDsnMap: ctx.lineage.odbcDsnMap },
     };
-    return await extractMLineage(input, cache);
+    // The library's process-wide cache: texts and SQL seen earlier in the sync are not parsed again.
+    return await extractMLineage(input);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -81,14 +81,13 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
 async function* tableEdges(
   source: TableSource,
   table: ScanTable,
-  dataset: ScanDataset,
-  cache: MParseCache,
+  expressions: NamedExpression[],
   ctx: MappingContext,
 ): AsyncIterable<EdgeParts> {
   for (const part of list(table.source)) {
     const expression = text(part.expression);
     if (expression === null || expression.trim() === '') continue;
-    const result = await analyse(expression, dataset, cache, ctx);
+    const result = await analyse(expression, expressions, ctx);
     // A calculated table's DAX is recognised, not a problem: it has no M lineage.
     const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
     const diagnostics = problems.length > 0 ? problems : null;
@@ -112,8 +111,7 @@ export async function* mEdges(ws: ScanWorkspace, ctx: MappingContext): AsyncIter
   for (const dataset of list(ws.datasets)) {
     const sourceId = text(dataset.id);
     if (!sourceId) continue;
-    // One cache per dataset: its shared queries and parameters are parsed once for all its tables.
-    const cache = new MParseCache();
+    const expressions = namedExpressions(dataset);
     for (const table of list(dataset.tables)) {
       const sourceTableName = text(table.name);
       if (sourceTableName === null) continue;
@@ -123,7 +121,7 @@ export async function* mEdges(ws: ScanWorkspace, ctx: MappingContext): AsyncIter
         sourceName: text(dataset.name),
         sourceTableName,
       };
-      yield* tableEdges(source, table, dataset, cache, ctx);
+      yield* tableEdges(source, table, expressions, ctx);
     }
   }
 }

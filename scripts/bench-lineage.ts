@@ -1,0 +1,109 @@
+/**
+ * Lineage throughput: expressions per second through extractMLineage for
+ *   (a) the peer corpus expressions (../shared/corpora, read at run time) repeated to COUNT, and
+ *   (b) COUNT table expressions of the simulator's generated tenant (with their dataset expressions),
+ * each cold (a fresh cache per expression: every text really parsed) and with one cache for the run
+ * (what a sync does).
+ *   npm run bench:lineage [-- --count 10000 --seed 42]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSimulator } from '../simulator/index.js';
+import { extractMLineage, LineageCache, type MExpressionInput } from '../src/lineage/index.js';
+import { loadCorpus } from './conformance-m.js';
+
+interface BenchArgs {
+  count: number;
+  seed: number;
+}
+
+function argsOf(argv: readonly string[]): BenchArgs {
+  const value = (flag: string, fallback: number): number => {
+    const at = argv.indexOf(flag);
+    const parsed = at >= 0 ? Number(argv[at + 1]) : fallback;
+    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} needs a positive integer`);
+    return parsed;
+  };
+  return { count: value('--count', 10_000), seed: value('--seed', 42) };
+}
+
+function corpusInputs(count: number): MExpressionInput[] | undefined {
+  const cases = loadCorpus()?.filter((item) => item.kind === 'upstream_tables');
+  if (cases === undefined || cases.length === 0) return undefined;
+  return Array.from({ length: count }, (_, index) => {
+    const item = cases[index % cases.length];
+    return {
+      expression: item?.expression ?? '',
+      ...(item?.shared_expressions ? { expressions: item.shared_expressions } : {}),
+      ...(item?.parameters ? { parameters: item.parameters } : {}),
+    };
+  });
+}
+
+/** Table source expressions of the generated tenant, workspace by workspace, with their dataset's expressions. */
+async function simulatorInputs(count: number, seed: number): Promise<MExpressionInput[]> {
+  const sim = await startSimulator({
+    seed,
+    workspaces: Math.max(50, Math.ceil(count / 5)),
+    scanDurationMs: 0,
+  });
+  try {
+    const inputs: MExpressionInput[] = [];
+    for (const summary of sim.tenant.listWorkspaces()) {
+      for (const dataset of sim.tenant.workspace(summary.id)?.datasets ?? []) {
+        const expressions = (dataset.expressions ?? []).flatMap(({ name, expression }) =>
+          expression === undefined ? [] : [{ name, expression }],
+        );
+        for (const table of dataset.tables ?? []) {
+          for (const part of table.source ?? []) {
+            inputs.push({ expression: part.expression, expressions });
+            if (inputs.length === count) return inputs;
+          }
+        }
+      }
+    }
+    return inputs;
+  } finally {
+    await sim.close();
+  }
+}
+
+type Mode = 'cold' | 'run cache';
+
+async function measure(inputs: readonly MExpressionInput[], mode: Mode): Promise<number> {
+  const shared = new LineageCache();
+  const started = process.hrtime.bigint();
+  for (const input of inputs) {
+    await extractMLineage(input, mode === 'cold' ? new LineageCache() : shared);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return inputs.length / seconds;
+}
+
+async function report(label: string, inputs: readonly MExpressionInput[]): Promise<void> {
+  const distinct = new Set(inputs.map((input) => input.expression)).size;
+  const chars = inputs.reduce((sum, input) => sum + input.expression.length, 0);
+  console.log(
+    `${label}: ${inputs.length} expressions (${distinct} distinct, ${Math.round(chars / inputs.length)} chars on average)`,
+  );
+  for (const mode of ['cold', 'run cache'] as const) {
+    const perSecond = await measure(inputs, mode);
+    console.log(
+      `  ${mode.padEnd(10)} ${Math.round(perSecond).toString().padStart(7)} expressions/s  (${(inputs.length / perSecond).toFixed(2)} s)`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const { count, seed } = argsOf(process.argv.slice(2));
+  // Warm the JIT and load both parsers so the first mode measured is not penalised.
+  await extractMLineage({ expression: 'let S = Sql.Database("s", "d", [Query="select 1"]) in S' });
+  const corpus = corpusInputs(count);
+  if (corpus === undefined) console.log('corpus: skipped (../shared/corpora/datahub-m-cases.json not found)');
+  else await report('corpus, repeated', corpus);
+  await report(`simulator tenant (seed ${seed})`, await simulatorInputs(count, seed));
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}
