@@ -26,6 +26,9 @@ export interface PendingSync {
 
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
+/** Workspace ids are GUIDs; the resume point and the retry list may hold nothing else. */
+const WORKSPACE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -50,13 +53,35 @@ function parsePending(raw: unknown, now: Date, problems: string[]): PendingSync 
   const modifiedSince = parseTime(raw.modifiedSince, 'pending.modifiedSince', now, problems);
   if (syncStartedAt === undefined) return undefined;
   if (raw.mode === 'incremental' && modifiedSince === undefined) return undefined;
-  const doneThroughId = typeof raw.doneThroughId === 'string' ? raw.doneThroughId : undefined;
+  const doneThroughId = parseResumePoint(raw.doneThroughId, problems);
+  if (problems.length > 0) return undefined;
   return {
     syncStartedAt,
     mode: raw.mode,
     ...(modifiedSince && { modifiedSince }),
     ...(doneThroughId && { doneThroughId }),
   };
+}
+
+/**
+ * The resume point is compared with workspace ids in sorted order: anything but an id (a foreign or
+ * edited state) could place it after every workspace and silently skip them all.
+ */
+function parseResumePoint(value: unknown, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && WORKSPACE_ID.test(value)) return value.toLowerCase();
+  problems.push('pending.doneThroughId is not a workspace id');
+  return undefined;
+}
+
+/** Anything but workspace ids would be sent to getInfo, fail every batch, and be carried over forever. */
+function parseRetryIds(value: unknown, problems: string[]): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((id) => typeof id === 'string' && WORKSPACE_ID.test(id))) {
+    problems.push('retryWorkspaceIds is not a list of workspace ids');
+    return [];
+  }
+  return value as string[];
 }
 
 /**
@@ -73,9 +98,7 @@ export function readScanState(
   const cursor = parseTime(raw.cursor, 'cursor', now, problems);
   const lastFullScanAt = parseTime(raw.lastFullScanAt, 'lastFullScanAt', now, problems);
   const pending = parsePending(raw.pending, now, problems);
-  const retry = Array.isArray(raw.retryWorkspaceIds)
-    ? raw.retryWorkspaceIds.filter((id) => typeof id === 'string')
-    : [];
+  const retry = parseRetryIds(raw.retryWorkspaceIds, problems);
   if (problems.length > 0) return { warning: problems.join('; ') };
   const state: ScanState = { version: 1 };
   if (cursor) state.cursor = cursor;

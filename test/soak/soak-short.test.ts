@@ -1,0 +1,45 @@
+/**
+ * The bounded soak that runs with `npm test`: random faults over a small tenant with two seeds,
+ * each compared record for record with a clean run. `npm run soak` is the long version.
+ */
+import { jest } from '@jest/globals';
+import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { DEFAULT_FAULTS, describeSeed, soak } from './soak-run.js';
+
+const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
+
+jest.setTimeout(240_000);
+
+describeE2e('short soak: random faults, destination equal to a clean run', () => {
+  test('two seeds over 150 workspaces: no mismatch, no duplicate, no leak, faults did fire', async () => {
+    const figures = await soak({
+      tenantSeed: 5,
+      workspaces: 150,
+      workspacesPerScan: 10,
+      faultSeeds: [101, 102],
+      // Twice the long soak's rates so that a small tenant sees faults of many kinds.
+      faults: Object.fromEntries(Object.entries(DEFAULT_FAULTS).map(([k, p]) => [k, p * 2])),
+      maxResumes: 3,
+      maxWallMs: 150_000,
+    });
+    console.log(figures.seeds.map(describeSeed).join('\n'));
+    expect(figures.seeds).toHaveLength(2);
+    for (const seed of figures.seeds) {
+      expect({
+        seed: seed.seed,
+        mismatches: seed.mismatches,
+        duplicates: seed.duplicates,
+        leaks: seed.leaks,
+      }).toEqual({
+        seed: seed.seed,
+        mismatches: [],
+        duplicates: 0,
+        leaks: [],
+      });
+      // Any run that stopped did so with a classified error, never an unexplained crash.
+      for (const error of seed.errors) expect(error.failure_type).not.toBe('system_error');
+    }
+    const fired = figures.seeds.flatMap((s) => Object.keys(s.faultsFired));
+    expect(new Set(fired).size).toBeGreaterThanOrEqual(3);
+  });
+});
