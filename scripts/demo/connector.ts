@@ -31,6 +31,8 @@ export interface ConnectorHooks {
   prefix?: string[];
   /** Called with the child's pid once spawned. */
   onSpawn?: (pid: number) => void;
+  /** Node.js options for the connector process, e.g. ['--cpu-prof']. */
+  nodeOptions?: string[];
   /** Count RECORDs per stream without parsing them (the benchmark: keep the reader cheap). */
   countOnly?: boolean;
 }
@@ -39,7 +41,7 @@ const RECORD_PREFIX = '{"type":"RECORD"';
 const STREAM_NAME = /"stream":"([^"]+)"/;
 
 export async function runConnector(args: string[], hooks: ConnectorHooks = {}): Promise<ConnectorRun> {
-  const command = [...(hooks.prefix ?? []), process.execPath, cliPath, ...args];
+  const command = [...(hooks.prefix ?? []), process.execPath, ...(hooks.nodeOptions ?? []), cliPath, ...args];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) hooks.onSpawn?.(child.pid);
   const exited = new Promise<number | null>((resolve, reject) => {
