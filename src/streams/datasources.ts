@@ -7,7 +7,7 @@ import type { DatasourcesRecord } from '../generated/records.js';
 import type { ScanConnectionDetails, ScanDatasourceInstance } from '../powerbi/scan-types.js';
 import { personal, sha256Hex, type UserIdentifiersMode } from './privacy.js';
 import { defineStream, type MappingContext, type ScanBatch } from './stream.js';
-import { text } from './values.js';
+import { list, text } from './values.js';
 
 type ConnectionDetails = NonNullable<DatasourcesRecord['connectionDetails']>;
 
@@ -55,7 +55,7 @@ function* fromBatch(batch: ScanBatch, ctx: MappingContext): Iterable<Datasources
     [batch.misconfiguredDatasourceInstances, true],
   ];
   for (const [instances, misconfigured] of lists) {
-    for (const instance of instances) {
+    for (const instance of list(instances)) {
       const record = toRecord(instance, misconfigured, ctx);
       const seen = byKey.get(record.datasourceId);
       if (seen) seen.misconfigured ||= misconfigured;

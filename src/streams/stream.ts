@@ -58,9 +58,23 @@ export interface StreamSpec<R extends object> {
   fromBatch?: (batch: ScanBatch, ctx: MappingContext) => RecordSource<R>;
 }
 
-/** Generated record interfaces have no index signature, hence the one widening cast. */
-async function* widen<R extends object>(source: RecordSource<R>): AsyncIterable<StreamRecord> {
-  for await (const record of source) yield record as unknown as StreamRecord;
+/**
+ * Generated record interfaces have no index signature, hence the one widening cast. A payload that
+ * lists an artifact twice (seen in scan results) would give its key twice: the first one wins, so
+ * one call (one workspace, one batch) never yields a key twice.
+ */
+async function* widen<R extends object>(
+  source: RecordSource<R>,
+  primaryKey: readonly string[],
+): AsyncIterable<StreamRecord> {
+  const seen = new Set<string>();
+  for await (const item of source) {
+    const record = item as unknown as StreamRecord;
+    const key = JSON.stringify(primaryKey.map((field) => record[field]));
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield record;
+  }
 }
 
 export function defineStream<R extends object>(spec: StreamSpec<R>): StreamDefinition {
@@ -70,7 +84,7 @@ export function defineStream<R extends object>(spec: StreamSpec<R>): StreamDefin
     jsonSchema: loadStreamSchema(spec.name, spec.primaryKey),
   };
   const { fromWorkspace, fromBatch } = spec;
-  if (fromWorkspace) definition.fromWorkspace = (ws, ctx) => widen(fromWorkspace(ws, ctx));
-  if (fromBatch) definition.fromBatch = (batch, ctx) => widen(fromBatch(batch, ctx));
+  if (fromWorkspace) definition.fromWorkspace = (ws, ctx) => widen(fromWorkspace(ws, ctx), spec.primaryKey);
+  if (fromBatch) definition.fromBatch = (batch, ctx) => widen(fromBatch(batch, ctx), spec.primaryKey);
   return definition;
 }

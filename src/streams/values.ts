@@ -12,8 +12,15 @@ export function integer(value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) ? value : null;
 }
 
+/**
+ * The objects of an artifact list. Anything else in it (null, a string, a nested array) describes
+ * no artifact and is skipped, so one damaged item never breaks the workspace's other records.
+ */
 export function list<T>(value: readonly T[] | null | undefined): readonly T[] {
-  return Array.isArray(value) ? (value as readonly T[]) : [];
+  if (!Array.isArray(value)) return [];
+  return (value as readonly unknown[]).filter(
+    (item) => typeof item === 'object' && item !== null && !Array.isArray(item),
+  ) as readonly T[];
 }
 
 export function strings(value: unknown): string[] | null {
