@@ -217,7 +217,7 @@ describe('readScanState', () => {
     );
     fc.assert(
       fc.property(raw, (input) => {
-        const { state, warning } = readScanState(input as never, NOW);
+        const { state, warning } = readScanState(input, NOW);
         if (!state) return;
         expect(warning).toBeUndefined();
         const notAfterNow = (iso: string | undefined) =>
@@ -257,7 +257,7 @@ describe('readScanState', () => {
         const [head, tail] = path.split('.') as [string, string | undefined];
         if (tail === undefined) raw[head] = value;
         else raw[head] = { ...(raw[head] as object), [tail]: value };
-        const { state: kept, warning } = readScanState(raw as never, NOW);
+        const { state: kept, warning } = readScanState(raw, NOW);
         if (!kept) {
           expect(warning).toEqual(expect.any(String));
           return;
@@ -287,7 +287,7 @@ describe('readScanState', () => {
       .map((ms) => new Date(ms).toISOString());
     fc.assert(
       fc.property(ownState, future, (state, cursor) => {
-        const result = readScanState({ ...state, cursor } as never, NOW);
+        const result = readScanState({ ...state, cursor }, NOW);
         expect(result.state).toBeUndefined();
         expect(result.warning).toMatch(/lies in the future/);
       }),
