@@ -5,13 +5,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSimulator, type Simulator } from '../simulator/index.js';
 import { measureJsonRoundTrip } from './bench/cpu-limit.js';
 import { formatProfile, readProfile, summarizeProfile } from './bench/cpu-profile.js';
 import { computeFigures, formatTable } from './bench/figures.js';
 import { measureRead, type ReadMeasure } from './bench/measure-read.js';
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.js';
 import { fetchScanResults } from './bench/scan-bytes.js';
+import { startSimulatorProcess, type SimulatorProcess } from './bench/simulator-process.js';
 import { configureCatalog, type DiscoveredStream } from './demo/catalog.js';
 import { latestStates, runConnector } from './demo/connector.js';
 
@@ -34,7 +34,7 @@ async function writeJson(dir: string, name: string, value: unknown): Promise<str
 }
 
 async function compareRuns(
-  sim: Simulator,
+  sim: SimulatorProcess,
   dir: string,
   config: Record<string, unknown>,
   catalog: { streams: { stream: { name: string } }[] },
@@ -62,12 +62,7 @@ async function bench(options: BenchOptions): Promise<void> {
   progress(
     `[bench] simulator: ${options.workspaces} workspaces, scan ${options.scanMs} ms, latency ${options.latencyMs} ms`,
   );
-  const sim = await startSimulator({
-    seed: options.seed,
-    workspaces: options.workspaces,
-    scanDurationMs: options.scanMs,
-    latencyMs: options.latencyMs,
-  });
+  const sim = await startSimulatorProcess(options);
   const dir = await mkdtemp(path.join(tmpdir(), 'source-powerbi-bench-'));
   try {
     const config = { ...sim.config, scan: { poll_interval_seconds: options.pollSeconds } };
@@ -80,7 +75,7 @@ async function bench(options: BenchOptions): Promise<void> {
     const stateFile = await writeJson(dir, 'state', latestStates(full.messages));
 
     const changes = Math.max(1, Math.ceil(options.workspaces / 100));
-    const mutation = sim.mutate({ workspaces: changes, seed: options.seed + 1 });
+    const mutation = await sim.mutate({ workspaces: changes, seed: options.seed + 1 });
     progress(
       `[bench] changed ${changes} workspaces (${mutation.deletedWorkspaces.length} deleted, ${mutation.addedWorkspaces.length} added); incremental read`,
     );
@@ -101,8 +96,7 @@ async function bench(options: BenchOptions): Promise<void> {
     }
 
     progress('[bench] CPU limit: fetching the same scan results once, then JSON.parse + JSON.stringify');
-    const ids = sim.tenant.modifiedIds({ excludePersonal: true, excludeInactive: false });
-    const cpu = measureJsonRoundTrip(await fetchScanResults(sim, ids));
+    const cpu = measureJsonRoundTrip(await fetchScanResults(sim));
 
     const figures = computeFigures(full, incremental, cpu, options.scanMs);
     process.stdout.write(

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Simulator } from '../../simulator/index.js';
 import { runConnector, traceError, type Message } from '../demo/connector.js';
+import type { SimulatorProcess } from './simulator-process.js';
 
 const GNU_TIME = '/usr/bin/time';
 
@@ -42,7 +42,7 @@ async function vmHwmKb(pid: number): Promise<number | undefined> {
 }
 
 export async function measureRead(
-  sim: Simulator,
+  sim: SimulatorProcess,
   args: string[],
   workDir: string,
   progress: (line: string) => void,
@@ -50,7 +50,7 @@ export async function measureRead(
 ): Promise<ReadMeasure> {
   const timeFile = path.join(workDir, 'time.txt');
   const useTime = existsSync(GNU_TIME);
-  const before = sim.stats();
+  const before = await sim.stats();
   let sampledKb = 0;
   let sampler: NodeJS.Timeout | undefined;
   const started = process.hrtime.bigint();
@@ -73,7 +73,7 @@ export async function measureRead(
   if (sampler) clearInterval(sampler);
   if (run.code !== 0)
     throw new Error(`read failed: ${traceError(run.messages) ?? `exit ${String(run.code)}`}`);
-  const after = sim.stats();
+  const after = await sim.stats();
   let peakRssMb: number | undefined = sampledKb ? sampledKb / 1024 : undefined;
   let cpuSeconds: number | undefined;
   if (useTime) {

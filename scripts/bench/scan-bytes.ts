@@ -2,13 +2,13 @@
  * Fetches the scan results of every workspace the connector scans, once, as raw bytes: the input
  * of the CPU limit (what JSON.parse + JSON.stringify of the same data costs).
  */
-import type { Simulator } from '../../simulator/index.js';
 import { fetchJson, fetchRaw } from './https.js';
+import type { SimulatorProcess } from './simulator-process.js';
 
 const FLAGS =
   'lineage=True&datasourceDetails=True&datasetSchema=True&datasetExpressions=True&getArtifactUsers=True';
 
-async function accessToken(sim: Simulator): Promise<string> {
+async function accessToken(sim: SimulatorProcess): Promise<string> {
   const { tenant_id, client_id, client_secret } = sim.config.credentials;
   const body = new URLSearchParams({
     grant_type: 'client_credentials',
@@ -28,7 +28,7 @@ async function accessToken(sim: Simulator): Promise<string> {
   return token.access_token;
 }
 
-async function scanBatch(sim: Simulator, token: string, ids: string[]): Promise<Buffer> {
+async function scanBatch(sim: SimulatorProcess, token: string, ids: string[]): Promise<Buffer> {
   const base = `${sim.url}/v1.0/myorg/admin/workspaces`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const scan = await fetchJson<{ id: string }>(`${base}/getInfo?${FLAGS}`, sim.caCertificate, {
@@ -49,9 +49,19 @@ async function scanBatch(sim: Simulator, token: string, ids: string[]): Promise<
   return result.body;
 }
 
-/** Scan-result bodies for the given workspace ids, 100 per scan, at most 16 scans at once. */
-export async function fetchScanResults(sim: Simulator, ids: string[]): Promise<Buffer[]> {
+/** The workspaces the connector scans: admin/workspaces/modified without personal workspaces. */
+async function scannedWorkspaceIds(sim: SimulatorProcess, token: string): Promise<string[]> {
+  const url = `${sim.url}/v1.0/myorg/admin/workspaces/modified?excludePersonalWorkspaces=True`;
+  const list = await fetchJson<{ id: string }[]>(url, sim.caCertificate, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return list.map((w) => w.id);
+}
+
+/** Scan-result bodies of every scanned workspace, 100 per scan, at most 16 scans at once. */
+export async function fetchScanResults(sim: SimulatorProcess): Promise<Buffer[]> {
   const token = await accessToken(sim);
+  const ids = await scannedWorkspaceIds(sim, token);
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += 100) batches.push(ids.slice(i, i + 100));
   const results: Buffer[] = new Array<Buffer>(batches.length);
