@@ -4,6 +4,7 @@
  */
 import sqlParser from 'node-sql-parser';
 import { namingOf } from './qualified-name.js';
+import { procedureDiagnostics } from './sql-procedures.js';
 import type { LineageDiagnostic, SqlTableName, SqlTablesResult } from './types.js';
 
 const parser = new sqlParser.Parser();
@@ -75,6 +76,7 @@ function pathOf(entry: string): { op: string; path: string[] } | undefined {
 
 interface ParsedTables {
   paths: string[][];
+  procedures: LineageDiagnostic[];
 }
 
 function tryParse(sql: string, dialect: string): ParsedTables | undefined {
@@ -104,7 +106,7 @@ function tryParse(sql: string, dialect: string): ParsedTables | undefined {
   }
   // Sorted so the output does not depend on the order the grammar visits clauses in.
   paths.sort((a, b) => a.join('.').toLowerCase().localeCompare(b.join('.').toLowerCase()));
-  return { paths };
+  return { paths, procedures: procedureDiagnostics(ast) };
 }
 
 /** Dot paths of the tables a query reads, or a diagnostic. Read-only: results are shared through the cache. */
@@ -122,7 +124,7 @@ export function extractSqlTablePaths(sql: string, platform: string): SqlTablePat
   const dialects = dialectsFor(platform);
   for (const dialect of dialects) {
     const parsed = tryParse(cleaned, dialect);
-    if (parsed !== undefined) return { paths: parsed.paths, diagnostics: [] };
+    if (parsed !== undefined) return { paths: parsed.paths, diagnostics: parsed.procedures };
   }
   return {
     paths: [],

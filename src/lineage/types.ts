@@ -42,6 +42,7 @@ export type LineageDiagnosticKind =
   | 'unresolved_reference'
   | 'unresolved_navigation'
   | 'unparsable_sql'
+  | 'stored_procedure'
   | 'native_query_skipped'
   | 'unknown_platform'
   | 'cyclic_reference';

@@ -94,4 +94,27 @@ describe('native SQL', () => {
     expect(result.upstreams).toEqual([]);
     expect(result.diagnostics.map((d) => d.kind)).toEqual(['native_query_skipped']);
   });
+
+  test('Sql.Database("s", "d", [Query="EXEC dbo.GetSales @year = 2024"]) names the stored procedure', async () => {
+    const result = await lineageOf('Sql.Database("s", "d", [Query="EXEC dbo.GetSales @year = 2024"])');
+    expect(result.upstreams).toEqual([]);
+    expect(result.diagnostics.map((d) => [d.kind, d.functionName])).toEqual([
+      ['stored_procedure', 'Sql.Database'],
+    ]);
+    expect(result.diagnostics[0]?.message).toContain('dbo.GetSales');
+  });
+
+  test('Value.NativeQuery(Snowflake..., "CALL mart.refresh_orders()") names the procedure', async () => {
+    const result = await lineageOf(
+      'Value.NativeQuery(Snowflake.Databases("h", "w"){[Name="DB"]}[Data], "CALL mart.refresh_orders()")',
+    );
+    expect(result.diagnostics.map((d) => d.kind)).toEqual(['stored_procedure']);
+    expect(result.diagnostics[0]?.message).toContain('mart.refresh_orders');
+  });
+
+  test('EXEC dbo.Prepare; SELECT * FROM dbo.Orders keeps the table and names the procedure', () => {
+    const result = extractSqlTables('EXEC dbo.Prepare; SELECT * FROM dbo.Orders', 'sqlserver');
+    expect(result.tables).toEqual([{ schema: 'dbo', table: 'Orders' }]);
+    expect(result.diagnostics.map((d) => d.kind)).toEqual(['stored_procedure']);
+  });
 });
