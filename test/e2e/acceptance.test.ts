@@ -117,7 +117,7 @@ describeE2e('Airbyte acceptance tests replayed against the simulator', () => {
 
   /** secrets/config.json is the simulator's own config; any other file gets the simulator's endpoints. */
   function configFor(configPath: string): Data {
-    const simConfig = { ...(sim.config as unknown as Data), ...FAST_POLLING };
+    const simConfig: Data = { ...(sim.config as unknown as Data), ...FAST_POLLING };
     if (configPath.startsWith('secrets/')) return simConfig;
     const file = readJsonFile<Data>(configPath);
     return { ...file, ...Object.fromEntries(ENDPOINT_KEYS.map((k) => [k, simConfig[k]])) };
@@ -217,7 +217,7 @@ describeE2e('Airbyte acceptance tests replayed against the simulator', () => {
 
     test('primary keys and cursor fields exist in the schemas; no $ref, allOf or not', () => {
       const problems = streams
-        .flatMap(streamRuleViolations)
+        .flatMap((s) => streamRuleViolations(s as unknown as Data))
         .filter((p) => !p.includes('additionalProperties'));
       expect(problems).toEqual([]);
     });
@@ -463,6 +463,6 @@ describeE2e('Airbyte acceptance tests replayed against the simulator', () => {
       config: configFor(cat.acceptance_tests.discovery.tests[0]!.config_path),
     });
     const streams = (ofType(result.messages, 'CATALOG')[0]!.catalog as { streams: Stream[] }).streams;
-    expect(streams.flatMap(streamRuleViolations)).toEqual([]);
+    expect(streams.flatMap((s) => streamRuleViolations(s as unknown as Data))).toEqual([]);
   });
 });
