@@ -3,6 +3,7 @@ import { connectorConfig, type ConnectorConfig, type CredentialKind } from './co
 import { createCredentials, type SimulatorCredentials } from './credentials.js';
 import { createEntra, type EntraApp, type EntraSim } from './entra/index.js';
 import { Faults, parseFaultSpec } from './faults.js';
+import { PayloadCorruptions } from './payload-corruption.js';
 import { Budgets, type BudgetOverrides } from './powerbi/budgets.js';
 import type { PowerBiContext } from './powerbi/context.js';
 import { ScanRegistry } from './powerbi/scans.js';
@@ -16,6 +17,7 @@ import { createTlsMaterial } from './tls.js';
 export type { ConnectorConfig, CredentialKind } from './connector-config.js';
 export type { SimulatorCredentials } from './credentials.js';
 export type { FaultKind, FaultScript } from './faults.js';
+export type { PayloadCorruption } from './payload-corruption.js';
 export type { Tenant, MutationResult, WorkspaceSummary, ArtifactCounts } from './tenant/tenant.js';
 export type { ScanFlags, ScanWorkspace, TenantSettings } from './tenant/types.js';
 
@@ -71,6 +73,8 @@ export interface Simulator {
   /** Live tenant settings: assign to toggle between calls. */
   settings: TenantSettings;
   faults: Faults;
+  /** Odd-but-well-formed payloads (simulator/payload-corruption.ts); off until enabled. */
+  payloads: PayloadCorruptions;
   stats(): SimulatorStats;
   mutate(request: { workspaces: number; seed: number }): MutationResult;
   advanceClock(ms: number): void;
@@ -124,6 +128,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apps: new Map<string, EntraApp>(apps.map((a) => [a.clientId.toLowerCase(), a])),
     activity: new ActivityLog(tenant.ctx, credentials.tenantId),
     maxScansInFlight: options.maxScansInFlight ?? 16,
+    payloads: new PayloadCorruptions(),
   };
   const faults = new Faults(seed);
   if (options.faults) faults.setProbabilities(parseFaultSpec(options.faults), seed);
@@ -174,6 +179,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     credentials,
     settings,
     faults,
+    payloads: powerbi.payloads,
     stats,
     mutate,
     advanceClock: (ms) => clock.advance(ms),

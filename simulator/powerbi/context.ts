@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimClock } from '../clock.js';
 import type { BearerClaims, EntraApp, EntraSim } from '../entra/index.js';
 import type { FiredFault } from '../faults.js';
+import type { PayloadCorruptions } from '../payload-corruption.js';
 import type { ActivityLog } from '../tenant/activity.js';
 import type { Tenant } from '../tenant/tenant.js';
 import type { TenantSettings } from '../tenant/types.js';
@@ -18,6 +19,8 @@ export interface PowerBiContext {
   apps: Map<string, EntraApp>;
   activity: ActivityLog;
   maxScansInFlight: number;
+  /** Odd-but-well-formed payloads for bad-input tests (off unless enabled). */
+  payloads: PayloadCorruptions;
 }
 
 export interface PowerBiRequest {

@@ -27,7 +27,7 @@ export function sendJson(
 }
 
 /** Writes a chunk and waits for the socket to drain when its buffer is full (bounded memory). */
-export async function writeChunk(res: ServerResponse, text: string): Promise<void> {
+export async function writeChunk(res: ServerResponse, text: string | Buffer): Promise<void> {
   if (res.destroyed) throw new Error('client went away');
   if (res.write(text)) return;
   await new Promise<void>((resolve, reject) => {

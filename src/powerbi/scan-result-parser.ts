@@ -50,6 +50,9 @@ export async function* parseScanResult(body: AsyncIterable<Buffer | string>): As
   }
   if (!walker.complete)
     throw new ScanResultFormatError('the scan result ended before its closing brace (truncated)');
+  // Deleted workspaces are listed with their state, so a result lacking the list is damaged, not
+  // "everything was deleted": reading it as the latter would tombstone the whole batch.
+  if (!walker.sawWorkspaces) throw new ScanResultFormatError('the scan result has no "workspaces" array');
 }
 
 /** Token-level state machine: depth tracking plus one Assembler for the element being read. */
@@ -57,6 +60,7 @@ class ScanResultWalker {
   private depth = 0;
   private rootSeen = false;
   complete = false;
+  sawWorkspaces = false;
   private topKey: string | undefined;
   private array: ArrayKind | undefined;
   private assembler: Assembler | undefined;
@@ -108,6 +112,7 @@ class ScanResultWalker {
       ARRAYS.has(this.topKey)
     ) {
       this.array = this.topKey as ArrayKind;
+      if (this.array === 'workspaces') this.sawWorkspaces = true;
       return;
     }
     if (this.depth === 1 && token.name === 'endArray') {

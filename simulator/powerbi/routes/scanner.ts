@@ -28,11 +28,7 @@ export function modified(ctx: PowerBiContext, r: PowerBiRequest): void {
     excludePersonal: boolParam(r.url, 'excludePersonalWorkspaces'),
     excludeInactive: boolParam(r.url, 'excludeInActiveWorkspaces'),
   });
-  sendJson(
-    r.res,
-    200,
-    ids.map((id) => ({ id })),
-  );
+  sendJson(r.res, 200, ctx.payloads.modifiedList(ids.map((id) => ({ id }))));
 }
 
 function flagsOf(url: URL): ScanFlags {
@@ -105,5 +101,5 @@ export async function scanResult(ctx: PowerBiContext, r: PowerBiRequest): Promis
       r.res,
       `Scan ${scan.id} has status ${status}; request the result after it succeeded.`,
     );
-  await streamScanResult(r.res, ctx.tenant, scan);
+  await streamScanResult(r.res, ctx.tenant, scan, ctx.payloads);
 }
