@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseConfig } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
-import { explainLine, MParseCache, type LineageOptions } from '../lineage/index.js';
+import { explainLine, LineageCache, type LineageOptions } from '../lineage/index.js';
 import type { SecretRegistry } from '../secrets.js';
 
 /** The lineage settings of a connector config, so explain-m answers as a sync would. */
@@ -32,7 +32,7 @@ export async function explainMCommand(
   secrets: SecretRegistry,
 ): Promise<void> {
   const defaults = await optionsFromConfig(configPath, secrets);
-  const cache = new MParseCache();
+  const cache = new LineageCache();
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;

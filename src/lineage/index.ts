@@ -6,8 +6,6 @@ export { extractMLineage } from './extract.js';
 export { extractSqlTables } from './native-sql.js';
 export { explainLine } from './explain.js';
 export { LineageCache, sharedLineageCache, type LineageCacheLimits } from './lineage-cache.js';
-/** Former name of LineageCache (one per dataset was the old habit; one per run is better: omit it). */
-export { LineageCache as MParseCache } from './lineage-cache.js';
 export type {
   LineageDiagnostic,
   LineageDiagnosticKind,
