@@ -8,19 +8,23 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Run stage: production dependencies only, non-root user, the connector as entrypoint.
-FROM node:20.20.2-bookworm-slim
+# Run stage: production dependencies only, the non-root user airbyte (uid 1000), the connector as entrypoint.
+FROM node:20.20.2-bookworm-slim AS run
 ENV NODE_ENV=production
+# The Node image's user "node" already holds uid/gid 1000: rename it to airbyte instead of adding one.
+RUN groupmod --new-name airbyte node \
+  && usermod --login airbyte --home /home/airbyte --move-home node \
+  && mkdir -p /airbyte/integration_code \
+  && chown -R airbyte:airbyte /airbyte
 WORKDIR /airbyte/integration_code
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /build/dist ./dist
+# The code finds spec.json and schemas/ two levels above dist/<layer>/, i.e. next to dist/.
 COPY spec.json ./
 COPY schemas ./schemas
-RUN groupadd --gid 1001 airbyte && useradd --uid 1000 --gid airbyte --create-home airbyte \
-  && mkdir -p /airbyte && chown -R airbyte:airbyte /airbyte
 USER airbyte
-ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/main.js"
-ENTRYPOINT ["node", "/airbyte/integration_code/dist/main.js"]
+ENV AIRBYTE_ENTRYPOINT="/usr/local/bin/node /airbyte/integration_code/dist/main.js"
+ENTRYPOINT ["/usr/local/bin/node", "/airbyte/integration_code/dist/main.js"]
 LABEL io.airbyte.name="airbyte/source-powerbi"
 LABEL io.airbyte.version="0.1.0"

@@ -1,0 +1,138 @@
+/**
+ * No Docker engine runs here, so the Dockerfile is replayed step by step in a clean temporary folder
+ * (see test/helpers/packaging-docker-replay.ts): the build stage installs every dependency and
+ * compiles, the run stage installs production dependencies only and takes dist/ from the build
+ * stage. The entrypoint is then run the way Airbyte runs the image. Needs the npm registry (or a
+ * warm npm cache); about a minute.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startSimulator, type Simulator } from '../../simulator/index.js';
+import { expectProtocolLines, protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { entrypointOf, readDockerfile } from '../helpers/packaging-dockerfile.js';
+import {
+  hostEntrypoint,
+  replayDockerfile,
+  type Replay,
+  type ReplayedStage,
+} from '../helpers/packaging-docker-replay.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
+
+interface Run {
+  code: number | null;
+  messages: Record<string, unknown>[];
+  stderr: string;
+}
+
+describeE2e('the Dockerfile replayed in a clean folder', () => {
+  let replay: Replay;
+  let runStage: ReplayedStage;
+  let entrypoint: [string, string[]];
+  let sim: Simulator;
+  let inputs: string;
+
+  /** Runs the entrypoint from an unrelated working directory (the platform may change it). */
+  function runImage(args: string[]): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(entrypoint[0], [...entrypoint[1], ...args], {
+        cwd: inputs,
+        env: { PATH: process.env.PATH, HOME: inputs, ...runStage.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr, messages: expectProtocolLines(stdout) }));
+    });
+  }
+
+  beforeAll(async () => {
+    replay = replayDockerfile(readDockerfile());
+    const stages = [...replay.stages.values()];
+    runStage = stages.at(-1)!;
+    entrypoint = hostEntrypoint(runStage, entrypointOf(readDockerfile().at(-1)!));
+    sim = await startSimulator({ seed: 5, workspaces: 2, scanDurationMs: 20 });
+    inputs = await mkdtemp(path.join(tmpdir(), 'source-powerbi-image-inputs-'));
+  }, 300_000);
+  afterAll(async () => {
+    await sim?.close();
+    if (replay) rmSync(replay.dir, { recursive: true, force: true });
+    if (inputs) rmSync(inputs, { recursive: true, force: true });
+  });
+
+  test('the runtime stage holds production dependencies only, next to dist/, spec.json and schemas/', () => {
+    const app = path.join(runStage.root, 'airbyte', 'integration_code');
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    for (const dep of Object.keys(pkg.dependencies))
+      expect({ dep, present: existsSync(path.join(app, 'node_modules', dep)) }).toEqual({
+        dep,
+        present: true,
+      });
+    for (const dep of Object.keys(pkg.devDependencies))
+      expect({ dep, present: existsSync(path.join(app, 'node_modules', dep)) }).toEqual({
+        dep,
+        present: false,
+      });
+    for (const file of ['dist/main.js', 'spec.json', 'schemas/workspaces.json'])
+      expect(existsSync(path.join(app, file))).toBe(true);
+    // Nothing above the replay folder may lend it modules the image would not have.
+    for (let dir = path.dirname(replay.dir); dir !== path.dirname(dir); dir = path.dirname(dir))
+      expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+  });
+
+  test('only user and folder setup and the npm cache cleaning were left to the image', () => {
+    const skipped = [...replay.stages.values()].flatMap((s) => s.skipped);
+    expect(skipped.every((c) => /^(groupmod|usermod|mkdir|chown|npm cache clean)\b/.test(c))).toBe(true);
+  });
+
+  test('spec prints the same SPEC as spec.json', async () => {
+    const result = await runImage(['spec']);
+    expect(result.code).toBe(0);
+    const specs = result.messages.filter((m) => m.type === 'SPEC');
+    expect(specs.map((m) => m.spec)).toEqual([
+      JSON.parse(readFileSync(path.join(repoRoot, 'spec.json'), 'utf8')),
+    ]);
+  });
+
+  test('check with an invalid config gives CONNECTION_STATUS FAILED and exit 0', async () => {
+    const config = path.join(inputs, 'invalid.json');
+    await writeFile(config, JSON.stringify({ cloud: 'public' }));
+    const result = await runImage(['check', '--config', config]);
+    expect(result.code).toBe(0);
+    const statuses = result.messages
+      .filter((m) => m.type === 'CONNECTION_STATUS')
+      .map((m) => m.connectionStatus as { status: string });
+    expect(statuses.map((s) => s.status)).toEqual(['FAILED']);
+  });
+
+  test('check and discover against the simulator work with the production dependencies alone', async () => {
+    const config = path.join(inputs, 'config.json');
+    await writeFile(config, JSON.stringify({ ...sim.config, scan: { poll_interval_seconds: 0.05 } }));
+    const check = await runImage(['check', '--config', config]);
+    expect(
+      check.messages
+        .filter((m) => m.type === 'CONNECTION_STATUS')
+        .map((m) => (m.connectionStatus as { status: string }).status),
+    ).toEqual(['SUCCEEDED']);
+    const discover = await runImage(['discover', '--config', config]);
+    expect(discover.code).toBe(0);
+    expect(discover.messages.filter((m) => m.type === 'CATALOG')).toHaveLength(1);
+  });
+
+  // KNOWN GAP (reported): Meltano's tap-airbyte runs `docker run IMAGE -- spec`; the connector reads
+  // "--" as the command. Flip to `test` once the argument parser skips a leading "--".
+  test.failing('a leading "--" (as tap-airbyte passes it) is accepted before the command', async () => {
+    const result = await runImage(['--', 'spec']);
+    expect(result.messages.filter((m) => m.type === 'SPEC')).toHaveLength(1);
+  });
+});
