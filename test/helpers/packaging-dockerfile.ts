@@ -86,7 +86,7 @@ export function entrypointOf(stage: Stage): string[] {
   const parsed = JSON.parse(entry.args) as unknown;
   if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string'))
     throw new Error('ENTRYPOINT must be in exec (JSON array) form');
-  return parsed as string[];
+  return parsed;
 }
 
 /** The last value of a single-valued instruction (USER, WORKDIR) in a stage. */
