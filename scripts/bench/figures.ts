@@ -97,6 +97,11 @@ export function formatTable(
     ),
     row('API calls (full read)', String(f.api_calls), callsText(full)),
     row('minimum API calls', String(f.min_api_calls), 'modified + 3 per batch of 100'),
+    row(
+      'peak scans in flight / throttled',
+      `${full.peakScansInFlight} / ${full.throttled}`,
+      'Power BI allows 16',
+    ),
     row('API-bound minimum wall time', `${f.api_bound_min_s} s`, 'ceil(ceil(N/100)/16) x scan latency'),
     row('wall / API-bound minimum', f.wall_vs_api_bound_min.toFixed(2), 'target <= 1.1'),
     row('incremental: workspaces re-scanned', String(f.incremental_workspaces_scanned)),
