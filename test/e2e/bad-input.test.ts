@@ -53,7 +53,7 @@ function expectConfigError(out: RunOutput, message: RegExp, secrets: string[]): 
 const CONFIG_CASES: [string, RegExp][] = [
   ['not-an-object.json', /The config must be a JSON object/],
   ['empty.json', /--config .*empty\.json is not valid JSON \(Unexpected end of JSON input\)/],
-  ['truncated.json', /--config .*truncated\.json is not valid JSON/],
+  ['truncated.txt', /--config .*truncated\.txt is not valid JSON/],
   ['missing-credentials.json', /credentials is required: an object whose auth_type is one of/],
   ['credentials-array.json', /credentials is required/],
   ['unknown-auth-type.json', /credentials\.auth_type is not recognised; set it to one of/],
