@@ -133,6 +133,7 @@ function keepExpectedKeys(actual: unknown, expected: unknown): unknown {
 
 /** Canonical JSON (sorted keys), so two equal objects compare equal as strings. */
 export function canonical(value: unknown): string {
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

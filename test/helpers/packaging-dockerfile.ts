@@ -83,7 +83,12 @@ export function collect(stage: Stage, keyword: 'ENV' | 'LABEL'): Record<string, 
 export function entrypointOf(stage: Stage): string[] {
   const entry = stage.instructions.filter((i) => i.keyword === 'ENTRYPOINT').at(-1);
   if (!entry) throw new Error(`stage ${stage.name} has no ENTRYPOINT`);
-  const parsed = JSON.parse(entry.args) as unknown;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(entry.args);
+  } catch {
+    parsed = undefined;
+  }
   if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string'))
     throw new Error('ENTRYPOINT must be in exec (JSON array) form');
   return parsed;

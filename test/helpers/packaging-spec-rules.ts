@@ -80,13 +80,12 @@ function typesOf(schema: Schema): string[] {
 }
 
 function secretProblems({ schema, path, name }: Visit): string[] {
-  if (name === undefined || !SECRET_NAMES.has(name)) return [];
   const scalar = typesOf(schema).some((t) => t === 'string' || t === 'integer' || t === 'number');
-  const mustBeSecret = scalar && !('const' in schema);
-  if (mustBeSecret && schema.airbyte_secret !== true)
-    return [`${path}: a ${name} field must be airbyte_secret`];
-  if (!mustBeSecret && schema.airbyte_secret === true)
+  const canBeSecret = scalar && !('const' in schema);
+  if (schema.airbyte_secret === true && !canBeSecret)
     return [`${path}: objects, booleans and consts must not be airbyte_secret`];
+  if (name !== undefined && SECRET_NAMES.has(name) && canBeSecret && schema.airbyte_secret !== true)
+    return [`${path}: a ${name} field must be airbyte_secret`];
   return [];
 }
 
