@@ -120,9 +120,14 @@ describeE2e('read under faults (built CLI against the simulator)', () => {
   });
 
   test('a Retry-After beyond max_retry_wait_seconds stops at once with transient_error and a resumable state', async () => {
-    const out = await readWithFaults([
-      { kind: '429', endpoint: 'scanResult', skip: 1, retryAfterSeconds: 3600 },
-    ]);
+    // One scan at a time: the first batch is surely complete (and checkpointed) before the 429.
+    const out = await readWithFaults(
+      [{ kind: '429', endpoint: 'scanResult', skip: 1, retryAfterSeconds: 3600 }],
+      {
+        ...config,
+        scan: { ...(config.scan as object), max_scans_in_flight: 1 },
+      },
+    );
     const { states, resumed } = await expectStoppedThenResumed(out, 'transient_error', /429/);
     // It stopped instead of sleeping: nowhere near the hour (the CLI would have been killed).
     const error = traceErrors(out.messages)[0]!;
