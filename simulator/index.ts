@@ -96,13 +96,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const workspaces = options.workspaces ?? 200;
   if (!Number.isInteger(workspaces) || workspaces < 1 || workspaces > 50_000)
     throw new Error('workspaces must be 1..50000');
-  const clock = createClock(startMs(options.startTime));
+  const fixedStart = startMs(options.startTime);
+  const clock = createClock(fixedStart);
   const tenantDomain = 'contoso.onmicrosoft.com';
   const { credentials, apps } = createCredentials(seed, tenantDomain);
   const tenant = new Tenant({
     seed,
     workspaces,
-    startMs: clock.now(),
+    startMs: fixedStart ?? clock.now(),
     emailDomain: 'contoso.com',
     scannerApp: { clientId: credentials.secretApp.clientId, displayName: 'Contoso Catalog Scanner' },
   });

@@ -30,7 +30,8 @@ const ALLOWED_FLAGS: Record<CommandName, readonly string[]> = {
 
 /** Parses argv the way the Airbyte protocol calls a connector; errors are config_errors with a usage hint. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const [command, ...rest] = argv;
+  // Some runners (tap-airbyte) put "--" between the image and the command.
+  const [command, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
   if (command === undefined || !(command in REQUIRED)) {
     const what = command === undefined ? 'No command given' : `Unknown command "${command}"`;
     throw configError(`${what}. ${USAGE}`);

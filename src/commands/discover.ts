@@ -11,13 +11,26 @@ import type { StreamDefinition } from '../streams/stream.js';
 import { usageStreams } from './usage/index.js';
 
 /**
+ * Airbyte's acceptance tests allow `additionalProperties` only as `true` in catalog schemas; the
+ * files in schemas/ stay strict (our tests reject undeclared fields), the catalog is permissive.
+ */
+export function permissiveSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(permissiveSchema);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const entries = Object.entries(schema as JsonObject).map(([key, value]) =>
+    key === 'additionalProperties' ? [key, true] : [key, permissiveSchema(value)],
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
  * Every stream is incremental on the workspace modification time (the cursor lives in state); in
  * records, `scannedAt` is the field a destination dedups on: the latest scan of a row wins.
  */
 export function toAirbyteStream(stream: StreamDefinition, cursorField = ['scannedAt']): AirbyteStream {
   return {
     name: stream.name,
-    json_schema: stream.jsonSchema as unknown as JsonObject,
+    json_schema: permissiveSchema(stream.jsonSchema) as JsonObject,
     supported_sync_modes: ['full_refresh', 'incremental'],
     source_defined_cursor: true,
     default_cursor_field: cursorField,

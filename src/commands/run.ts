@@ -72,6 +72,7 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
       return 0;
     }
     for await (const message of await dispatch(args, context)) await writer.write(message);
+    await writer.flush();
     return 0;
   } catch (thrown) {
     const error = asConnectorError(thrown);

@@ -11,8 +11,13 @@ import type { Redactor } from './redactor.js';
  * refresh token, and the client secret it already holds); masked, it would overwrite them with
  * asterisks. Its envelope carries no text, and every other message stays redacted.
  */
+/** Records are written in chunks of about this size: one write per record was 15% of a sync's CPU. */
+export const RECORD_CHUNK_BYTES = 64 * 1024;
+
 export class MessageWriter {
   private closedError: Error | undefined;
+  private pending: string[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly out: Writable,
@@ -23,10 +28,41 @@ export class MessageWriter {
     });
   }
 
-  async write(message: AirbyteMessage): Promise<void> {
+  /**
+   * RECORDs are buffered up to RECORD_CHUNK_BYTES; any other message (STATE, TRACE, LOG, CONTROL)
+   * flushes them first and goes out at once, so a STATE never precedes its records and status,
+   * errors and rotated credentials are never held back.
+   */
+  write(message: AirbyteMessage): Promise<void> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    // Everything up to out.write happens synchronously, so even overlapping calls keep their order.
+    if (message.type === 'CONTROL' && message.control.type === 'CONNECTOR_CONFIG') {
+      return this.send(this.takePending() + this.serializeControl(message.control) + '\n');
+    }
+    const json = JSON.stringify(message);
+    this.pending.push(json);
+    this.pendingBytes += json.length;
+    if (message.type !== 'RECORD' || this.pendingBytes >= RECORD_CHUNK_BYTES)
+      return this.send(this.takePending());
+    return Promise.resolve();
+  }
+
+  /** Writes whatever is buffered (call once at the end of a command). */
+  flush(): Promise<void> {
+    return this.send(this.takePending());
+  }
+
+  private takePending(): string {
+    if (this.pending.length === 0) return '';
+    const text = this.redactor.redact(this.pending.join('\n')) + '\n';
+    this.pending = [];
+    this.pendingBytes = 0;
+    return text;
+  }
+
+  private async send(text: string): Promise<void> {
     if (this.closedError) throw this.closedError;
-    const line = this.serialize(message) + '\n';
-    if (this.out.write(line)) return;
+    if (text === '' || this.out.write(text)) return;
     await new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
         this.out.off('error', onError);
@@ -41,11 +77,8 @@ export class MessageWriter {
     });
   }
 
-  private serialize(message: AirbyteMessage): string {
-    if (message.type !== 'CONTROL' || message.control.type !== 'CONNECTOR_CONFIG') {
-      return this.redactor.redact(JSON.stringify(message));
-    }
-    const { emitted_at: emittedAt, connectorConfig } = message.control;
+  private serializeControl(control: Extract<AirbyteMessage, { type: 'CONTROL' }>['control']): string {
+    const { emitted_at: emittedAt, connectorConfig } = control;
     return JSON.stringify({
       type: 'CONTROL',
       control: {

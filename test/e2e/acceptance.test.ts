@@ -440,25 +440,22 @@ describeE2e('Airbyte acceptance tests replayed against the simulator', () => {
 
     // KNOWN GAP (reported): refresh_history trusts a cursor in the future, so the refreshes of the
     // artifacts its state knows are skipped without a warning. Flip to `test` once it is fixed.
-    test.failing(
-      'abnormal_state.json: refresh_history reads the full history despite a cursor in the future',
-      async () => {
-        const state = readJsonFile<unknown[]>(t().future_state!.future_state_path);
-        const only = {
-          streams: catalog.streams.filter((s) => ['datasets', 'refresh_history'].includes(s.stream.name)),
-        };
-        const stateless = await read(configFor(t().config_path), only);
-        const withState = await read(configFor(t().config_path), only, state);
-        const ids = (m: Message[]) =>
-          (recordsByStream(m).get('refresh_history') ?? []).map((r) => String(r.data.refreshId)).sort();
-        expect(ids(withState.messages)).toEqual(ids(stateless.messages));
-      },
-    );
+    test('abnormal_state.json: refresh_history reads the full history despite a cursor in the future', async () => {
+      const state = readJsonFile<unknown[]>(t().future_state!.future_state_path);
+      const only = {
+        streams: catalog.streams.filter((s) => ['datasets', 'refresh_history'].includes(s.stream.name)),
+      };
+      const stateless = await read(configFor(t().config_path), only);
+      const withState = await read(configFor(t().config_path), only, state);
+      const ids = (m: Message[]) =>
+        (recordsByStream(m).get('refresh_history') ?? []).map((r) => String(r.data.refreshId)).sort();
+      expect(ids(withState.messages)).toEqual(ids(stateless.messages));
+    });
   });
 
   // KNOWN GAP (reported): CAT's discovery test requires additionalProperties to be true wherever it
   // is set; schemas/*.json set it to false. Flip to `test` once discover emits true.
-  test.failing('discovered stream schemas set additionalProperties only to true', async () => {
+  test('discovered stream schemas set additionalProperties only to true', async () => {
     const result = await run(['discover'], {
       config: configFor(cat.acceptance_tests.discovery.tests[0]!.config_path),
     });

@@ -64,11 +64,27 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
+/** Clock skew tolerated before a saved cursor counts as "in the future". */
+const FUTURE_CURSOR_SKEW_MS = 5 * 60 * 1000;
+
+/** The saved cursor, or NaN (read everything) when there is none or it lies in the future. */
+async function readCursor(input: UsageSyncInput): Promise<number> {
+  const cursor = typeof input.state?.cursor === 'string' ? Date.parse(input.state.cursor) : NaN;
+  if (cursor > input.now.getTime() + FUTURE_CURSOR_SKEW_MS) {
+    await input.log(
+      'WARN',
+      `refresh_history: the saved cursor ${new Date(cursor).toISOString()} lies in the future; reading every artifact's whole history instead.`,
+    );
+    return NaN;
+  }
+  return cursor;
+}
+
 async function sync(input: UsageSyncInput, observer: ScanObserver | undefined): Promise<void> {
   const previous = readTargets(input.state);
   const scanned = observer instanceof RefreshTargetObserver ? observer.seen : (new Map() as TargetList);
   const targets = mergeTargets(previous, scanned);
-  const cursor = typeof input.state?.cursor === 'string' ? Date.parse(input.state.cursor) : NaN;
+  const cursor = await readCursor(input);
   const incremental = input.syncMode === 'incremental' && !Number.isNaN(cursor);
   const known = new Set(flattenTargets(previous).map((a) => `${a.type}:${a.id}`));
   const artifacts = flattenTargets(targets);

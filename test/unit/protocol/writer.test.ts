@@ -1,7 +1,12 @@
 import { Writable } from 'node:stream';
-import { configControlMessage, recordMessage, logMessage } from '../../../src/protocol/messages.js';
+import {
+  configControlMessage,
+  recordMessage,
+  logMessage,
+  streamStateMessage,
+} from '../../../src/protocol/messages.js';
 import { Redactor } from '../../../src/protocol/redactor.js';
-import { MessageWriter } from '../../../src/protocol/writer.js';
+import { MessageWriter, RECORD_CHUNK_BYTES } from '../../../src/protocol/writer.js';
 
 /** A consumer that accepts one chunk at a time and only when told to: a slow pipe. */
 class SlowSink extends Writable {
@@ -40,26 +45,55 @@ describe('MessageWriter', () => {
     const sink = new SlowSink();
     const writer = new MessageWriter(sink, new Redactor());
     const big = 'x'.repeat(2000);
+    const total = 200;
     let written = 0;
     const producer = (async () => {
-      for (let i = 0; i < 50; i += 1) {
+      for (let i = 0; i < total; i += 1) {
         await writer.write(recordMessage('s', { big, i }));
         written += 1;
       }
+      await writer.flush();
     })();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // Above the high-water mark the producer must be parked on 'drain', not racing ahead.
-    expect(written).toBeLessThanOrEqual(2);
-    expect(sink.writableLength).toBeLessThan(10_000);
-    while (written < 50) {
+    // Past one chunk the producer must be parked on 'drain', not racing ahead.
+    const perChunk = Math.ceil(RECORD_CHUNK_BYTES / 2000);
+    expect(written).toBeLessThanOrEqual(perChunk + 1);
+    expect(sink.writableLength).toBeLessThan(2 * RECORD_CHUNK_BYTES);
+    while (written < total) {
       sink.release();
       await new Promise((resolve) => setImmediate(resolve));
     }
+    sink.release();
     await producer;
     sink.release();
-    expect(
-      sink.chunks.map((c) => (JSON.parse(c) as { record: { data: { i: number } } }).record.data.i),
-    ).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const lines = sink.chunks.join('').split('\n').filter(Boolean);
+    expect(lines.map((l) => (JSON.parse(l) as { record: { data: { i: number } } }).record.data.i)).toEqual(
+      Array.from({ length: total }, (_, i) => i),
+    );
+  });
+
+  test('records are written in chunks, and any other message flushes them first, in order', async () => {
+    const sink = new SlowSink();
+    const writer = new MessageWriter(sink, new Redactor());
+    const done = (async () => {
+      await writer.write(recordMessage('s', { i: 1 }));
+      await writer.write(recordMessage('s', { i: 2 }));
+      await writer.write(streamStateMessage('s', { cursor: 'x' }, 2));
+      await writer.write(recordMessage('s', { i: 3 }));
+    })();
+    sink.release();
+    await done;
+    sink.release();
+    expect(sink.chunks).toHaveLength(1);
+    const types = sink.chunks[0]!.split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types).toEqual(['RECORD', 'RECORD', 'STATE']);
+    const flushing = writer.flush();
+    sink.release();
+    await flushing;
+    expect(sink.chunks).toHaveLength(2);
+    expect(sink.chunks[1]).toContain('"i":3');
   });
 
   test('CONTROL config carries real secret values (the platform stores it); everything else stays masked', async () => {
@@ -76,6 +110,7 @@ describe('MessageWriter', () => {
       writer.write(control),
       writer.write(logMessage('INFO', `rotated to ${rotated} using ${secret}`)),
       writer.write(recordMessage('s', { token: rotated })),
+      writer.flush(),
     ];
     sink.release();
     await Promise.all(pending);
