@@ -191,7 +191,8 @@ export function describeSeed(s: SeedFigures): string {
     .join(' ');
   return (
     `seed ${s.seed}: runs=${s.runs} faults=${fired} (${kinds}) retries=${s.retries} records=${s.records} ` +
-    `errors=${s.errors.map((e) => e.failure_type).join(',') || 0} duplicates=${s.duplicates} ` +
+    `errors=${s.errors.map((e) => `${e.failure_type}(${(e.internal_message ?? '').slice(0, 60)})`).join(',') || 0} ` +
+    `duplicates=${s.duplicates} ` +
     `mismatches=${s.mismatches.length} leaks=${s.leaks.length} wall=${(s.wallMs / 1000).toFixed(1)}s`
   );
 }
