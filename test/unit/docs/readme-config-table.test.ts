@@ -24,8 +24,12 @@ function specOptions(schema: Schema, prefix = ''): Map<string, unknown> {
 
 function readmeRows(): Map<string, string> {
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  // Only the configuration table: from its introduction to the next heading.
+  const start = readme.indexOf('Every option (this table');
+  expect(start).toBeGreaterThan(0);
+  const section = readme.slice(start, readme.indexOf('\n#', start));
   const rows = new Map<string, string>();
-  for (const line of readme.split('\n')) {
+  for (const line of section.split('\n')) {
     const cells = line
       .replace(/\\\|/g, '¦')
       .split('|')

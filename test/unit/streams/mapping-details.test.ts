@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanWorkspace } from '../../../src/powerbi/scan-types.js';
+import { usageStreams } from '../../../src/commands/usage/index.js';
 import { streamByName, streams } from '../../../src/streams/registry.js';
 import type { ScanBatch } from '../../../src/streams/stream.js';
 import { repoRoot } from '../../helpers/paths.js';
@@ -29,9 +30,10 @@ const batch = async (name: string, input: Partial<ScanBatch>, mode: 'keep' | 'ha
 };
 
 describe('stream mapping details', () => {
-  it('has one schema file per registered stream and no other', () => {
+  it('has one schema file per registered stream (scan and usage streams) and no other', () => {
     const files = readdirSync(path.join(repoRoot, 'schemas')).map((f) => path.basename(f, '.json'));
-    expect(streams.map((s) => s.name).sort()).toEqual(files.sort());
+    const names = [...streams.map((s) => s.name), ...usageStreams.map((u) => u.definition.name)];
+    expect(names.sort()).toEqual(files.sort());
     expect(streamByName('nope')).toBeUndefined();
   });
 
