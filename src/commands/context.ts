@@ -9,4 +9,6 @@ export interface CommandContext {
   liveStatus: (line: string) => void;
   /** True when stderr is a terminal, so a live progress line may be drawn. */
   interactive: boolean;
+  /** Aborted when the process is asked to stop (SIGTERM/SIGINT). */
+  signal?: AbortSignal;
 }

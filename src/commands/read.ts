@@ -126,13 +126,18 @@ async function sync(
   const emitters = [...prepared.selected.map((s) => s.emitter), ...prepared.usage.map((u) => u.emitter)];
   for (const emitter of emitters) await emitter.started();
   try {
-    const session = connectPowerBi(prepared.config, context, {
-      offer: (message) => channel.offer(message),
-      onRateLimited: (info) => {
-        for (const emitter of emitters)
-          channel.offer(streamStatusMessage(emitter.name, 'RUNNING', info.untilMs));
+    const session = connectPowerBi(
+      prepared.config,
+      context,
+      {
+        offer: (message) => channel.offer(message),
+        onRateLimited: (info) => {
+          for (const emitter of emitters)
+            channel.offer(streamStatusMessage(emitter.name, 'RUNNING', info.untilMs));
+        },
       },
-    });
+      context.signal ? { signal: context.signal } : {},
+    );
     try {
       const observers = new Map(prepared.usage.map((u) => [u.usage, u.usage.createObserver?.()]));
       if (prepared.selected.length > 0)
@@ -158,7 +163,8 @@ async function sync(
     }
   } catch (error) {
     for (const emitter of emitters) await emitter.incomplete();
-    throw error;
+    // Stopped by a signal: whatever the interrupted call reported, the cause is the stop request.
+    throw context.signal?.aborted ? asConnectorError(context.signal.reason) : error;
   }
 }
 

@@ -17,6 +17,8 @@ export interface ProcessIo {
   stdout: Writable;
   stderr: Writable;
   stderrIsTty: boolean;
+  /** Aborted on SIGTERM/SIGINT: the read stops at once; its last STATE is the resume point. */
+  signal?: AbortSignal;
 }
 
 type Messages = Iterable<AirbyteMessage> | AsyncIterable<AirbyteMessage>;
@@ -62,6 +64,7 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
     progress: (line) => io.stderr.write(redactor.redact(line) + '\n'),
     liveStatus: (line) => io.stderr.write(`\r\x1b[2K${redactor.redact(line)}`),
     interactive: io.stderrIsTty,
+    ...(io.signal && { signal: io.signal }),
   };
   let command: string | undefined;
   try {
@@ -82,7 +85,10 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
     }
     await writer.write(
       errorTraceMessage({
-        message: error.message,
+        message:
+          error.retryAfterMs === undefined
+            ? error.message
+            : `${error.message} Retry after ${new Date(error.retryAfterMs).toISOString()}.`,
         failureType: error.failureType,
         internalMessage: [error.vendorCode, error.internalMessage].filter(Boolean).join(': ') || undefined,
         stackTrace:

@@ -8,6 +8,7 @@ import {
   primaryKeys,
   readOnce,
   readUntilKilled,
+  readWithSignal,
   type Message,
 } from '../helpers/read-run.js';
 import { schemaErrors } from '../unit/streams/record-validator.js';
@@ -214,5 +215,29 @@ describeE2e('read through the built CLI against the simulator', () => {
     expect(resumedWorkspaces).toBeLessThan(records(fullRun, 'workspaces').length);
     const fresh = await readOnce(config, catalogFor('full_refresh'));
     expect(diffViews(viewOf(partial, resumed.messages), viewOf(fresh.messages))).toEqual([]);
+  });
+
+  test('SIGTERM stops a read cleanly: INCOMPLETE streams, a transient_error, and a state that resumes to the same view', async () => {
+    const slowConfig = {
+      ...config,
+      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 10, max_scans_in_flight: 2 },
+    };
+    const stopped = await readWithSignal(
+      slowConfig,
+      catalogFor('incremental'),
+      (m) => m.type === 'STATE' && JSON.stringify(m).includes('doneThroughId'),
+      'SIGTERM',
+    );
+    expect(stopped.code).toBe(1);
+    const error = stopped.messages.find(
+      (m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR',
+    );
+    expect(error).toMatchObject({ trace: { error: { failure_type: 'transient_error' } } });
+    expect(JSON.stringify(error)).toContain('SIGTERM');
+    for (const stream of streams) expect(statusesOf(stopped.messages, stream.name).at(-1)).toBe('INCOMPLETE');
+    const resumed = await readOnce(slowConfig, catalogFor('incremental'), latestStates(stopped.messages));
+    expect(resumed.code).toBe(0);
+    const fresh = await readOnce(config, catalogFor('full_refresh'));
+    expect(diffViews(viewOf(stopped.messages, resumed.messages), viewOf(fresh.messages))).toEqual([]);
   });
 });

@@ -62,38 +62,52 @@ export async function readOnce(config: unknown, catalog: unknown, state?: unknow
 }
 
 /**
- * Starts `read` and kills it (SIGKILL, like a lost container) once `shouldKill` says so for a
- * message; returns the messages emitted up to the kill.
+ * Starts `read` and sends it `signal` once `shouldKill` says so for a message. With SIGKILL (a lost
+ * container) the messages up to the kill are returned; with SIGTERM everything the connector still
+ * writes while stopping is kept too.
  */
 export async function readUntilKilled(
   config: unknown,
   catalog: unknown,
   shouldKill: (message: Message) => boolean,
+  signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL',
 ): Promise<Message[]> {
+  return (await readWithSignal(config, catalog, shouldKill, signal)).messages;
+}
+
+export async function readWithSignal(
+  config: unknown,
+  catalog: unknown,
+  shouldKill: (message: Message) => boolean,
+  signal: 'SIGKILL' | 'SIGTERM',
+): Promise<{ messages: Message[]; code: number | null; stderr: string }> {
   const inputs = await writeInputs({ config, catalog });
   const child = spawn(
     process.execPath,
     [cliPath, 'read', '--config', inputs.config!, '--catalog', inputs.catalog!],
     {
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   const lines: string[] = [];
   let buffer = '';
-  let killed = false;
+  let stderr = '';
+  let signalled = false;
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buffer += chunk;
     const parts = buffer.split('\n');
     buffer = parts.pop()!;
     for (const line of parts) {
-      if (killed) return;
+      if (signalled && signal === 'SIGKILL') return;
       lines.push(line);
-      if (shouldKill(JSON.parse(line) as Message)) {
-        killed = true;
-        child.kill('SIGKILL');
+      if (!signalled && shouldKill(JSON.parse(line) as Message)) {
+        signalled = true;
+        child.kill(signal);
       }
     }
   });
-  await new Promise((resolve) => child.on('close', resolve));
-  return expectProtocolLines(lines.join('\n'));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (buffer.length > 0 && signal !== 'SIGKILL') lines.push(buffer);
+  return { messages: expectProtocolLines(lines.join('\n')), code, stderr };
 }
