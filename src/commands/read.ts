@@ -27,6 +27,21 @@ export interface ReadArgs {
   state?: string;
 }
 
+/** The three inputs of a read, parsed JSON (from files for Airbyte, translated for Singer). */
+export interface ReadInputs {
+  config: unknown;
+  catalog: unknown;
+  state?: unknown;
+}
+
+export async function loadReadInputs(args: ReadArgs): Promise<ReadInputs> {
+  return {
+    config: await readJsonFile(args.config, '--config'),
+    catalog: await readJsonFile(args.catalog, '--catalog'),
+    ...(args.state !== undefined && { state: await readJsonFile(args.state, '--state') }),
+  };
+}
+
 interface SelectedUsageStream {
   usage: UsageStream;
   emitter: StreamEmitter;
@@ -51,15 +66,14 @@ const KNOWN = [...allStreams, ...usageStreams.map((u) => u.definition)].map((s) 
 }));
 
 async function prepare(
-  args: ReadArgs,
+  load: () => Promise<ReadInputs>,
   context: CommandContext,
   emit: (m: AirbyteMessage) => Promise<void>,
 ): Promise<Prepared> {
-  const config = parseConfig(await readJsonFile(args.config, '--config'), context.redactor);
-  const configured = parseConfiguredCatalog(await readJsonFile(args.catalog, '--catalog'), KNOWN);
-  const input = parseInputState(
-    args.state === undefined ? undefined : await readJsonFile(args.state, '--state'),
-  );
+  const inputs = await load();
+  const config = parseConfig(inputs.config, context.redactor);
+  const configured = parseConfiguredCatalog(inputs.catalog, KNOWN);
+  const input = parseInputState(inputs.state);
   const warnings = [...input.warnings];
   const now = new Date();
   const usage = configured.flatMap(({ name, syncMode }) => {
@@ -115,13 +129,13 @@ function finalState(prepared: Prepared, failed: string[]): JsonObject {
 }
 
 async function sync(
-  args: ReadArgs,
+  load: () => Promise<ReadInputs>,
   context: CommandContext,
   channel: MessageChannel<AirbyteMessage>,
 ): Promise<void> {
   const emit = (message: AirbyteMessage): Promise<void> => channel.push(message);
   const log = (level: 'INFO' | 'WARN', message: string): Promise<void> => emit(logMessage(level, message));
-  const prepared = await prepare(args, context, emit);
+  const prepared = await prepare(load, context, emit);
   for (const warning of prepared.warnings) await log('WARN', warning);
   const emitters = [...prepared.selected.map((s) => s.emitter), ...prepared.usage.map((u) => u.emitter)];
   for (const emitter of emitters) await emitter.started();
@@ -235,9 +249,12 @@ function summary(emitters: StreamEmitter[], calls: Record<string, number>): stri
 }
 
 /** read: one shared scan feeds every selected stream; messages flow through a bounded channel. */
-export async function* readCommand(args: ReadArgs, context: CommandContext): AsyncGenerator<AirbyteMessage> {
+export async function* readCommand(
+  load: () => Promise<ReadInputs>,
+  context: CommandContext,
+): AsyncGenerator<AirbyteMessage> {
   const channel = new MessageChannel<AirbyteMessage>();
-  const task = sync(args, context, channel).then(
+  const task = sync(load, context, channel).then(
     () => channel.close(),
     (error: unknown) => channel.close(asConnectorError(error)),
   );

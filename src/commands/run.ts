@@ -9,7 +9,7 @@ import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
 import { explainMCommand } from './explain-m.js';
-import { readCommand } from './read.js';
+import { loadReadInputs, readCommand } from './read.js';
 import { specCommand } from './spec.js';
 
 export interface ProcessIo {
@@ -31,7 +31,12 @@ async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Mess
       return discoverCommand(await readJsonFile(args.config!, '--config'), context.redactor);
     case 'read':
       return readCommand(
-        { config: args.config!, catalog: args.catalog!, ...(args.state && { state: args.state }) },
+        () =>
+          loadReadInputs({
+            config: args.config!,
+            catalog: args.catalog!,
+            ...(args.state && { state: args.state }),
+          }),
         context,
       );
     case 'check':
