@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { asConnectorError } from '../errors.js';
+import { asConnectorError, configError } from '../errors.js';
 import { parseConfig } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { parseConfiguredCatalog } from '../protocol/catalog.js';
@@ -78,6 +78,11 @@ async function prepare(
   const now = new Date();
   const usage = configured.flatMap(({ name, syncMode }) => {
     const found = usageStreams.find((u) => u.definition.name === name);
+    if (found && !found.enabled(config)) {
+      throw configError(
+        `Stream ${name} is selected but turned off in the config; enable it (e.g. activity_events.enabled: true) or deselect it.`,
+      );
+    }
     return found
       ? [{ usage: found, emitter: new StreamEmitter(name, emit), syncMode, state: input.streams.get(name) }]
       : [];

@@ -124,6 +124,32 @@ describeE2e('activity_events through the built CLI', () => {
     firstIds = new Set(got);
   });
 
+  test.each([
+    ['a future cursor', { version: 1, cursor: '2099-06-01T00:00:00.000Z' }],
+    ['a foreign state', { foo: 'bar' }],
+  ])(
+    '%s is ignored with a warning and the backfill is read again, nothing skipped',
+    async (_label, streamState) => {
+      const result = await readOnce(
+        base(600, 2),
+        usageCatalog(['activity_events']),
+        latestStatesFrom(streamState),
+      );
+      expect(result.code).toBe(0);
+      expect(JSON.stringify(result.messages.filter((m) => m.type === 'LOG'))).toMatch(/state ignored/);
+      const cursor = Date.parse(String(lastState(result.messages, 'activity_events')!.cursor));
+      expect(cursor).toBeLessThan(Date.now());
+      const start = Math.floor(Date.now() / DAY) * DAY - DAY;
+      expect(ids(records(result.messages, 'activity_events'))).toEqual(eventsIn(start, cursor).ids);
+    },
+  );
+
+  test('selecting activity_events while it is turned off in the config is refused, naming the option', async () => {
+    const result = await readOnce(sim.config, usageCatalog(['activity_events']));
+    expect(result.code).toBe(1);
+    expect(JSON.stringify(result.messages)).toMatch(/activity_events.enabled/);
+  });
+
   test('the next incremental read returns only the events that became readable since', async () => {
     // A shorter settle time moves the horizon 9 hours on, as 9 hours of waiting would.
     const result = await readOnce(

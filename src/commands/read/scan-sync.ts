@@ -109,10 +109,18 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
     }
   };
 
+  // Workspaces that failed last time and this sync has not reached yet: a resume must still scan them.
+  const retriesNotYetScanned = (): string[] => {
+    const done = watermark.doneThroughId;
+    return plan.retryWorkspaceIds
+      .map((id) => id.toLowerCase())
+      .filter((id) => done === undefined || id > done);
+  };
+
   const checkpoint = async (): Promise<void> => {
     const state: ScanState = {
       ...input.previous,
-      retryWorkspaceIds: [...new Set([...(input.previous.retryWorkspaceIds ?? []), ...failed])],
+      retryWorkspaceIds: [...new Set([...retriesNotYetScanned(), ...failed])],
       pending: {
         syncStartedAt: plan.syncStartedAt.toISOString(),
         mode: plan.mode,

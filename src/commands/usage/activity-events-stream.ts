@@ -15,10 +15,21 @@ interface ActivityState {
   cursor: string;
 }
 
-function cursorOf(state: JsonObject | undefined): number | undefined {
-  const cursor = state?.cursor;
+/** Clock skew tolerated before a saved cursor counts as "in the future". */
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * The saved cursor, or undefined (backfill) with the reason when the state is not ours, not a time,
+ * or in the future: a foreign or future cursor must never make the stream skip events.
+ */
+function cursorOf(state: JsonObject | undefined, now: number): { cursor?: number; problem?: string } {
+  if (state === undefined) return {};
+  const cursor = state.cursor;
   const ms = typeof cursor === 'string' ? Date.parse(cursor) : NaN;
-  return Number.isNaN(ms) ? undefined : ms;
+  if (state.version !== 1 || Number.isNaN(ms)) return { problem: 'it was not written by this connector' };
+  if (ms > now + FUTURE_SKEW_MS)
+    return { problem: `its cursor ${new Date(ms).toISOString()} lies in the future` };
+  return { cursor: ms };
 }
 
 function stateAt(ms: number): ActivityState {
@@ -45,7 +56,13 @@ async function readWindow(input: UsageSyncInput, window: ActivityWindow): Promis
 
 async function sync(input: UsageSyncInput): Promise<void> {
   const options = usageOptions(input.config);
-  const previous = input.syncMode === 'incremental' ? cursorOf(input.state) : undefined;
+  const saved = input.syncMode === 'incremental' ? cursorOf(input.state, input.now.getTime()) : {};
+  if (saved.problem)
+    await input.log(
+      'WARN',
+      `activity_events: state ignored (${saved.problem}); reading the backfill window again.`,
+    );
+  const previous = saved.cursor;
   const plan = planActivityWindows({
     cursor: previous,
     now: input.now.getTime(),
