@@ -395,7 +395,8 @@ describe('short-lived tokens (real clock)', () => {
         tenantId: TENANT_ID,
         tenantDomain: TENANT_DOMAIN,
         apps: [{ clientId: SECRET_APP, displayName: 'x', secret: SECRET, inAllowedSecurityGroup: true }],
-        // msal renews tokens within 300 s of expiry, so 303 s means "cached for about 3 s".
+        // msal renews tokens within 300 s of expiry, so 303 s means "cached for about 3 s". msal rounds
+        // both the request time and "now" to whole seconds, so the renewal point moves by up to 1 s.
         tokenLifetimeSeconds: 303,
       },
       server.tls,
@@ -407,7 +408,7 @@ describe('short-lived tokens (real clock)', () => {
     const { instance } = provider(secretCredentials(), {}, { authority_host_override: shortLived.origin });
     const first = await instance.getAccessToken();
     expect(await instance.getAccessToken()).toBe(first);
-    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await new Promise((resolve) => setTimeout(resolve, 4500));
     const second = await instance.getAccessToken();
     sensitive.add(first).add(second);
     expect(second).not.toBe(first);
