@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
 import { extractSqlTablePaths, type SqlTablePaths } from './native-sql.js';
-import { parseM, type ParseOutcome } from './parse-m.js';
+import { parseM, type MAst, type ParseOutcome } from './parse-m.js';
 import type { MLineageResult } from './types.js';
 
 export interface LineageCacheLimits {
@@ -17,6 +17,8 @@ export interface LineageCacheLimits {
    * for the shared queries of the dataset being read; repeats further apart hit the result cache.
    */
   parsedTextChars?: number;
+  /** Characters of template keys (about the length of the text) whose trees serve texts of the same shape (default 500,000: about 30 MB of trees). */
+  templateChars?: number;
   /** Characters of M text whose referenced names are kept (default 4,000,000). */
   namesTextChars?: number;
   /** Characters of native SQL whose table lists are kept (default 4,000,000). */
@@ -30,6 +32,7 @@ export type KnownNames = readonly string[] | null;
 
 export class LineageCache {
   private readonly parsed: BoundedCache<string, Promise<ParseOutcome>>;
+  private readonly templates: BoundedCache<string, MAst>;
   private readonly names: BoundedCache<string, KnownNames>;
   private readonly sql: BoundedCache<string, SqlTablePaths>;
   private readonly results: BoundedCache<string, MLineageResult>;
@@ -37,6 +40,7 @@ export class LineageCache {
   constructor(limits: LineageCacheLimits = {}) {
     const byLength = (key: string): number => key.length;
     this.parsed = new BoundedCache(limits.parsedTextChars ?? 250_000, byLength);
+    this.templates = new BoundedCache(limits.templateChars ?? 500_000, byLength);
     this.names = new BoundedCache(limits.namesTextChars ?? 4_000_000, byLength);
     this.sql = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
     this.results = new BoundedCache(limits.results ?? 20_000);
@@ -46,7 +50,7 @@ export class LineageCache {
   parse(text: string): Promise<ParseOutcome> {
     let outcome = this.parsed.get(text);
     if (outcome === undefined) {
-      outcome = parseM(text).then((result) => {
+      outcome = parseM(text, this.templates).then((result) => {
         this.names.set(text, result.ok ? result.names : null);
         return result;
       });

@@ -5,6 +5,7 @@
  * so the lineage the rest of the expression states is not lost.
  */
 import * as PQP from '@microsoft/powerquery-parser';
+import { instantiate, templateKey } from './m-template.js';
 import { referencedNames } from './referenced-names.js';
 
 export type MAst = PQP.Language.Ast.TNode;
@@ -54,7 +55,38 @@ function failure(task: LexParseTask): ParseOutcome {
   return { ok: false, message: 'The M text could not be parsed.' };
 }
 
-export async function parseM(text: string): Promise<ParseOutcome> {
+/** Parse trees by template key (see m-template.ts). */
+export interface TemplateStore {
+  get(key: string): MAst | undefined;
+  set(key: string, ast: MAst): void;
+}
+
+/**
+ * Parses `text`, reusing the tree of an earlier text of the same shape from `templates` (then the
+ * tree's token positions are those of the earlier text; nothing here reads them).
+ */
+export async function parseM(text: string, templates?: TemplateStore): Promise<ParseOutcome> {
+  try {
+    const lexed = PQP.TaskUtils.tryLex(PQP.DefaultSettings, text);
+    if (PQP.TaskUtils.isLexStageOk(lexed)) {
+      const tokens = lexed.lexerSnapshot.tokens;
+      const key = templates && templateKey(tokens);
+      const known = key === undefined ? undefined : templates?.get(key);
+      const reused = known && instantiate(known, tokens);
+      if (reused) return { ok: true, ast: reused, names: referencedNames(tokens), repairs: [] };
+      const task = await PQP.TaskUtils.tryParse(PQP.DefaultSettings, lexed.lexerSnapshot);
+      if (PQP.TaskUtils.isParseStageOk(task)) {
+        if (key !== undefined) templates?.set(key, task.ast);
+        return { ok: true, ast: task.ast, names: referencedNames(tokens), repairs: [] };
+      }
+    }
+  } catch {
+    // Reported by the repairing parse below, which meets the same problem.
+  }
+  return parseWithRepairs(text);
+}
+
+async function parseWithRepairs(text: string): Promise<ParseOutcome> {
   const repairs: CommaRepair[] = [];
   let current = text;
   let firstFailure: ParseOutcome | undefined;
