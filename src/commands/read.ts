@@ -14,6 +14,7 @@ import { streams as allStreams } from '../streams/registry.js';
 import type { CommandContext } from './context.js';
 import { MessageChannel } from './read/channel.js';
 import { readScanState, type ScanState } from './read/scan-state.js';
+import { describeAnalyser, lineageAnalyserFor } from './read/lineage-analyser.js';
 import { runScanSync, type SelectedStream } from './read/scan-sync.js';
 import { StreamEmitter } from './read/stream-emitter.js';
 import { planSync, type SyncPlan } from './read/sync-plan.js';
@@ -208,6 +209,8 @@ async function scan(
   );
   const startedAt = Date.now();
   let lastProgressLog = 0;
+  const analyser = lineageAnalyserFor(config, selected);
+  if (analyser) await log('INFO', describeAnalyser(analyser));
   const result = await runScanSync({
     client: session.client,
     config,
@@ -215,6 +218,7 @@ async function scan(
     workspaceIds: list.ids,
     previous: prepared.previous,
     streams: selected,
+    ...(analyser && { lineageAnalyser: analyser }),
     observers: observers.filter((o): o is ScanObserver => o !== undefined),
     log,
     progress: (p) => {
@@ -226,7 +230,7 @@ async function scan(
         channel.offer(logMessage('INFO', line));
       }
     },
-  });
+  }).finally(() => analyser?.close());
   const state = finalState(prepared, result.failedWorkspaceIds);
   for (const { emitter } of selected) await emitter.state(state);
   if (context.interactive) context.liveStatus('');

@@ -222,6 +222,10 @@ export interface ConnectorConfigInput {
        */
       database?: string;
     }[];
+    /**
+     * Threads that parse Power Query M for the lineage stream, beside the main thread. Leave empty for one per spare CPU core (at most 4); 0 parses in the main thread.
+     */
+    worker_threads?: number;
   };
   /**
    * Sign-in host to use instead of the cloud's (e.g. a private endpoint, or the local simulator in tests). An https URL without the tenant.

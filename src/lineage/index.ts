@@ -19,3 +19,11 @@ export type {
   UpstreamKind,
   UpstreamReference,
 } from './types.js';
+export { inThreadAnalyser, type LineageAnalyser } from './analyser.js';
+export {
+  autoThreadCount,
+  createLineageAnalyser,
+  defaultWorkerScript,
+  LineageWorkerPool,
+  type WorkerPoolOptions,
+} from './worker-pool.js';

@@ -10,7 +10,7 @@ import {
   type NamedExpression,
   type UpstreamReference,
 } from '../lineage/index.js';
-import type { ScanDataset, ScanTable, ScanWorkspace } from '../powerbi/scan-types.js';
+import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
 import type { MappingContext } from './stream.js';
 import { list, text } from './values.js';
@@ -34,27 +34,26 @@ function namedExpressions(dataset: ScanDataset): NamedExpression[] {
 }
 
 /** The library is pure but M in the wild is endless: a crash on one table becomes a diagnostic, not a failed sync. */
-async function analyse(
+function analyse(
   expression: string,
   expressions: NamedExpression[],
+  affinity: string,
   ctx: MappingContext,
 ): Promise<MLineageResult> {
-  try {
-    const input = {
-      expression,
-      expressions,
-      options: { odbcDsnMap: ctx.lineage.odbcDsnMap },
-    };
-    // The library's process-wide cache: texts and SQL seen earlier in the sync are not parsed again.
-    return await extractMLineage(input);
-  } catch (error) {
+  const input = { expression, expressions, options: { odbcDsnMap: ctx.lineage.odbcDsnMap } };
+  // Without an analyser from the read command: the library's process-wide cache, in this thread.
+  const run = ctx.lineage.analyser
+    ? ctx.lineage.analyser.analyse(input, affinity)
+    : Promise.resolve().then(() => extractMLineage(input));
+  return run.catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     return {
       upstreams: [],
       diagnostics: [{ kind: 'unparsable_expression', message: `Lineage analysis failed: ${message}` }],
     };
-  }
+  });
 }
+
 function diagnostic(d: LineageDiagnostic): Diagnostic {
   return {
     kind: d.kind,
@@ -78,36 +77,36 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
   };
 }
 
-async function* tableEdges(
-  source: TableSource,
-  table: ScanTable,
-  expressions: NamedExpression[],
-  ctx: MappingContext,
-): AsyncIterable<EdgeParts> {
-  for (const part of list(table.source)) {
-    const expression = text(part.expression);
-    if (expression === null || expression.trim() === '') continue;
-    const result = await analyse(expression, expressions, ctx);
-    // A calculated table's DAX is recognised, not a problem: it has no M lineage.
-    const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
-    const diagnostics = problems.length > 0 ? problems : null;
-    for (const u of result.upstreams) {
-      yield {
-        ...source,
-        relation: 'source',
-        targetType: targetTypes[u.kind],
-        upstream: upstream(u),
-        diagnostics,
-      };
-    }
-    if (result.upstreams.length === 0 && diagnostics) {
-      yield { ...source, relation: 'source', targetType: 'unresolved', diagnostics };
-    }
-  }
+/** One table's M analyses, started before its edges are wanted. */
+export interface TableAnalyses {
+  source: TableSource;
+  results: Promise<MLineageResult>[];
 }
 
-export async function* mEdges(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<EdgeParts> {
-  if (!ctx.lineage.enabled) return;
+function edgesOf(source: TableSource, result: MLineageResult): EdgeParts[] {
+  // A calculated table's DAX is recognised, not a problem: it has no M lineage.
+  const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
+  const diagnostics = problems.length > 0 ? problems : null;
+  const edges: EdgeParts[] = result.upstreams.map((u) => ({
+    ...source,
+    relation: 'source',
+    targetType: targetTypes[u.kind],
+    upstream: upstream(u),
+    diagnostics,
+  }));
+  if (edges.length === 0 && diagnostics) {
+    edges.push({ ...source, relation: 'source', targetType: 'unresolved', diagnostics });
+  }
+  return edges;
+}
+
+/**
+ * Starts the analysis of every table expression of the workspace at once (eagerly, unlike the
+ * generators around it), so lineage workers can run ahead while other streams' records are written.
+ */
+export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAnalyses[] {
+  if (!ctx.lineage.enabled) return [];
+  const started: TableAnalyses[] = [];
   for (const dataset of list(ws.datasets)) {
     const sourceId = text(dataset.id);
     if (!sourceId) continue;
@@ -121,7 +120,20 @@ export async function* mEdges(ws: ScanWorkspace, ctx: MappingContext): AsyncIter
         sourceName: text(dataset.name),
         sourceTableName,
       };
-      yield* tableEdges(source, table, expressions, ctx);
+      const results = list(table.source).flatMap((part) => {
+        const expression = text(part.expression);
+        if (expression === null || expression.trim() === '') return [];
+        return [analyse(expression, expressions, sourceId, ctx)];
+      });
+      started.push({ source, results });
     }
+  }
+  return started;
+}
+
+/** Edges from a dataset table to what its M reads, in table order. */
+export async function* mEdges(analyses: readonly TableAnalyses[]): AsyncIterable<EdgeParts> {
+  for (const { source, results } of analyses) {
+    for (const result of results) yield* edgesOf(source, await result);
   }
 }

@@ -3,13 +3,17 @@ import type { LineageRecord } from '../generated/records.js';
 import type { ScanWorkspace } from '../powerbi/scan-types.js';
 import { makeEdge } from './lineage-edge.js';
 import { itemEdges } from './lineage-item-edges.js';
-import { mEdges } from './lineage-m-edges.js';
+import { mEdges, startMAnalyses, type TableAnalyses } from './lineage-m-edges.js';
 import { defineStream, type MappingContext } from './stream.js';
 
 /** The same edge can be found twice (a table joining one warehouse table twice); emit it once. */
-async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<LineageRecord> {
+async function* edges(
+  ws: ScanWorkspace,
+  ctx: MappingContext,
+  analyses: readonly TableAnalyses[],
+): AsyncIterable<LineageRecord> {
   const seen = new Set<string>();
-  for (const parts of [itemEdges(ws), mEdges(ws, ctx)]) {
+  for (const parts of [itemEdges(ws), mEdges(analyses)]) {
     for await (const part of parts) {
       const edge = makeEdge(ws.id, ctx, part);
       if (seen.has(edge.edgeId)) continue;
@@ -17,6 +21,11 @@ async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIter
       yield edge;
     }
   }
+}
+
+/** M analyses start when the read asks for the workspace's records, not when it iterates them. */
+function fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<LineageRecord> {
+  return edges(ws, ctx, startMAnalyses(ws, ctx));
 }
 
 export const lineageStream = defineStream<LineageRecord>({

@@ -3,6 +3,7 @@
  * mapping function from a scanned workspace (or from a scan batch's datasource lists) to records.
  * The read command calls the mapping; nothing here does I/O besides loading the schema once.
  */
+import type { LineageAnalyser } from '../lineage/index.js';
 import type { ScanDatasourceInstance, ScanWorkspace } from '../powerbi/scan-types.js';
 import { loadStreamSchema, type StreamJsonSchema } from './schema-loader.js';
 import type { UserIdentifiersMode } from './privacy.js';
@@ -25,6 +26,8 @@ export interface MappingContext {
     /** Parse tables' Power Query M into warehouse-table edges. Item-to-item edges are always emitted. */
     enabled: boolean;
     odbcDsnMap?: Record<string, OdbcDsnMapping>;
+    /** Where M is analysed (worker threads in a read); without one, in this thread. */
+    analyser?: LineageAnalyser;
   };
 }
 

@@ -1,9 +1,10 @@
 import type { Config } from '../../config/config.js';
+import type { LineageAnalyser } from '../../lineage/index.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import type { ScanEvent, ScanOptions } from '../../powerbi/scan-events.js';
 import type { ScanWorkspace } from '../../powerbi/scan-types.js';
 import type { JsonObject } from '../../protocol/messages.js';
-import type { MappingContext, ScanBatch, StreamDefinition } from '../../streams/stream.js';
+import type { MappingContext, ScanBatch, StreamDefinition, StreamRecord } from '../../streams/stream.js';
 import type { ScanState } from './scan-state.js';
 import type { StreamEmitter } from './stream-emitter.js';
 import type { SyncPlan } from './sync-plan.js';
@@ -24,6 +25,8 @@ export interface ScanSyncInput {
   /** The carried-over parts of the previous state (cursor, lastFullScanAt). */
   previous: ScanState;
   streams: SelectedStream[];
+  /** Where tables' M is analysed (worker threads); without one, in this thread. */
+  lineageAnalyser?: LineageAnalyser;
   /** Told about every scanned workspace (usage streams that need artifact ids). */
   observers?: { onWorkspace(workspace: ScanWorkspace, scannedAt: string): void }[];
   log: (level: 'INFO' | 'WARN', message: string) => Promise<void>;
@@ -50,7 +53,7 @@ function scanOptions(config: Config): ScanOptions {
   };
 }
 
-function mappingContext(config: Config, scannedAt: string): MappingContext {
+function mappingContext(config: Config, scannedAt: string, analyser?: LineageAnalyser): MappingContext {
   const odbcDsnMap = Object.fromEntries(
     config.lineage.odbc_dsn_map.map((m) => [
       m.dsn,
@@ -60,9 +63,12 @@ function mappingContext(config: Config, scannedAt: string): MappingContext {
   return {
     scannedAt,
     userIdentifiers: config.privacy.user_identifiers,
-    lineage: { enabled: config.scan.dataset_expressions, odbcDsnMap },
+    lineage: { enabled: config.scan.dataset_expressions, odbcDsnMap, ...(analyser && { analyser }) },
   };
 }
+
+/** Workspaces whose records are being prepared while earlier ones are written. */
+const LOOKAHEAD = 8;
 
 /** A workspace Power BI no longer returns: a tombstone so the destination drops its artifacts. */
 function tombstone(id: string): ScanWorkspace {
@@ -81,21 +87,37 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   const failed = new Set<string>();
   let scanned = 0;
 
-  const emitWorkspace = async (workspace: ScanWorkspace, scannedAt: string): Promise<void> => {
+  // A workspace's mappings start when it arrives (lineage hands its M to worker threads then) and
+  // its records are written once LOOKAHEAD later workspaces have arrived too, or the batch ends.
+  const ahead: { emitter: StreamEmitter; records: AsyncIterable<StreamRecord> }[][] = [];
+  const startWorkspace = (workspace: ScanWorkspace, scannedAt: string): void => {
     const treatment = filter.treat(workspace);
     if (treatment === 'skip') return;
-    const ctx = mappingContext(config, scannedAt);
-    for (const { definition, emitter } of streams) {
-      if (!definition.fromWorkspace) continue;
-      if (treatment === 'workspace-record-only' && definition.name !== 'workspaces') continue;
-      for await (const record of definition.fromWorkspace(workspace, ctx)) await emitter.record(record);
+    const ctx = mappingContext(config, scannedAt, input.lineageAnalyser);
+    ahead.push(
+      streams.flatMap(({ definition, emitter }) => {
+        if (!definition.fromWorkspace) return [];
+        if (treatment === 'workspace-record-only' && definition.name !== 'workspaces') return [];
+        return [{ emitter, records: definition.fromWorkspace(workspace, ctx) }];
+      }),
+    );
+  };
+  const emitStarted = async (keep: number): Promise<void> => {
+    while (ahead.length > keep) {
+      for (const { emitter, records } of ahead.shift() ?? []) {
+        for await (const record of records) await emitter.record(record);
+      }
     }
+  };
+  const emitWorkspace = async (workspace: ScanWorkspace, scannedAt: string): Promise<void> => {
+    startWorkspace(workspace, scannedAt);
+    await emitStarted(0);
   };
 
   // Tenant-level rows (datasources) come with every batch that uses them: emit each once per sync.
   const emittedBatchKeys = new Map<string, Set<string>>();
   const emitBatch = async (batch: ScanBatch, scannedAt: string): Promise<void> => {
-    const ctx = mappingContext(config, scannedAt);
+    const ctx = mappingContext(config, scannedAt, input.lineageAnalyser);
     for (const { definition, emitter } of streams) {
       if (!definition.fromBatch) continue;
       const seen = emittedBatchKeys.get(definition.name) ?? new Set<string>();
@@ -142,11 +164,13 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   };
 
   const handle = async (event: ScanEvent): Promise<void> => {
+    if (event.kind !== 'workspace' && event.kind !== 'progress') await emitStarted(0);
     switch (event.kind) {
       case 'workspace':
         scanned += 1;
         for (const observer of input.observers ?? []) observer.onWorkspace(event.workspace, event.scannedAt);
-        await emitWorkspace(event.workspace, event.scannedAt);
+        startWorkspace(event.workspace, event.scannedAt);
+        await emitStarted(LOOKAHEAD);
         return;
       case 'batch-complete':
         if (!estimated) await estimate();
@@ -176,6 +200,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   if (input.workspaceIds.length > 0) {
     for await (const event of input.client.scanWorkspaces(input.workspaceIds, scanOptions(config)))
       await handle(event);
+    await emitStarted(0);
   }
   return { failedWorkspaceIds: [...failed], workspacesScanned: scanned };
 }

@@ -1,0 +1,17 @@
+/** The M analyser of a read: worker threads when the lineage stream will parse M, else none. */
+import type { Config } from '../../config/config.js';
+import { createLineageAnalyser, type LineageAnalyser } from '../../lineage/index.js';
+import type { SelectedStream } from './scan-sync.js';
+
+export function lineageAnalyserFor(config: Config, selected: SelectedStream[]): LineageAnalyser | undefined {
+  const parsesM = config.scan.dataset_expressions && selected.some((s) => s.definition.name === 'lineage');
+  if (!parsesM) return undefined;
+  const threads = config.lineage.worker_threads;
+  return createLineageAnalyser(threads === undefined ? {} : { threads });
+}
+
+export function describeAnalyser(analyser: LineageAnalyser): string {
+  return analyser.threads > 0
+    ? `Power Query M is parsed in ${analyser.threads} worker thread(s) (lineage.worker_threads).`
+    : 'Power Query M is parsed in the main thread (lineage.worker_threads).';
+}

@@ -1,0 +1,30 @@
+/**
+ * Where M lineage runs: in this thread, or in a pool of worker threads (src/lineage/worker-pool.ts).
+ * Parsing M is the costliest part of a read (~0.4 ms of CPU per distinct table expression with
+ * Microsoft's parser); worker threads put the other cores to work and keep the parsers' garbage out
+ * of the main thread's heap.
+ */
+import { extractMLineage } from './extract.js';
+import { LineageCache } from './lineage-cache.js';
+import type { MExpressionInput, MLineageResult } from './types.js';
+
+export interface LineageAnalyser {
+  /**
+   * Lineage of one table expression. `affinity` (e.g. the dataset id) sends related expressions to
+   * the same worker, whose cache then parses a dataset's shared queries once.
+   */
+  analyse(input: MExpressionInput, affinity?: string): Promise<MLineageResult>;
+  /** Stops the workers (pending analyses fail); idempotent. */
+  close(): Promise<void>;
+  /** Threads doing the work besides the caller's (0: everything runs in the calling thread). */
+  readonly threads: number;
+}
+
+/** Everything in the calling thread, with one cache for the analyser's life (a sync). */
+export function inThreadAnalyser(cache: LineageCache = new LineageCache()): LineageAnalyser {
+  return {
+    threads: 0,
+    analyse: (input) => extractMLineage(input, cache),
+    close: () => Promise.resolve(),
+  };
+}
