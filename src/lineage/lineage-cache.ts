@@ -13,11 +13,15 @@ import type { MLineageResult } from './types.js';
 
 export interface LineageCacheLimits {
   /**
-   * Characters of M text whose parse trees are kept (default 250,000: about 15 MB of trees). Enough
-   * for the shared queries of the dataset being read; repeats further apart hit the result cache.
+   * Characters of M text whose parse trees are kept (default 100,000: about 6 MB of trees). Enough
+   * for the shared queries of the dataset being read; repeats further apart hit the template or
+   * result cache.
    */
   parsedTextChars?: number;
-  /** Characters of template keys (about the length of the text) whose trees serve texts of the same shape (default 500,000: about 30 MB of trees). */
+  /**
+   * Characters of template keys (about the length of their text) whose trees serve later texts of
+   * the same shape (default 250,000: about 15 MB of trees).
+   */
   templateChars?: number;
   /** Characters of M text whose referenced names are kept (default 4,000,000). */
   namesTextChars?: number;
@@ -39,8 +43,8 @@ export class LineageCache {
 
   constructor(limits: LineageCacheLimits = {}) {
     const byLength = (key: string): number => key.length;
-    this.parsed = new BoundedCache(limits.parsedTextChars ?? 250_000, byLength);
-    this.templates = new BoundedCache(limits.templateChars ?? 500_000, byLength);
+    this.parsed = new BoundedCache(limits.parsedTextChars ?? 100_000, byLength);
+    this.templates = new BoundedCache(limits.templateChars ?? 250_000, byLength);
     this.names = new BoundedCache(limits.namesTextChars ?? 4_000_000, byLength);
     this.sql = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
     this.results = new BoundedCache(limits.results ?? 20_000);

@@ -16,7 +16,7 @@ export interface WorkerPoolOptions {
   threads: number;
   /** The compiled worker-entry.js (default: the one next to this module). */
   script?: URL;
-  /** Old-generation heap of each worker; parse garbage beyond it is collected sooner. */
+  /** Old-generation heap of each worker (default 128 MB: its caches stay under ~20 MB; at 96 MB it spends a third more CPU collecting parse garbage). */
   maxHeapMb?: number;
 }
 
@@ -30,7 +30,7 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
-const DEFAULT_MAX_HEAP_MB = 160;
+const DEFAULT_MAX_HEAP_MB = 128;
 /** More workers than this do not pay off for one sync (the main thread's mapping becomes the limit). */
 const MAX_AUTO_THREADS = 4;
 
