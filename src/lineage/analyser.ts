@@ -10,21 +10,32 @@ import type { MExpressionInput, MLineageResult } from './types.js';
 
 export interface LineageAnalyser {
   /**
-   * Lineage of one table expression. `affinity` (e.g. the dataset id) sends related expressions to
-   * the same worker, whose cache then parses a dataset's shared queries once.
+   * Lineage of related table expressions (one dataset's), in their order. They travel together, so
+   * their shared `expressions` are copied to a worker once; `affinity` (the dataset id) sends the
+   * same dataset to the same worker, whose cache then parses its shared queries once.
    */
-  analyse(input: MExpressionInput, affinity?: string): Promise<MLineageResult>;
+  analyse(inputs: readonly MExpressionInput[], affinity?: string): Promise<MLineageResult[]>;
   /** Stops the workers (pending analyses fail); idempotent. */
   close(): Promise<void>;
   /** Threads doing the work besides the caller's (0: everything runs in the calling thread). */
   readonly threads: number;
 }
 
+/** One after the other: concurrent parses would hold several parser states and miss the cache for repeats. */
+export async function analyseInOrder(
+  inputs: readonly MExpressionInput[],
+  cache: LineageCache,
+): Promise<MLineageResult[]> {
+  const results: MLineageResult[] = [];
+  for (const input of inputs) results.push(await extractMLineage(input, cache));
+  return results;
+}
+
 /** Everything in the calling thread, with one cache for the analyser's life (a sync). */
 export function inThreadAnalyser(cache: LineageCache = new LineageCache()): LineageAnalyser {
   return {
     threads: 0,
-    analyse: (input) => extractMLineage(input, cache),
+    analyse: (inputs) => analyseInOrder(inputs, cache),
     close: () => Promise.resolve(),
   };
 }

@@ -3,7 +3,7 @@ import type { MExpressionInput, MLineageResult } from './types.js';
 
 export interface WorkerRequest {
   id: number;
-  input: MExpressionInput;
+  inputs: MExpressionInput[];
 }
 
-export type WorkerReply = { id: number; result: MLineageResult } | { id: number; error: string };
+export type WorkerReply = { id: number; results: MLineageResult[] } | { id: number; error: string };

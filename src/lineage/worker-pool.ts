@@ -21,7 +21,7 @@ export interface WorkerPoolOptions {
 }
 
 interface Pending {
-  resolve: (result: MLineageResult) => void;
+  resolve: (results: MLineageResult[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -70,16 +70,16 @@ export class LineageWorkerPool implements LineageAnalyser {
     this.slots = new Array<Slot | undefined>(options.threads).fill(undefined);
   }
 
-  analyse(input: MExpressionInput, affinity?: string): Promise<MLineageResult> {
+  analyse(inputs: readonly MExpressionInput[], affinity?: string): Promise<MLineageResult[]> {
     if (this.closed) return Promise.reject(new Error('the lineage worker pool is closed'));
     const index =
       affinity === undefined ? this.roundRobin++ % this.threads : slotIndex(affinity, this.threads);
     const slot = this.slotAt(index);
     const id = this.nextId++;
-    return new Promise<MLineageResult>((resolve, reject) => {
+    return new Promise<MLineageResult[]>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
-      const request: WorkerRequest = { id, input };
+      const request: WorkerRequest = { id, inputs: [...inputs] };
       slot.worker.postMessage(request);
     });
   }
@@ -124,7 +124,7 @@ export class LineageWorkerPool implements LineageAnalyser {
     if (pending === undefined) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
-    if ('result' in reply) pending.resolve(reply.result);
+    if ('results' in reply) pending.resolve(reply.results);
     else pending.reject(new Error(reply.error));
   }
 

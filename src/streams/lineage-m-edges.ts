@@ -4,7 +4,9 @@
  * `unresolved` edge carries the diagnostics so users can see why lineage is missing.
  */
 import {
-  extractMLineage,
+  inThreadAnalyser,
+  sharedLineageCache,
+  type MExpressionInput,
   type LineageDiagnostic,
   type MLineageResult,
   type NamedExpression,
@@ -33,25 +35,28 @@ function namedExpressions(dataset: ScanDataset): NamedExpression[] {
   });
 }
 
-/** The library is pure but M in the wild is endless: a crash on one table becomes a diagnostic, not a failed sync. */
+/** Without an analyser from the read command: this thread, with the library's process-wide cache. */
+const inThread = inThreadAnalyser(sharedLineageCache());
+
+/** The library is pure but M in the wild is endless: a crash becomes a diagnostic, not a failed sync. */
 function analyse(
-  expression: string,
-  expressions: NamedExpression[],
+  inputs: MExpressionInput[],
   affinity: string,
   ctx: MappingContext,
-): Promise<MLineageResult> {
-  const input = { expression, expressions, options: { odbcDsnMap: ctx.lineage.odbcDsnMap } };
-  // Without an analyser from the read command: the library's process-wide cache, in this thread.
-  const run = ctx.lineage.analyser
-    ? ctx.lineage.analyser.analyse(input, affinity)
-    : Promise.resolve().then(() => extractMLineage(input));
-  return run.catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      upstreams: [],
-      diagnostics: [{ kind: 'unparsable_expression', message: `Lineage analysis failed: ${message}` }],
-    };
-  });
+): Promise<MLineageResult[]> {
+  if (inputs.length === 0) return Promise.resolve([]);
+  const analyser = ctx.lineage.analyser ?? inThread;
+  return Promise.resolve()
+    .then(() => analyser.analyse(inputs, affinity))
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      return inputs.map(() => ({
+        upstreams: [],
+        diagnostics: [
+          { kind: 'unparsable_expression' as const, message: `Lineage analysis failed: ${message}` },
+        ],
+      }));
+    });
 }
 
 function diagnostic(d: LineageDiagnostic): Diagnostic {
@@ -80,7 +85,7 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
 /** One table's M analyses, started before its edges are wanted. */
 export interface TableAnalyses {
   source: TableSource;
-  results: Promise<MLineageResult>[];
+  results: Promise<MLineageResult[]>;
 }
 
 function edgesOf(source: TableSource, result: MLineageResult): EdgeParts[] {
@@ -106,26 +111,35 @@ function edgesOf(source: TableSource, result: MLineageResult): EdgeParts[] {
  */
 export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAnalyses[] {
   if (!ctx.lineage.enabled) return [];
+  const options = { odbcDsnMap: ctx.lineage.odbcDsnMap };
   const started: TableAnalyses[] = [];
   for (const dataset of list(ws.datasets)) {
     const sourceId = text(dataset.id);
     if (!sourceId) continue;
     const expressions = namedExpressions(dataset);
+    // A dataset's tables go out together; each table takes its slice of the answers.
+    const inputs: MExpressionInput[] = [];
+    const tables: { source: TableSource; from: number; to: number }[] = [];
     for (const table of list(dataset.tables)) {
       const sourceTableName = text(table.name);
       if (sourceTableName === null) continue;
+      const from = inputs.length;
+      for (const part of list(table.source)) {
+        const expression = text(part.expression);
+        if (expression !== null && expression.trim() !== '')
+          inputs.push({ expression, expressions, options });
+      }
       const source: TableSource = {
         sourceType: 'table',
         sourceId,
         sourceName: text(dataset.name),
         sourceTableName,
       };
-      const results = list(table.source).flatMap((part) => {
-        const expression = text(part.expression);
-        if (expression === null || expression.trim() === '') return [];
-        return [analyse(expression, expressions, sourceId, ctx)];
-      });
-      started.push({ source, results });
+      tables.push({ source, from, to: inputs.length });
+    }
+    const results = analyse(inputs, sourceId, ctx);
+    for (const { source, from, to } of tables) {
+      started.push({ source, results: results.then((all) => all.slice(from, to)) });
     }
   }
   return started;
@@ -134,6 +148,6 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
 /** Edges from a dataset table to what its M reads, in table order. */
 export async function* mEdges(analyses: readonly TableAnalyses[]): AsyncIterable<EdgeParts> {
   for (const { source, results } of analyses) {
-    for (const result of results) yield* edgesOf(source, await result);
+    for (const result of await results) yield* edgesOf(source, result);
   }
 }

@@ -32,15 +32,23 @@ function inputs(): MExpressionInput[] {
 }
 
 describe('lineage worker pool', () => {
-  test('workers give exactly what the calling thread gives, whatever the affinity', async () => {
+  test('workers give exactly what the calling thread gives, in order, however the inputs are grouped', async () => {
     const pool = new LineageWorkerPool({ threads: 2, script });
     try {
       const all = inputs();
       const inThread = await Promise.all(all.map((input) => extractMLineage(input, new LineageCache())));
-      const pooled = await Promise.all(
-        all.map((input, index) => pool.analyse(input, `dataset-${index % 5}`)),
+      const byDataset = await Promise.all(
+        [0, 1, 2, 3, 4].map((d) =>
+          pool.analyse(
+            all.filter((_, i) => i % 5 === d),
+            `dataset-${d}`,
+          ),
+        ),
       );
-      const roundRobin = await Promise.all(all.map((input) => pool.analyse(input)));
+      const pooled = all.map((_, i) => byDataset[i % 5]![Math.floor(i / 5)]);
+      const roundRobin = (await Promise.all(all.map((input) => pool.analyse([input])))).flat();
+      const together = await pool.analyse(all);
+      expect(together).toEqual(inThread);
       expect(pooled).toEqual(inThread);
       expect(roundRobin).toEqual(inThread);
       expect(inThread.some((result) => result.upstreams.length > 0)).toBe(true);
@@ -55,8 +63,8 @@ describe('lineage worker pool', () => {
     const pool = new LineageWorkerPool({ threads: 1, script, maxHeapMb: 1 });
     try {
       const first = OWN[0]!;
-      await expect(pool.analyse(first)).rejects.toThrow(/memory|exit code/i);
-      await expect(pool.analyse(first)).rejects.toThrow(/memory|exit code/i);
+      await expect(pool.analyse([first])).rejects.toThrow(/memory|exit code/i);
+      await expect(pool.analyse([first])).rejects.toThrow(/memory|exit code/i);
     } finally {
       await pool.close();
     }
@@ -65,9 +73,9 @@ describe('lineage worker pool', () => {
   test('after close, analyses are refused', async () => {
     const pool = new LineageWorkerPool({ threads: 1, script });
     const first = OWN[0]!;
-    expect((await pool.analyse(first)).upstreams.length).toBeGreaterThan(0);
+    expect((await pool.analyse([first]))[0]?.upstreams.length).toBeGreaterThan(0);
     await pool.close();
-    await expect(pool.analyse(first)).rejects.toThrow('closed');
+    await expect(pool.analyse([first])).rejects.toThrow('closed');
   });
 
   test('a pool needs at least one thread', () => {
