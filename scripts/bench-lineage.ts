@@ -3,18 +3,26 @@
  *   (a) the peer corpus expressions (../shared/corpora, read at run time) repeated to COUNT, and
  *   (b) COUNT table expressions of the simulator's generated tenant (with their dataset expressions),
  * each cold (a fresh cache per expression: every text really parsed) and with one cache for the run
- * (what a sync does).
- *   npm run bench:lineage [-- --count 10000 --seed 42]
+ * (what a sync does); then (b) again through the worker pool a read uses, dataset by dataset, with
+ * 1..THREADS worker threads (needs `npm run build`: workers run the compiled dist/lineage/worker-entry.js).
+ *   npm run bench:lineage [-- --count 10000 --seed 42 --threads 2]
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startSimulator } from '../simulator/index.js';
-import { extractMLineage, LineageCache, type MExpressionInput } from '../src/lineage/index.js';
+import {
+  extractMLineage,
+  LineageCache,
+  LineageWorkerPool,
+  type MExpressionInput,
+} from '../src/lineage/index.js';
 import { loadCorpus } from './conformance-m.js';
 
 interface BenchArgs {
   count: number;
   seed: number;
+  threads: number;
 }
 
 function argsOf(argv: readonly string[]): BenchArgs {
@@ -24,7 +32,7 @@ function argsOf(argv: readonly string[]): BenchArgs {
     if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} needs a positive integer`);
     return parsed;
   };
-  return { count: value('--count', 10_000), seed: value('--seed', 42) };
+  return { count: value('--count', 10_000), seed: value('--seed', 42), threads: value('--threads', 2) };
 }
 
 function corpusInputs(count: number): MExpressionInput[] | undefined {
@@ -110,14 +118,52 @@ async function report(label: string, inputs: readonly MExpressionInput[]): Promi
   }
 }
 
+/** Consecutive inputs sharing one `expressions` list are one dataset: what a read sends a worker at once. */
+function byDataset(inputs: readonly MExpressionInput[]): MExpressionInput[][] {
+  const groups: MExpressionInput[][] = [];
+  for (const input of inputs) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]?.expressions === input.expressions) last.push(input);
+    else groups.push([input]);
+  }
+  return groups;
+}
+
+async function reportWorkers(inputs: readonly MExpressionInput[], maxThreads: number): Promise<void> {
+  const script = pathToFileURL(path.resolve('dist/lineage/worker-entry.js'));
+  if (!existsSync(script)) {
+    console.log('  workers    skipped: run `npm run build` first (workers run dist/lineage/worker-entry.js)');
+    return;
+  }
+  const datasets = byDataset(inputs);
+  for (let threads = 1; threads <= maxThreads; threads += 1) {
+    const pool = new LineageWorkerPool({ threads, script });
+    const cpuStart = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    try {
+      await Promise.all(datasets.map((group, index) => pool.analyse(group, `dataset-${index}`)));
+    } finally {
+      await pool.close();
+    }
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuStart);
+    const label = `${threads} worker${threads > 1 ? 's' : ''}`.padEnd(10);
+    console.log(
+      `  ${label} wall ${rate(inputs.length, wallSeconds)}   cpu ${rate(inputs.length, (cpu.user + cpu.system) / 1e6)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
-  const { count, seed } = argsOf(process.argv.slice(2));
+  const { count, seed, threads } = argsOf(process.argv.slice(2));
   // Warm the JIT and load both parsers so the first mode measured is not penalised.
   await extractMLineage({ expression: 'let S = Sql.Database("s", "d", [Query="select 1"]) in S' });
   const corpus = corpusInputs(count);
   if (corpus === undefined) console.log('corpus: skipped (../shared/corpora/datahub-m-cases.json not found)');
   else await report('corpus, repeated', corpus);
-  await report(`simulator tenant (seed ${seed})`, await simulatorInputs(count, seed));
+  const tenant = await simulatorInputs(count, seed);
+  await report(`simulator tenant (seed ${seed})`, tenant);
+  await reportWorkers(tenant, threads);
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
