@@ -29,7 +29,14 @@ export async function* downloadBatch(
   scan: { batch: Batch; scanId: string; createdDateTime: string },
   yielded: Set<string>,
 ): AsyncGenerator<ScanEvent, DownloadResult> {
-  const requested = new Set(scan.batch.workspaceIds.map((id) => id.toLowerCase()));
+  // Lower-cased id -> the batch's own copy. `yielded` lives for the whole scan: it must hold that
+  // copy, not the parsed id, which can be a slice that keeps a whole downloaded chunk in memory.
+  const requested = new Map(
+    scan.batch.workspaceIds.map((id) => {
+      const key = id.toLowerCase();
+      return [key, key];
+    }),
+  );
   let lastProblem = '';
   for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt += 1) {
     const seen = new Set<string>();
@@ -42,12 +49,13 @@ export async function* downloadBatch(
           case 'workspace': {
             const key = item.workspace.id.toLowerCase();
             seen.add(key);
-            if (!requested.has(key) || yielded.has(key)) {
-              if (!requested.has(key))
+            const own = requested.get(key);
+            if (own === undefined || yielded.has(key)) {
+              if (own === undefined)
                 deps.log('debug', `${scan.batch.id}: ignoring unrequested workspace ${key}`);
               break;
             }
-            yielded.add(key);
+            yielded.add(own);
             yield {
               kind: 'workspace',
               batchId: scan.batch.id,
