@@ -209,7 +209,7 @@ async function scan(
   );
   const startedAt = Date.now();
   let lastProgressLog = 0;
-  const analyser = lineageAnalyserFor(config, selected);
+  const analyser = await lineageAnalyserFor(config, selected);
   if (analyser) await log('INFO', describeAnalyser(analyser));
   const result = await runScanSync({
     client: session.client,

@@ -8,7 +8,6 @@ import { parseArgs, type ParsedArgs } from './args.js';
 import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
-import { explainMCommand } from './explain-m.js';
 import { loadReadInputs, readCommand } from './read.js';
 import { specCommand } from './spec.js';
 
@@ -76,6 +75,8 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
     const args = parseArgs(argv);
     command = args.command;
     if (args.command === 'explain-m') {
+      // Loaded on demand: the M and SQL parsers cost ~30 MB, and no other command needs them here.
+      const { explainMCommand } = await import('./explain-m.js');
       await explainMCommand(io, args.config, redactor);
       return 0;
     }

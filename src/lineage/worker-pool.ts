@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { inThreadAnalyser, type LineageAnalyser } from './analyser.js';
+import type { LineageAnalyser } from './analyser.js';
 import type { MExpressionInput, MLineageResult } from './types.js';
 import type { WorkerReply, WorkerRequest } from './worker-messages.js';
 
@@ -137,13 +137,21 @@ export class LineageWorkerPool implements LineageAnalyser {
   }
 }
 
+/** The parsers are loaded only where M is parsed: with workers, never in the main thread. */
+async function inThread(): Promise<LineageAnalyser> {
+  const { inThreadAnalyser } = await import('./analyser.js');
+  return inThreadAnalyser();
+}
+
 /**
  * The analyser a sync uses: `threads` workers (undefined: one per spare core, at most four), or the
  * calling thread when that is 0 or no compiled worker script exists (TypeScript sources under test).
  */
-export function createLineageAnalyser(options: Partial<WorkerPoolOptions> = {}): LineageAnalyser {
+export async function createLineageAnalyser(
+  options: Partial<WorkerPoolOptions> = {},
+): Promise<LineageAnalyser> {
   const threads = options.threads ?? autoThreadCount();
   const script = options.script ?? defaultWorkerScript();
-  if (threads === 0 || script === undefined) return inThreadAnalyser();
+  if (threads === 0 || script === undefined) return inThread();
   return new LineageWorkerPool({ ...options, threads, script });
 }

@@ -3,14 +3,13 @@
  * Query M reads, found by the lineage library. When M yields nothing but problems, one
  * `unresolved` edge carries the diagnostics so users can see why lineage is missing.
  */
-import {
-  inThreadAnalyser,
-  sharedLineageCache,
-  type MExpressionInput,
-  type LineageDiagnostic,
-  type MLineageResult,
-  type NamedExpression,
-  type UpstreamReference,
+import type {
+  LineageAnalyser,
+  LineageDiagnostic,
+  MExpressionInput,
+  MLineageResult,
+  NamedExpression,
+  UpstreamReference,
 } from '../lineage/index.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
@@ -35,8 +34,17 @@ function namedExpressions(dataset: ScanDataset): NamedExpression[] {
   });
 }
 
-/** Without an analyser from the read command: this thread, with the library's process-wide cache. */
-const inThread = inThreadAnalyser(sharedLineageCache());
+/**
+ * Without an analyser from the read command: this thread, with the library's process-wide cache.
+ * Loaded on first use, so a read whose M goes to worker threads never loads the parsers here.
+ */
+let inThread: Promise<LineageAnalyser> | undefined;
+function inThreadDefault(): Promise<LineageAnalyser> {
+  inThread ??= Promise.all([import('../lineage/analyser.js'), import('../lineage/lineage-cache.js')]).then(
+    ([analyser, cache]) => analyser.inThreadAnalyser(cache.sharedLineageCache()),
+  );
+  return inThread;
+}
 
 /** The library is pure but M in the wild is endless: a crash becomes a diagnostic, not a failed sync. */
 function analyse(
@@ -45,9 +53,8 @@ function analyse(
   ctx: MappingContext,
 ): Promise<MLineageResult[]> {
   if (inputs.length === 0) return Promise.resolve([]);
-  const analyser = ctx.lineage.analyser ?? inThread;
-  return Promise.resolve()
-    .then(() => analyser.analyse(inputs, affinity))
+  return Promise.resolve(ctx.lineage.analyser ?? inThreadDefault())
+    .then((analyser) => analyser.analyse(inputs, affinity))
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       return inputs.map(() => ({

@@ -1,5 +1,9 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { runCli, writeInputs } from '../helpers/cli.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
 
 const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
@@ -54,6 +58,36 @@ describeE2e('M lineage in worker threads, through the built CLI', () => {
         .map((m) => (m.record as { data: { edgeId?: string; datasetId?: string; name?: string } }).data)
         .map((d) => d.edgeId ?? `${d.datasetId}/${d.name}`);
     expect(order(workers)).toEqual(order(inThread));
+  });
+
+  test('with workers, the main thread never loads the M and SQL parsers', async () => {
+    // A preloaded probe reports, at exit, which parser packages the main thread loaded.
+    const dir = await mkdtemp(path.join(tmpdir(), 'parser-probe-'));
+    const probe = path.join(dir, 'probe.cjs');
+    await writeFile(
+      probe,
+      `const { isMainThread } = require('node:worker_threads');
+process.on('exit', () => {
+  if (!isMainThread) return;
+  const keys = Object.keys(require('node:module')._cache);
+  const loaded = ['powerquery-parser', 'node-sql-parser'].filter((name) => keys.some((k) => k.includes(name)));
+  process.stderr.write('MAIN-THREAD-PARSERS=' + JSON.stringify(loaded) + '\\n');
+});
+`,
+    );
+    const loadedBy = async (threads: number): Promise<string | undefined> => {
+      const inputs = await writeInputs({
+        config: { ...config, lineage: { worker_threads: threads } },
+        catalog: catalogFor('full_refresh', ['lineage']),
+      });
+      const result = await runCli(['read', '--config', inputs.config!, '--catalog', inputs.catalog!], {
+        env: { NODE_OPTIONS: `--require ${probe}` },
+      });
+      expect(result.code).toBe(0);
+      return /MAIN-THREAD-PARSERS=(.*)/.exec(result.stderr)?.[1];
+    };
+    expect(await loadedBy(1)).toBe('[]');
+    expect(await loadedBy(0)).toBe('["powerquery-parser","node-sql-parser"]');
   });
 
   test('without M expressions no worker is started', async () => {

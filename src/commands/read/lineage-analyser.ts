@@ -1,9 +1,13 @@
 /** The M analyser of a read: worker threads when the lineage stream will parse M, else none. */
 import type { Config } from '../../config/config.js';
-import { createLineageAnalyser, type LineageAnalyser } from '../../lineage/index.js';
+import type { LineageAnalyser } from '../../lineage/index.js';
+import { createLineageAnalyser } from '../../lineage/worker-pool.js';
 import type { SelectedStream } from './scan-sync.js';
 
-export function lineageAnalyserFor(config: Config, selected: SelectedStream[]): LineageAnalyser | undefined {
+export async function lineageAnalyserFor(
+  config: Config,
+  selected: SelectedStream[],
+): Promise<LineageAnalyser | undefined> {
   const parsesM = config.scan.dataset_expressions && selected.some((s) => s.definition.name === 'lineage');
   if (!parsesM) return undefined;
   const threads = config.lineage.worker_threads;
