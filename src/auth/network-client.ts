@@ -1,5 +1,5 @@
 import https from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import {
   AuthError,
   type INetworkModule,
@@ -51,7 +51,10 @@ export interface NetworkClientOptions {
 export function createNetworkClient(options: NetworkClientOptions): INetworkModule {
   // `ca` replaces Node's bundled roots, so keep them next to the extra one.
   const agent = options.extraCaPem
-    ? new https.Agent({ ca: [...rootCertificates, options.extraCaPem], keepAlive: true })
+    ? new https.Agent({
+        secureContext: createSecureContext({ ca: [...rootCertificates, options.extraCaPem] }),
+        keepAlive: true,
+      })
     : new https.Agent({ keepAlive: true });
   const send = <T>(
     method: 'GET' | 'POST',

@@ -40,7 +40,11 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 export function createHttpTransport(options: HttpOptions): HttpTransport {
   const agent = new https.Agent({
     keepAlive: true,
-    ...(options.caCertificate ? { ca: [...tls.rootCertificates, options.caCertificate] } : {}),
+    // One secure context for every connection: with `ca` alone, each new connection parses all
+    // ~140 root certificates again (~7 MB of native memory across 16 scans in flight).
+    ...(options.caCertificate
+      ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, options.caCertificate] }) }
+      : {}),
   });
   const instance = axios.create({
     baseURL: options.apiBaseUrl.replace(/\/+$/, '') + '/',
