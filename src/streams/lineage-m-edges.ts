@@ -11,6 +11,7 @@ import type {
   NamedExpression,
   UpstreamReference,
 } from '../lineage/index.js';
+import { createLineageAnalyser } from '../lineage/worker-pool.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
 import type { MappingContext } from './stream.js';
@@ -34,15 +35,10 @@ function namedExpressions(dataset: ScanDataset): NamedExpression[] {
   });
 }
 
-/**
- * Without an analyser from the read command: this thread, with the library's process-wide cache.
- * Loaded on first use, so a read whose M goes to worker threads never loads the parsers here.
- */
+/** Without an analyser from the read command: one in this thread for the process, made on first use. */
 let inThread: Promise<LineageAnalyser> | undefined;
 function inThreadDefault(): Promise<LineageAnalyser> {
-  inThread ??= Promise.all([import('../lineage/analyser.js'), import('../lineage/lineage-cache.js')]).then(
-    ([analyser, cache]) => analyser.inThreadAnalyser(cache.sharedLineageCache()),
-  );
+  inThread ??= createLineageAnalyser({ threads: 0 });
   return inThread;
 }
 
