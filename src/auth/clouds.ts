@@ -83,8 +83,10 @@ function authorityOrigin(value: string): string {
 
 function apiBase(value: string): string {
   const url = parseUrl(value, 'api_base_url_override');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw configError('api_base_url_override must be an http(s) URL ending in /v1.0/myorg.');
+  if (url.protocol !== 'https:') {
+    throw configError(
+      'api_base_url_override must be an https URL ending in /v1.0/myorg (the access token is never sent over plain http).',
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }

@@ -3,7 +3,8 @@ import { readJsonFile } from '../config/json-file.js';
 import { asConnectorError, type ConnectorError } from '../errors.js';
 import { connectionStatusMessage, errorTraceMessage, type AirbyteMessage } from '../protocol/messages.js';
 import { Redactor } from '../protocol/redactor.js';
-import { MessageWriter } from '../protocol/writer.js';
+import { sanitize } from '../protocol/untrusted-text.js';
+import { MessageWriter, serializeMessage } from '../protocol/writer.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
@@ -18,6 +19,24 @@ export interface ProcessIo {
   stderrIsTty: boolean;
   /** Aborted on SIGTERM/SIGINT: the read stops at once; its last STATE is the resume point. */
   signal?: AbortSignal;
+  /** The run's redactor; main creates it so its last-resort error handler can redact too. */
+  redactor?: Redactor;
+}
+
+/** Longest line written to stderr: a server's 20 MB error body is not a progress line. */
+const STDERR_LINE_LIMIT = 2_000;
+const STATUS_LINE_LIMIT = 300;
+
+/** Writes for humans: redacted first, then cut and with control characters shown as escapes. */
+export function stderrWriters(io: ProcessIo, redactor: Redactor) {
+  return {
+    progress: (line: string) => {
+      io.stderr.write(sanitize(redactor.redact(line), STDERR_LINE_LIMIT) + '\n');
+    },
+    liveStatus: (line: string) => {
+      io.stderr.write(`\r\x1b[2K${sanitize(redactor.redact(line), STATUS_LINE_LIMIT, true)}`);
+    },
+  };
 }
 
 type Messages = Iterable<AirbyteMessage> | AsyncIterable<AirbyteMessage>;
@@ -55,18 +74,42 @@ function hintFor(error: ConnectorError): string {
   return `source-powerbi: ${error.failureType} (${kind}): ${error.message}`;
 }
 
+function errorTraceFor(error: ConnectorError, thrown: unknown): AirbyteMessage {
+  return errorTraceMessage({
+    message:
+      error.retryAfterMs === undefined
+        ? error.message
+        : `${error.message} Retry after ${new Date(error.retryAfterMs).toISOString()}.`,
+    failureType: error.failureType,
+    internalMessage: [error.vendorCode, error.internalMessage].filter(Boolean).join(': ') || undefined,
+    stackTrace: error.failureType === 'system_error' && thrown instanceof Error ? thrown.stack : undefined,
+  });
+}
+
+/**
+ * The last-resort report for an error nothing else caught (main installs it for uncaught
+ * exceptions and rejections): a classified TRACE line for stdout and a hint for stderr, both
+ * redacted and bounded, so Node never prints a raw message or stack that may quote a secret.
+ */
+export function fatalErrorLines(thrown: unknown, redactor: Redactor): { stdout: string; stderr: string } {
+  const error = asConnectorError(thrown);
+  return {
+    stdout: serializeMessage(errorTraceFor(error, thrown), redactor) + '\n',
+    stderr: sanitize(redactor.redact(hintFor(error)), STDERR_LINE_LIMIT) + '\n',
+  };
+}
+
 /**
  * Runs one connector command: every protocol message goes through the one writer; a failure
  * becomes a TRACE error (check turns a config_error into CONNECTION_STATUS FAILED, as Airbyte
  * expects) plus a one-line hint on stderr. Returns the process exit code.
  */
 export async function runConnector(argv: readonly string[], io: ProcessIo): Promise<number> {
-  const redactor = new Redactor();
+  const redactor = io.redactor ?? new Redactor();
   const writer = new MessageWriter(io.stdout, redactor);
   const context: CommandContext = {
     redactor,
-    progress: (line) => io.stderr.write(redactor.redact(line) + '\n'),
-    liveStatus: (line) => io.stderr.write(`\r\x1b[2K${redactor.redact(line)}`),
+    ...stderrWriters(io, redactor),
     interactive: io.stderrIsTty,
     ...(io.signal && { signal: io.signal }),
   };
@@ -89,18 +132,7 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
       await writer.write(connectionStatusMessage('FAILED', error.message));
       return 0;
     }
-    await writer.write(
-      errorTraceMessage({
-        message:
-          error.retryAfterMs === undefined
-            ? error.message
-            : `${error.message} Retry after ${new Date(error.retryAfterMs).toISOString()}.`,
-        failureType: error.failureType,
-        internalMessage: [error.vendorCode, error.internalMessage].filter(Boolean).join(': ') || undefined,
-        stackTrace:
-          error.failureType === 'system_error' && thrown instanceof Error ? thrown.stack : undefined,
-      }),
-    );
+    await writer.write(errorTraceFor(error, thrown));
     context.progress(hintFor(error));
     return 1;
   }

@@ -8,7 +8,7 @@ import type { AirbyteMessage, AirbyteStream, JsonObject } from '../protocol/mess
 import { Redactor } from '../protocol/redactor.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
-import type { ProcessIo } from './run.js';
+import { stderrWriters, type ProcessIo } from './run.js';
 import { readCommand } from './read.js';
 import { parseSingerArgs, type SingerArgs } from './singer/args.js';
 import { selectedStreams, toAirbyteState, toConfiguredCatalog, toSingerStream } from './singer/catalog.js';
@@ -94,11 +94,11 @@ async function sync(
 
 /** The Singer entry point (tap-powerbi): --about, --discover, or a sync. Returns the exit code. */
 export async function runSinger(argv: readonly string[], io: ProcessIo): Promise<number> {
-  const redactor = new Redactor();
+  const redactor = io.redactor ?? new Redactor();
   const write = lineWriter(io.stdout, redactor);
   const context: CommandContext = {
     redactor,
-    progress: (line) => io.stderr.write(redactor.redact(line) + '\n'),
+    progress: stderrWriters(io, redactor).progress,
     liveStatus: () => undefined,
     interactive: false,
     ...(io.signal && { signal: io.signal }),

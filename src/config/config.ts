@@ -1,7 +1,8 @@
 import type { ConnectorConfigInput } from '../generated/config.js';
 import { configError } from '../errors.js';
-import type { SecretRegistry } from '../secrets.js';
-import { collectSecretValues } from './secret-paths.js';
+import { MIN_SECRET_LENGTH, type SecretRegistry } from '../secrets.js';
+import { collectSecretFields, type SecretField } from './secret-paths.js';
+import { compileNamePattern } from './name-pattern.js';
 import { loadSpec } from './spec.js';
 import { validateAgainstSpec } from './validate.js';
 
@@ -28,13 +29,7 @@ export interface Config {
 }
 
 function compilePatterns(patterns: string[], field: string): void {
-  patterns.forEach((pattern, index) => {
-    try {
-      new RegExp(pattern, 'i');
-    } catch {
-      throw configError(`${field}[${index}] is not a valid regular expression; fix or remove it.`);
-    }
-  });
+  patterns.forEach((pattern, index) => compileNamePattern(pattern, `${field}[${index}]`));
 }
 
 function checkCertificateCredentials(credentials: ConnectorConfigInput['credentials']): void {
@@ -52,17 +47,35 @@ function checkCertificateCredentials(credentials: ConnectorConfigInput['credenti
 }
 
 /**
+ * A secret this short cannot be masked in logs without masking ordinary words too, and no real
+ * client secret, token or key is this short: it is a placeholder or a paste gone wrong.
+ */
+function checkSecretLengths(fields: readonly SecretField[]): void {
+  for (const { path, value } of fields) {
+    if (value.trim().length >= MIN_SECRET_LENGTH) continue;
+    const fix = path.endsWith('tenant_id')
+      ? "use the tenant's Directory (tenant) ID, a GUID from the Entra admin center"
+      : 'paste the whole value from the app registration or the sign-in that issued it';
+    throw configError(
+      `${path} is shorter than ${MIN_SECRET_LENGTH} characters, too short to be a real secret: ${fix}.`,
+    );
+  }
+}
+
+/**
  * Validates a raw config, registers its secrets with the redactor first (so no error can echo
  * them), and returns the typed config with defaults.
  */
 export function parseConfig(raw: unknown, secrets: SecretRegistry): Config {
   const spec = loadSpec();
-  for (const value of collectSecretValues(spec.connectionSpecification, raw)) secrets.register(value);
+  const secretFields = collectSecretFields(spec.connectionSpecification, raw);
+  for (const field of secretFields) secrets.register(field.value);
   const valid = validateAgainstSpec(spec.connectionSpecification, raw) as unknown as ConnectorConfigInput;
   const workspaces = valid.workspaces as Config['workspaces'];
   compilePatterns(workspaces.include_name_patterns, 'workspaces.include_name_patterns');
   compilePatterns(workspaces.exclude_name_patterns, 'workspaces.exclude_name_patterns');
   checkCertificateCredentials(valid.credentials);
+  checkSecretLengths(secretFields);
   return {
     input: raw as ConnectorConfigInput,
     credentials: valid.credentials,

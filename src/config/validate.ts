@@ -23,7 +23,8 @@ export function displayPath(instancePath: string, child?: string): string {
 
 function firstSentence(text: unknown): string {
   if (typeof text !== 'string') return '';
-  const match = /^[^.]*\./.exec(text);
+  // A sentence ends at a period followed by a space or the end ("contoso.com" or "/v1.0" do not).
+  const match = /^.*?\.(?=\s|$)/s.exec(text);
   return ` ${(match ? match[0] : text).trim()}`;
 }
 

@@ -79,11 +79,11 @@ export interface ConnectorConfigInput {
      */
     exclude_ids?: string[];
     /**
-     * Case-insensitive regular expressions; when not empty, a workspace is scanned only if its name matches one of them.
+     * Case-insensitive regular expressions (RE2 syntax: no lookaround or backreferences; matching time is linear); when not empty, a workspace is scanned only if its name matches one of them.
      */
     include_name_patterns?: string[];
     /**
-     * Case-insensitive regular expressions; a workspace whose name matches one of them is not scanned.
+     * Case-insensitive regular expressions (RE2 syntax: no lookaround or backreferences; matching time is linear); a workspace whose name matches one of them is not scanned.
      */
     exclude_name_patterns?: string[];
     /**
@@ -232,7 +232,7 @@ export interface ConnectorConfigInput {
    */
   authority_host_override?: string;
   /**
-   * Power BI REST base URL to use instead of the cloud's, ending in /v1.0/myorg.
+   * Power BI REST base URL to use instead of the cloud's: an https URL ending in /v1.0/myorg.
    */
   api_base_url_override?: string;
   /**

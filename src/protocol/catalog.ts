@@ -1,4 +1,5 @@
 import { configError } from '../errors.js';
+import { sanitize } from './untrusted-text.js';
 import type { SyncMode } from './messages.js';
 
 export interface ConfiguredStream {
@@ -34,8 +35,8 @@ export function parseConfiguredCatalog(raw: unknown, known: readonly KnownStream
     if (!isObject(entry) || !isObject(entry.stream) || typeof entry.stream.name !== 'string') {
       throw configError(`${where} must be an object with stream.name; run discover to get a valid catalog.`);
     }
-    const name = entry.stream.name;
-    const stream = byName.get(name);
+    const stream = byName.get(entry.stream.name);
+    const name = stream ? stream.name : sanitize(entry.stream.name, 200, true);
     if (!stream) {
       const names = known.map((s) => s.name).join(', ');
       throw configError(`${where}: unknown stream "${name}". This connector has: ${names}.`);
@@ -45,7 +46,7 @@ export function parseConfiguredCatalog(raw: unknown, known: readonly KnownStream
     const syncMode = entry.sync_mode;
     if (typeof syncMode !== 'string' || !SYNC_MODES.includes(syncMode as SyncMode)) {
       throw configError(
-        `${where}: sync_mode must be "full_refresh" or "incremental", not ${JSON.stringify(syncMode)}.`,
+        `${where}: sync_mode must be "full_refresh" or "incremental", not ${sanitize(String(JSON.stringify(syncMode)), 100, true)}.`,
       );
     }
     if (!stream.supportedSyncModes.includes(syncMode as SyncMode)) {

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from './messages.js';
 import type { Redactor } from './redactor.js';
+import { sanitize } from './untrusted-text.js';
 
 /**
  * The one stdout sink: serializes each message as one JSON line, redacts registered secrets and
@@ -11,6 +12,9 @@ import type { Redactor } from './redactor.js';
  * refresh token, and the client secret it already holds); masked, it would overwrite them with
  * asterisks. Its envelope carries no text, and every other message stays redacted.
  */
+/** Longest texts a LOG or TRACE error carries; they may quote a server's or a catalog's text. */
+export const MESSAGE_LIMITS = { message: 2_000, internalMessage: 4_000, stackTrace: 16_000 } as const;
+
 /** Records are written in chunks of about this size: one write per record was 15% of a sync's CPU. */
 export const RECORD_CHUNK_BYTES = 64 * 1024;
 
@@ -39,7 +43,7 @@ export class MessageWriter {
     if (message.type === 'CONTROL' && message.control.type === 'CONNECTOR_CONFIG') {
       return this.send(this.takePending() + this.serializeControl(message.control) + '\n');
     }
-    const json = JSON.stringify(message);
+    const json = JSON.stringify(boundedText(message, this.redactor));
     this.pending.push(json);
     this.pendingBytes += json.length;
     if (message.type !== 'RECORD' || this.pendingBytes >= RECORD_CHUNK_BYTES)
@@ -88,4 +92,57 @@ export class MessageWriter {
       },
     });
   }
+}
+
+/**
+ * LOG and TRACE error texts are redacted, cut and stripped of control characters here, before
+ * serialization: redacting only the serialized chunk would be too late for a cut that splits a
+ * secret. Records are left as they are: their fields are data.
+ */
+function boundedText(message: AirbyteMessage, redactor: Redactor): AirbyteMessage {
+  const safe = (text: string, max: number) => sanitize(redactor.redact(text), max);
+  if (message.type === 'LOG') {
+    const { stack_trace: stack, ...log } = message.log;
+    return {
+      type: 'LOG',
+      log: {
+        ...log,
+        message: safe(log.message, MESSAGE_LIMITS.internalMessage),
+        ...(stack !== undefined && { stack_trace: safe(stack, MESSAGE_LIMITS.stackTrace) }),
+      },
+    };
+  }
+  if (message.type === 'CONNECTION_STATUS' && message.connectionStatus.message !== undefined) {
+    const { connectionStatus } = message;
+    return {
+      type: 'CONNECTION_STATUS',
+      connectionStatus: {
+        ...connectionStatus,
+        message: safe(connectionStatus.message!, MESSAGE_LIMITS.message),
+      },
+    };
+  }
+  if (message.type !== 'TRACE' || message.trace.type !== 'ERROR') return message;
+  const { error } = message.trace;
+  return {
+    type: 'TRACE',
+    trace: {
+      ...message.trace,
+      error: {
+        ...error,
+        message: safe(error.message, MESSAGE_LIMITS.message),
+        ...(error.internal_message !== undefined && {
+          internal_message: safe(error.internal_message, MESSAGE_LIMITS.internalMessage),
+        }),
+        ...(error.stack_trace !== undefined && {
+          stack_trace: safe(error.stack_trace, MESSAGE_LIMITS.stackTrace),
+        }),
+      },
+    },
+  };
+}
+
+/** One message as a JSON line's text (no newline), bounded and redacted: what the writer sends. */
+export function serializeMessage(message: AirbyteMessage, redactor: Redactor): string {
+  return redactor.redact(JSON.stringify(boundedText(message, redactor)));
 }

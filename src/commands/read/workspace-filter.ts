@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.js';
+import { compileNamePattern, type NamePattern } from '../../config/name-pattern.js';
 
 /** What a sync does with a scanned workspace. */
 export type WorkspaceTreatment = 'all-streams' | 'workspace-record-only' | 'skip';
@@ -10,14 +11,18 @@ export type WorkspaceTreatment = 'all-streams' | 'workspace-record-only' | 'skip
 export class WorkspaceFilter {
   private readonly includeIds: Set<string>;
   private readonly excludeIds: Set<string>;
-  private readonly includeNames: RegExp[];
-  private readonly excludeNames: RegExp[];
+  private readonly includeNames: NamePattern[];
+  private readonly excludeNames: NamePattern[];
 
   constructor(private readonly selection: Config['workspaces']) {
     this.includeIds = new Set(selection.include_ids.map((id) => id.toLowerCase()));
     this.excludeIds = new Set(selection.exclude_ids.map((id) => id.toLowerCase()));
-    this.includeNames = selection.include_name_patterns.map((p) => new RegExp(p, 'i'));
-    this.excludeNames = selection.exclude_name_patterns.map((p) => new RegExp(p, 'i'));
+    this.includeNames = selection.include_name_patterns.map((p, i) =>
+      compileNamePattern(p, `workspaces.include_name_patterns[${i}]`),
+    );
+    this.excludeNames = selection.exclude_name_patterns.map((p, i) =>
+      compileNamePattern(p, `workspaces.exclude_name_patterns[${i}]`),
+    );
   }
 
   get filtersByName(): boolean {

@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import {
   configControlMessage,
+  connectionStatusMessage,
+  errorTraceMessage,
   recordMessage,
   logMessage,
   streamStateMessage,
@@ -142,3 +144,53 @@ describe('MessageWriter', () => {
     expect(JSON.parse(sink.chunks.join(''))).toEqual(control);
   });
 });
+
+describe('MessageWriter bounds LOG, TRACE and CONNECTION_STATUS texts', () => {
+  class Sink extends Writable {
+    text = '';
+    override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+      this.text += chunk.toString();
+      callback();
+    }
+  }
+
+  test('a 20 MB error text is cut, redacted before the cut, and its control characters escaped', async () => {
+    const secret = 'tok-'.repeat(600);
+    const redactor = new Redactor();
+    redactor.register(secret);
+    const sink = new Sink();
+    const writer = new MessageWriter(sink, redactor);
+    const huge = `${'e'.repeat(1_900)}${secret}\u001b]0;x\u0007${'z'.repeat(20_000_000)}`;
+    await writer.write(
+      errorTraceMessage({
+        message: huge,
+        failureType: 'system_error',
+        internalMessage: huge,
+        stackTrace: huge,
+      }),
+    );
+    await writer.write(logMessage('WARN', huge));
+    await writer.write(connectionStatusMessage('FAILED', huge));
+    await writer.flush();
+    expect(sink.text.length).toBeLessThan(200_000);
+    expect(sink.text).not.toContain('tok-tok');
+    expect(sink.text).not.toContain('\u001b]0;x');
+    const [trace, log, status] = sink.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Message);
+    expect(trace!.trace.error.message).toMatch(
+      /^e{1900}\*{10}\\u001b\]0;x\\u0007z+… \[\d+ more characters\]$/,
+    );
+    expect(trace!.trace.error.internal_message.length).toBeLessThan(4_100);
+    expect(trace!.trace.error.stack_trace.length).toBeLessThan(16_100);
+    expect(log!.log.message.length).toBeLessThan(4_100);
+    expect(status!.connectionStatus.message.length).toBeLessThan(2_100);
+  });
+});
+
+interface Message {
+  trace: { error: { message: string; internal_message: string; stack_trace: string } };
+  log: { message: string };
+  connectionStatus: { message: string };
+}
