@@ -63,8 +63,12 @@ function ids(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-export function readTargets(state: JsonObject | undefined): TargetList {
-  const raw = state?.workspaces;
+/** The target list stored under `key` of the state (`workspaces`: every target; `pending`: see the stream). */
+export function readTargets(
+  state: JsonObject | undefined,
+  key: 'workspaces' | 'pending' = 'workspaces',
+): TargetList {
+  const raw = state?.[key];
   const list: TargetList = new Map();
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return list;
   for (const [wsId, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -99,4 +103,19 @@ export function removeTarget(list: TargetList, artifact: RefreshArtifact): void 
   if (!t) return;
   if (artifact.type === 'Dataset') t.datasets = t.datasets.filter((id) => id !== artifact.id);
   else t.dataflows = t.dataflows.filter((id) => id !== artifact.id);
+}
+
+/** The artifacts as a target list (e.g. those whose whole history is still to be read). */
+export function targetsFrom(artifacts: readonly RefreshArtifact[]): TargetList {
+  const list: TargetList = new Map();
+  for (const a of artifacts) {
+    const t = list.get(a.workspaceId) ?? { datasets: [], dataflows: [] };
+    list.set(a.workspaceId, t);
+    (a.type === 'Dataset' ? t.datasets : t.dataflows).push(a.id);
+  }
+  return list;
+}
+
+export function artifactKey(a: RefreshArtifact): string {
+  return `${a.type}:${a.id}`;
 }
