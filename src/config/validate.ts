@@ -48,6 +48,8 @@ function describeError(error: ErrorObject): string {
       return `${path} must be ${JSON.stringify(params.allowedValue)}.`;
     case 'type':
       return `${path || 'the config'} must be ${String(params.type)}.${firstSentence(schema.description)}`;
+    case 'maxLength':
+      return `${path} is longer than ${String(params.limit)} characters: check that only the value was pasted.`;
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
