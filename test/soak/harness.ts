@@ -6,9 +6,10 @@
 import { spawn } from 'node:child_process';
 import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { writeInputs } from '../helpers/cli.js';
-import { applyRecords, currentView, type View } from '../helpers/destination.js';
+import { usageStreams } from '../../src/commands/usage/index.js';
+import { applyRecords, currentView, type Row, type View } from '../helpers/destination.js';
 import { cliPath } from '../helpers/paths.js';
-import { latestStates, primaryKeys, type Message } from '../helpers/read-run.js';
+import { catalogFor, latestStates, primaryKeys, type Message } from '../helpers/read-run.js';
 
 export interface RunOutput {
   code: number | null;
@@ -72,10 +73,69 @@ export function runArgs(
   });
 }
 
+/** Primary keys of every stream, the usage streams (activity_events, refresh_history, apps) included. */
+export const allPrimaryKeys: Record<string, string[][]> = {
+  ...primaryKeys,
+  ...Object.fromEntries(usageStreams.map((u) => [u.definition.name, u.definition.primaryKey])),
+};
+
+const USAGE_STREAMS = new Set(usageStreams.map((u) => u.definition.name));
+
+function streamOf(message: Message): string | undefined {
+  return message.type === 'RECORD' ? (message.record as { stream: string }).stream : undefined;
+}
+
+/** A configured catalog of every scan stream and the named usage streams (default: all of them). */
+export function catalogWithUsage(
+  syncMode: 'incremental' | 'full_refresh',
+  usage: readonly string[] = [...USAGE_STREAMS],
+): Record<string, unknown> {
+  return {
+    streams: [
+      ...(catalogFor(syncMode).streams as unknown[]),
+      ...usageStreams
+        .filter((u) => usage.includes(u.definition.name))
+        .map((u) => ({
+          stream: {
+            name: u.definition.name,
+            json_schema: u.definition.jsonSchema,
+            supported_sync_modes: ['full_refresh', 'incremental'],
+          },
+          sync_mode: syncMode,
+          destination_sync_mode: syncMode === 'incremental' ? 'append_dedup' : 'overwrite',
+          ...(syncMode === 'incremental' && { cursor_field: u.cursorField }),
+          primary_key: u.definition.primaryKey,
+        })),
+    ],
+  };
+}
+
+/**
+ * What a destination holds after these runs (Append + Deduped): scan streams by the deletion rule
+ * of test/helpers/destination.ts; usage streams, which are not tied to a workspace's scan, latest
+ * row per primary key.
+ */
 export function viewOf(...runs: Message[][]): View {
   const tables: View = new Map();
-  for (const run of runs) applyRecords(tables, run, primaryKeys);
-  return currentView(tables);
+  const usage: View = new Map();
+  for (const run of runs) {
+    applyRecords(
+      tables,
+      run.filter((m) => !USAGE_STREAMS.has(streamOf(m) ?? '')),
+      primaryKeys,
+    );
+    for (const m of run) {
+      const stream = streamOf(m);
+      if (stream === undefined || !USAGE_STREAMS.has(stream)) continue;
+      const data = (m.record as { data: Row }).data;
+      const table = usage.get(stream) ?? new Map<string, Row>();
+      usage.set(stream, table);
+      table.set(JSON.stringify(allPrimaryKeys[stream]!.map(([field]) => data[field!])), data);
+    }
+  }
+  const view = currentView(tables);
+  for (const [stream, table] of usage) view.set(stream, table);
+  return view;
 }
 
 /** Primary keys emitted more than once by one sync, per stream (empty when none). */
@@ -85,7 +145,7 @@ export function duplicateKeys(messages: Message[]): Record<string, string[]> {
   for (const m of messages) {
     if (m.type !== 'RECORD') continue;
     const { stream, data } = m.record as { stream: string; data: Record<string, unknown> };
-    const key = JSON.stringify(primaryKeys[stream]!.map(([field]) => data[field!]));
+    const key = JSON.stringify(allPrimaryKeys[stream]!.map(([field]) => data[field!]));
     const keys = seen.get(stream) ?? new Set<string>();
     seen.set(stream, keys);
     if (keys.has(key)) (duplicates[stream] ??= []).push(key);

@@ -53,8 +53,8 @@ function fetchHistory(input: UsageSyncInput, a: RefreshArtifact, top: number): P
 function tokenKeptExpiring(artifact: RefreshArtifact, cause: ConnectorError): ConnectorError {
   return new ConnectorError(
     `Power BI kept rejecting access tokens as expired while reading the refresh history of ${artifact.type.toLowerCase()} ` +
-      `${artifact.id} (${CALLS_ON_EXPIRED_TOKEN} calls, each with a renewed token). This is not a permission problem: ` +
-      "check that this machine's clock is correct (time zone and NTP sync), then sync again; the sync resumes where it stopped.",
+      `${artifact.id} (${CALLS_ON_EXPIRED_TOKEN} calls, each with a renewed token). Check that this machine's clock is ` +
+      'correct (time zone and NTP sync), then sync again: the sync resumes where it stopped.',
     {
       failureType: 'transient_error',
       ...(cause.internalMessage !== undefined && { internalMessage: cause.internalMessage }),
