@@ -1,13 +1,21 @@
 /**
  * One soak: a clean read of a simulated tenant, then, per fault seed, a read with random faults
  * (resumed from its own state while it ends in a TRACE error, a bounded number of times), compared
- * record for record with the clean read. Used by `npm run soak` and the short soak in `npm test`.
+ * record for record with the clean read. Every stream is read: the scan streams and the usage
+ * streams (activity_events, which the config has to enable, refresh_history and apps). Used by
+ * `npm run soak` and the short soak in `npm test`.
+ *
+ * The usage streams follow the simulated clock, so two reads minutes apart legitimately differ at
+ * the edges; only the part both reads could see is compared (see alignUsage): activity events in
+ * the window both reads covered, refresh history that ended before the clean read started and is
+ * still among the artifact's last N, apps without their readAt.
  */
 import { startSimulator, type FaultKind, type Simulator } from '../../simulator/index.js';
-import { diffViews, type View } from '../helpers/destination.js';
-import { catalogFor, type Message } from '../helpers/read-run.js';
+import { diffViews, type Row, type View } from '../helpers/destination.js';
+import type { Message } from '../helpers/read-run.js';
 import { configSecrets, findLeaks } from './leaks.js';
 import {
+  catalogWithUsage,
   duplicateKeys,
   latestStates,
   logText,
@@ -48,6 +56,8 @@ export interface SeedFigures {
 export interface SoakFigures {
   workspaces: number;
   cleanRecords: number;
+  /** Records of the clean read per stream (every stream of the catalog, 0 included). */
+  cleanByStream: Record<string, number>;
   cleanWallMs: number;
   seeds: SeedFigures[];
 }
@@ -69,6 +79,10 @@ export const DEFAULT_FAULTS: Partial<Record<FaultKind, number>> = {
   'result-expired': 0.02,
 };
 
+/** Days of activity events a read asks for (the first read of each seed backfills them). */
+const ACTIVITY_BACKFILL_DAYS = 2;
+const DAY_MS = 86_400_000;
+
 function soakConfig(sim: Simulator, options: SoakOptions): Record<string, unknown> {
   return {
     ...sim.config,
@@ -79,7 +93,105 @@ function soakConfig(sim: Simulator, options: SoakOptions): Record<string, unknow
     },
     request_timeout_seconds: 3,
     max_retry_wait_seconds: 120,
+    activity_events: { enabled: true, backfill_days: ACTIVITY_BACKFILL_DAYS },
+    refresh_history: { enabled: true },
+    apps: { enabled: true },
   };
+}
+
+/** Every stream: the scan streams and the three usage streams. */
+const soakCatalog = (): Record<string, unknown> => catalogWithUsage('incremental');
+
+function streamState(messages: Message[], name: string): Record<string, unknown> | undefined {
+  const state = latestStates(messages).find(
+    (s) => (s as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name === name,
+  ) as { stream: { stream_state: Record<string, unknown> } } | undefined;
+  return state?.stream.stream_state;
+}
+
+/** Where the activity_events reads of these runs stopped (their last cursor), NaN when none did. */
+function activityCursor(runs: Message[][]): number {
+  for (const run of [...runs].reverse()) {
+    const cursor = streamState(run, 'activity_events')?.cursor;
+    if (typeof cursor === 'string') return Date.parse(cursor);
+  }
+  return NaN;
+}
+
+/** First instant a read started at `startedAt` asks activity events for (midnight, backfill days back). */
+function activityStart(startedAt: number): number {
+  return Math.floor(startedAt / DAY_MS) * DAY_MS - (ACTIVITY_BACKFILL_DAYS - 1) * DAY_MS;
+}
+
+export interface UsageBounds {
+  /** Activity events both reads covered: [from, to). */
+  activityFrom: number;
+  activityTo: number;
+  /** Start of the clean read: refreshes that ended before it existed for both reads. */
+  refreshesEndedBefore: number;
+}
+
+const time = (value: unknown): number => (typeof value === 'string' ? Date.parse(value) : NaN);
+
+function filtered(table: Map<string, Row> | undefined, keep: (row: Row) => boolean): Map<string, Row> {
+  return new Map([...(table ?? new Map<string, Row>())].filter(([, row]) => keep(row)));
+}
+
+/** Oldest refresh start per artifact in a refresh_history table. */
+function oldestRefresh(table: Map<string, Row> | undefined): Map<string, number> {
+  const oldest = new Map<string, number>();
+  for (const row of table?.values() ?? []) {
+    const artifact = `${String(row.artifactType)}:${String(row.artifactId)}`;
+    oldest.set(artifact, Math.min(oldest.get(artifact) ?? Infinity, time(row.startTime)));
+  }
+  return oldest;
+}
+
+/**
+ * The usage streams of both views cut to what both reads could see: activity events inside
+ * [activityFrom, activityTo); per artifact, the refreshes that ended before the clean read and
+ * started no earlier than the oldest either read still got (a newer refresh pushes the oldest out
+ * of the last N); apps without readAt. An artifact the faulted read has nothing of is compared in
+ * full, so a skipped artifact is a mismatch.
+ */
+export function alignUsage(actual: View, expected: View, bounds: UsageBounds): [View, View] {
+  const a = new Map(actual);
+  const e = new Map(expected);
+  const inWindow = (row: Row): boolean => {
+    const at = time(row.creationTime);
+    return at >= bounds.activityFrom && at < bounds.activityTo;
+  };
+  const oldestA = oldestRefresh(a.get('refresh_history'));
+  const oldestE = oldestRefresh(e.get('refresh_history'));
+  const comparableRefresh = (row: Row): boolean => {
+    const artifact = `${String(row.artifactType)}:${String(row.artifactId)}`;
+    const from = Math.max(oldestA.get(artifact) ?? -Infinity, oldestE.get(artifact) ?? -Infinity);
+    return time(row.endTime) < bounds.refreshesEndedBefore && time(row.startTime) >= from;
+  };
+  const withoutReadAt = (table: Map<string, Row> | undefined): Map<string, Row> =>
+    new Map([...(table ?? new Map<string, Row>())].map(([key, { readAt: _readAt, ...rest }]) => [key, rest]));
+  for (const view of [a, e]) {
+    if (view.has('activity_events'))
+      view.set('activity_events', filtered(view.get('activity_events'), inWindow));
+    if (view.has('refresh_history'))
+      view.set('refresh_history', filtered(view.get('refresh_history'), comparableRefresh));
+    if (view.has('apps')) view.set('apps', withoutReadAt(view.get('apps')));
+  }
+  return [a, e];
+}
+
+function recordsByStream(messages: Message[]): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(
+    (soakCatalog().streams as { stream: { name: string } }[]).map((s) => [s.stream.name, 0]),
+  );
+  for (const m of messages) if (m.type === 'RECORD') counts[(m.record as { stream: string }).stream]! += 1;
+  return counts;
+}
+
+interface CleanRead {
+  view: View;
+  messages: Message[];
+  startedAt: number;
 }
 
 function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -93,12 +205,12 @@ function difference(after: Record<string, number>, before: Record<string, number
 
 async function soakSeed(
   sim: Simulator,
-  clean: View,
+  clean: CleanRead,
   seed: number,
   options: SoakOptions,
 ): Promise<SeedFigures> {
   const config = soakConfig(sim, options);
-  const catalog = catalogFor('incremental');
+  const catalog = soakCatalog();
   const started = Date.now();
   const firedBefore = sim.stats().faultsFired;
   sim.faults.setProbabilities(options.faults, seed);
@@ -138,7 +250,12 @@ async function soakSeed(
     sim.faults.setProbabilities({}, seed);
   }
   figures.faultsFired = difference(sim.stats().faultsFired, firedBefore);
-  figures.mismatches = diffViews(viewOf(...runs), clean);
+  const bounds: UsageBounds = {
+    activityFrom: Math.max(activityStart(clean.startedAt), activityStart(started)),
+    activityTo: Math.min(activityCursor([clean.messages]), activityCursor(runs)),
+    refreshesEndedBefore: clean.startedAt,
+  };
+  figures.mismatches = diffViews(...alignUsage(viewOf(...runs), clean.view, bounds));
   figures.wallMs = Date.now() - started;
   return figures;
 }
@@ -148,27 +265,39 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
     seed: options.tenantSeed,
     workspaces: options.workspaces,
     scanDurationMs: 200,
-    // Many runs against one simulated hour: lift the 30/h modified budget (the client keeps its own).
-    budgets: { modified: 0 },
+    // Many runs against one simulated hour: lift the hourly budgets the runs share (modified 30/h,
+    // activity events 200/h, apps 200/h); each run's client still keeps its own.
+    budgets: { modified: 0, activityEvents: 0, adminApps: 0 },
   });
   try {
     const started = Date.now();
     const cleanRun = await runRead(
       soakConfig(sim, options),
-      catalogFor('incremental'),
+      soakCatalog(),
       undefined,
       undefined,
       30 * 60_000,
     );
     if (cleanRun.code !== 0) throw new Error(`the clean run failed: ${cleanRun.stderr}`);
-    const clean = viewOf(cleanRun.messages);
+    const clean: CleanRead = {
+      view: viewOf(cleanRun.messages),
+      messages: cleanRun.messages,
+      startedAt: started,
+    };
     const figures: SoakFigures = {
       workspaces: options.workspaces,
       cleanRecords: recordCount(cleanRun.messages),
+      cleanByStream: recordsByStream(cleanRun.messages),
       cleanWallMs: Date.now() - started,
       seeds: [],
     };
-    options.log?.(`clean run: ${figures.cleanRecords} records in ${figures.cleanWallMs} ms`);
+    options.log?.(
+      `clean run: ${figures.cleanRecords} records in ${figures.cleanWallMs} ms (${Object.entries(
+        figures.cleanByStream,
+      )
+        .map(([name, n]) => `${name}=${n}`)
+        .join(' ')})`,
+    );
     for (const seed of options.faultSeeds) {
       if (Date.now() - started > options.maxWallMs) {
         options.log?.(`time budget spent: seeds from ${seed} on are skipped`);

@@ -1,6 +1,7 @@
 /**
  * The bounded soak that runs with `npm test`: random faults over a small tenant with two seeds,
- * each compared record for record with a clean run. `npm run soak` is the long version.
+ * each compared record for record with a clean run, every stream read (the usage streams
+ * activity_events, refresh_history and apps too). `npm run soak` is the long version.
  */
 import { jest } from '@jest/globals';
 import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
@@ -8,7 +9,7 @@ import { DEFAULT_FAULTS, describeSeed, soak } from './soak-run.js';
 
 const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 describeE2e('short soak: random faults, destination equal to a clean run', () => {
   test('two seeds over 150 workspaces: no mismatch, no duplicate, no leak, faults did fire', async () => {
@@ -24,6 +25,9 @@ describeE2e('short soak: random faults, destination equal to a clean run', () =>
     });
     console.log(figures.seeds.map(describeSeed).join('\n'));
     expect(figures.seeds).toHaveLength(2);
+    // The usage streams were compared too, not only selected.
+    const usage = ['activity_events', 'refresh_history', 'apps'];
+    expect(usage.filter((name) => !figures.cleanByStream[name])).toEqual([]);
     for (const seed of figures.seeds) {
       expect({
         seed: seed.seed,
