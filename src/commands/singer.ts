@@ -1,24 +1,16 @@
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import { parseConfig } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { loadSpec } from '../config/spec.js';
 import { asConnectorError } from '../errors.js';
 import type { AirbyteMessage, AirbyteStream, JsonObject } from '../protocol/messages.js';
 import { Redactor } from '../protocol/redactor.js';
+import { MessageWriter } from '../protocol/writer.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
 import { stderrWriters, type ProcessIo } from './run.js';
 import { readCommand } from './read.js';
 import { parseSingerArgs, type SingerArgs } from './singer/args.js';
 import { selectedStreams, toAirbyteState, toConfiguredCatalog, toSingerStream } from './singer/catalog.js';
-
-/** One JSON line to stdout, redacted, waiting for 'drain' when the reader is slow. */
-function lineWriter(out: Writable, redactor: Redactor): (message: JsonObject) => Promise<void> {
-  return async (message) => {
-    if (!out.write(redactor.redact(JSON.stringify(message)) + '\n')) await once(out, 'drain');
-  };
-}
 
 function catalogOf(messages: Iterable<AirbyteMessage>): AirbyteStream[] {
   for (const message of messages) if (message.type === 'CATALOG') return message.catalog.streams;
@@ -95,7 +87,8 @@ async function sync(
 /** The Singer entry point (tap-powerbi): --about, --discover, or a sync. Returns the exit code. */
 export async function runSinger(argv: readonly string[], io: ProcessIo): Promise<number> {
   const redactor = io.redactor ?? new Redactor();
-  const write = lineWriter(io.stdout, redactor);
+  const writer = new MessageWriter(io.stdout, redactor);
+  const write = (line: JsonObject) => writer.writeJson(line);
   const context: CommandContext = {
     redactor,
     progress: stderrWriters(io, redactor).progress,

@@ -51,6 +51,15 @@ export class MessageWriter {
     return Promise.resolve();
   }
 
+  /**
+   * One JSON line that is not an Airbyte message (Singer mode's SCHEMA/RECORD/STATE, explain-m's
+   * results): redacted like everything else, after whatever is buffered.
+   */
+  writeJson(line: Record<string, unknown>): Promise<void> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    return this.send(this.takePending() + this.redactor.redact(JSON.stringify(line)) + '\n');
+  }
+
   /** Writes whatever is buffered (call once at the end of a command). */
   flush(): Promise<void> {
     return this.send(this.takePending());
