@@ -183,7 +183,8 @@ async function sync(input: UsageSyncInput, observer: ScanObserver | undefined): 
     );
   } catch (error) {
     for (const artifact of outcome.gone) removeTarget(targets, artifact);
-    const unread = fresh.filter((a) => !outcome.done.has(artifactKey(a)));
+    const settled = new Set([...outcome.done, ...outcome.gone.map(artifactKey)]);
+    const unread = fresh.filter((a) => !settled.has(artifactKey(a)));
     await input.emitter.state(stateOf(cursor, targets, unread));
     throw error;
   }
