@@ -162,20 +162,28 @@ async function sync(
       const observers = new Map(prepared.usage.map((u) => [u.usage, u.usage.createObserver?.()]));
       if (prepared.selected.length > 0)
         await scan(prepared, session, context, log, [...observers.values()], channel);
+      // One usage stream's failure does not keep the later ones from saving what the scan gave them.
+      let usageFailure: { error: unknown } | undefined;
       for (const u of prepared.usage) {
-        await u.usage.sync(
-          {
-            client: session.client,
-            config: prepared.config,
-            syncMode: u.syncMode,
-            state: u.state,
-            emitter: u.emitter,
-            log,
-            now: new Date(),
-          },
-          observers.get(u.usage),
-        );
+        try {
+          await u.usage.sync(
+            {
+              client: session.client,
+              config: prepared.config,
+              syncMode: u.syncMode,
+              state: u.state,
+              emitter: u.emitter,
+              log,
+              now: new Date(),
+            },
+            observers.get(u.usage),
+          );
+        } catch (error) {
+          if (context.signal?.aborted) throw error;
+          usageFailure ??= { error };
+        }
       }
+      if (usageFailure) throw usageFailure.error;
       for (const emitter of emitters) await emitter.complete();
       await log('INFO', summary(emitters, session.client.stats().requests));
     } finally {
