@@ -3,12 +3,13 @@ import type { EntraSim } from './entra/index.js';
 import type { FiredFault } from './faults.js';
 import { serverError, throttled } from './powerbi/errors.js';
 import { pbiHeaders } from './powerbi/http.js';
+import { drip, writeDeepJson, writeHugeJson } from './hostile-payloads.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Carries out a fault. Returns true when the fault replaced the answer (or the connection);
- * false when the request proceeds (slow, token-expiry, and the scan faults its handler reads).
+ * false when the request proceeds (slow, drip, token-expiry, and the scan faults its handler reads).
  */
 export async function applyFault(
   fault: FiredFault,
@@ -18,7 +19,7 @@ export async function applyFault(
 ): Promise<boolean> {
   switch (fault.kind) {
     case '429':
-      throttled(res, fault.retryAfterSeconds);
+      throttled(res, fault.retryAfterSeconds, fault.retryAfter);
       return true;
     case '429-no-retry-after':
       throttled(res, undefined);
@@ -49,9 +50,20 @@ export async function applyFault(
     case 'token-expiry':
       entra.expireAccessTokens();
       return false;
+    case 'drip':
+      drip(res, fault.dripBytes, fault.dripIntervalMs);
+      return false;
+    case 'huge-body':
+      await writeHugeJson(res, fault.sizeBytes);
+      return true;
+    case 'deep-body':
+      await writeDeepJson(res, fault.depth);
+      return true;
     case 'scan-failed':
     case 'scan-stuck':
     case 'result-expired':
+    case 'deep-workspace':
+    case 'huge-string-workspace':
       return false;
   }
 }

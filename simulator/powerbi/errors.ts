@@ -34,8 +34,19 @@ export function notFoundRoute(res: ServerResponse): void {
 const THROTTLED =
   'You have exceeded the amount of requests allowed in the current time frame and further requests will fail.';
 
-/** 429; with retryAfterSeconds the body names the wait as the real one does. */
-export function throttled(res: ServerResponse, retryAfterSeconds: number | undefined): void {
+/**
+ * 429; with retryAfterSeconds the body names the wait as the real one does. `rawRetryAfter` sends
+ * that header value verbatim instead (hostile-input tests: "-5", "garbage").
+ */
+export function throttled(
+  res: ServerResponse,
+  retryAfterSeconds: number | undefined,
+  rawRetryAfter?: string,
+): void {
+  if (rawRetryAfter !== undefined) {
+    sendJson(res, 429, { message: THROTTLED }, { 'Retry-After': rawRetryAfter });
+    return;
+  }
   if (retryAfterSeconds === undefined) {
     sendJson(res, 429, { message: THROTTLED });
     return;

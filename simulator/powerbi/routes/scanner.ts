@@ -101,5 +101,11 @@ export async function scanResult(ctx: PowerBiContext, r: PowerBiRequest): Promis
       r.res,
       `Scan ${scan.id} has status ${status}; request the result after it succeeded.`,
     );
-  await streamScanResult(r.res, ctx.tenant, scan, ctx.payloads);
+  const hostile =
+    r.fault?.kind === 'deep-workspace'
+      ? ({ kind: 'deep', depth: r.fault.depth } as const)
+      : r.fault?.kind === 'huge-string-workspace'
+        ? ({ kind: 'huge-string', sizeBytes: r.fault.sizeBytes } as const)
+        : undefined;
+  await streamScanResult(r.res, ctx.tenant, scan, ctx.payloads, hostile);
 }
