@@ -1,8 +1,9 @@
-import { ConnectorError } from '../errors.js';
+import { ConnectorError, systemError } from '../errors.js';
 import type { ApiCaller, LogFn } from './api-caller.js';
 import type { Batch } from './scan-batches.js';
 import { openScanResult } from './scan-api.js';
 import type { ScanEvent } from './scan-events.js';
+import { DEFAULT_SCAN_RESULT_LIMITS, type ScanResultLimits } from './limits.js';
 import { parseScanResult, ScanResultFormatError } from './scan-result-parser.js';
 import type { ScanDatasourceInstance } from './scan-types.js';
 
@@ -15,6 +16,8 @@ export interface DownloadDeps {
   caller: ApiCaller;
   log: LogFn;
   signal?: AbortSignal;
+  /** Limits per element of the result (default DEFAULT_SCAN_RESULT_LIMITS). */
+  scanResultLimits?: ScanResultLimits;
 }
 
 const DOWNLOAD_ATTEMPTS = 3;
@@ -23,6 +26,10 @@ const DOWNLOAD_ATTEMPTS = 3;
  * Downloads and stream-parses one scan result, yielding each requested workspace not yielded
  * before (`yielded` holds lower-cased ids across the whole scan). A body cut short or malformed is
  * downloaded again; workspaces already yielded from the broken copy are not yielded twice.
+ * A workspace over a limit (too big, too deep, a huge string) is yielded as `workspace-failed`, like a
+ * workspace that cannot be scanned: the others carry on and the next sync scans it again. When such
+ * a workspace has no readable id, the batch's workspaces missing from the result are failed too
+ * instead of being taken as deleted.
  */
 export async function* downloadBatch(
   deps: DownloadDeps,
@@ -42,9 +49,10 @@ export async function* downloadBatch(
     const seen = new Set<string>();
     const instances: ScanDatasourceInstance[] = [];
     const misconfigured: ScanDatasourceInstance[] = [];
+    const unattributed: string[] = [];
     try {
       const body = await openScanResult(deps.caller, scan.scanId, deps.signal);
-      for await (const item of parseScanResult(body)) {
+      for await (const item of parseScanResult(body, deps.scanResultLimits ?? DEFAULT_SCAN_RESULT_LIMITS)) {
         switch (item.kind) {
           case 'workspace': {
             const key = item.workspace.id.toLowerCase();
@@ -70,9 +78,37 @@ export async function* downloadBatch(
           case 'malformed':
             deps.log('warn', `${scan.batch.id}: skipped an element of ${item.array}: ${item.detail}`);
             break;
+          case 'over-limit': {
+            const key = item.array === 'workspaces' ? item.id?.toLowerCase() : undefined;
+            const own = key === undefined ? undefined : requested.get(key);
+            if (key === undefined || own === undefined) {
+              deps.log(
+                'warn',
+                `${scan.batch.id}: skipped an element of ${item.array} over a limit: ${item.detail}`,
+              );
+              if (item.array === 'workspaces') unattributed.push(item.detail);
+              break;
+            }
+            seen.add(key);
+            if (yielded.has(key)) break;
+            yielded.add(own);
+            yield overLimitEvent(originalId(scan.batch.workspaceIds, key), item.detail);
+            break;
+          }
         }
       }
-      const missing = scan.batch.workspaceIds.filter((id) => !seen.has(id.toLowerCase()));
+      let missing = scan.batch.workspaceIds.filter((id) => !seen.has(id.toLowerCase()));
+      if (unattributed.length > 0) {
+        // A workspace over a limit whose id could not be read may be any of the missing ones: none
+        // of them is taken as deleted; each is failed and scanned again by the next sync.
+        for (const id of missing) {
+          const key = id.toLowerCase();
+          if (yielded.has(key)) continue;
+          yielded.add(requested.get(key) ?? key);
+          yield overLimitEvent(id, `${unattributed[0] ?? ''} (in a workspace whose id could not be read)`);
+        }
+        missing = [];
+      }
       return {
         kind: 'complete',
         event: {
@@ -95,6 +131,22 @@ export async function* downloadBatch(
     }
   }
   return { kind: 'rescan', reason: `unreadable after ${DOWNLOAD_ATTEMPTS} downloads (${lastProblem})` };
+}
+
+function originalId(ids: readonly string[], key: string): string {
+  return ids.find((id) => id.toLowerCase() === key) ?? key;
+}
+
+function overLimitEvent(workspaceId: string, detail: string): ScanEvent {
+  return {
+    kind: 'workspace-failed',
+    workspaceId,
+    error: systemError(
+      `its part of the scan result is over a limit on what the connector reads (${detail}) and was skipped ` +
+        'instead of being read into memory',
+      { internalMessage: `scan result workspace ${workspaceId}: ${detail}` },
+    ),
+  };
 }
 
 function describe(error: unknown): string {

@@ -41,6 +41,9 @@ export type ScanEvent =
       datasourceInstances: ScanDatasourceInstance[];
       misconfiguredDatasourceInstances: ScanDatasourceInstance[];
     }
-  /** The workspace could not be scanned even alone and after a retry; the others carry on. */
+  /**
+   * The workspace could not be scanned even alone and after a retry, or its part of a scan result is
+   * over a limit (src/powerbi/limits.ts); the others carry on.
+   */
   | { kind: 'workspace-failed'; workspaceId: string; error: ConnectorError }
   | { kind: 'progress'; batchesDone: number; batchesTotal: number; workspacesDone: number };

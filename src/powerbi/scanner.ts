@@ -8,6 +8,7 @@ import { makeBatches, stepAfterFailure, uniqueIds, type Batch } from './scan-bat
 import type { ScanEvent, ScanOptions } from './scan-events.js';
 import { runScanJob, type ScanJobOutcome } from './scan-job.js';
 import { downloadBatch, type DownloadResult } from './scan-download.js';
+import type { ScanResultLimits } from './limits.js';
 
 export interface ScannerDeps {
   caller: ApiCaller;
@@ -15,6 +16,8 @@ export interface ScannerDeps {
   clock: Clock;
   log: LogFn;
   signal?: AbortSignal;
+  /** Limits per workspace of a scan result (default DEFAULT_SCAN_RESULT_LIMITS). */
+  scanResultLimits?: ScanResultLimits;
 }
 
 /** Scans abandoned (stuck, lost, expired, unreadable) per batch before it counts as a failed scan. */
