@@ -72,6 +72,9 @@ export function createNetworkClient(options: NetworkClientOptions): INetworkModu
   };
 }
 
+/** Entra's token and discovery answers are a few KB; anything past this is not read (and not kept). */
+export const MAX_ENTRA_RESPONSE_BYTES = 1024 * 1024;
+
 function sendRequest<T>(
   agent: https.Agent,
   method: 'GET' | 'POST',
@@ -81,14 +84,38 @@ function sendRequest<T>(
 ): Promise<NetworkResponse<T>> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
+    // `timeout` below bounds silence; this bounds the whole exchange, so a dripping answer ends too.
+    const deadline = setTimeout(() => {
+      fail(new EntraUnreachableError(target.host, `no complete answer within ${timeoutMs} ms`));
+      req.destroy();
+    }, timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(deadline);
+      reject(error);
+    };
     const req = https.request(
       target,
       { method, agent, headers: request?.headers, timeout: timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => reject(new EntraUnreachableError(target.host, describe(error))));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ENTRA_RESPONSE_BYTES) {
+            fail(
+              new EntraUnreachableError(
+                target.host,
+                `its answer exceeded the ${MAX_ENTRA_RESPONSE_BYTES / 1024 / 1024} MiB limit on Entra responses`,
+              ),
+            );
+            req.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('error', (error) => fail(new EntraUnreachableError(target.host, describe(error))));
         res.on('end', () => {
+          clearTimeout(deadline);
           const status = res.statusCode ?? 0;
           const headers = flattenHeaders(res.headers);
           try {
@@ -100,7 +127,7 @@ function sendRequest<T>(
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (error) => reject(new EntraUnreachableError(target.host, describe(error))));
+    req.on('error', (error) => fail(new EntraUnreachableError(target.host, describe(error))));
     req.end(method === 'POST' ? (request?.body ?? '') : undefined);
   });
 }

@@ -72,6 +72,14 @@ export function createApiCaller(deps: ApiCallerDeps): ApiCaller {
       if (outcome.ok) return { status: outcome.status, data: outcome.data, requestId: outcome.requestId };
       const { failure } = outcome;
       if (failure.kind === 'http' && failure.status === 429) throttledAttempts += 1;
+      if (failure.kind === 'http' && failure.retryAfterIgnored) {
+        const { value, reason } = failure.retryAfterIgnored;
+        deps.log(
+          'warn',
+          `${request.endpoint}: ignored the Retry-After header ${JSON.stringify(value)} (${reason}); ` +
+            "using the connector's own backoff instead",
+        );
+      }
       const decision = decide(
         {
           failure,

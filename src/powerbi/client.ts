@@ -8,6 +8,12 @@ import { DEFAULT_HOURLY_BUDGETS, type HourlyBudgets } from './endpoints.js';
 import { iterateGroups, type GroupsQuery } from './groups.js';
 import { createHttpTransport } from './http.js';
 import type { JsonObject } from './json-shapes.js';
+import {
+  DEFAULT_SCAN_RESULT_LIMITS,
+  type BodyLimits,
+  type Deadlines,
+  type ScanResultLimits,
+} from './limits.js';
 import { RequestScheduler, type SchedulerStats, type WaitInfo } from './rate-limiter.js';
 import { listDataflowTransactions, listDatasetRefreshes } from './refreshes.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryPolicyOptions } from './retry-policy.js';
@@ -24,7 +30,13 @@ export interface PowerBiClientOptions {
   caCertificate?: string;
   /** Patience: a wait (Retry-After, hourly budget) longer than this stops with a transient_error. */
   maxRetryWaitSeconds: number;
+  /** Idle timeout of every request (the longest silence); the total deadlines derive from it. */
   requestTimeoutMs: number;
+  /** Total deadlines per request (headers and body); default defaultDeadlines(requestTimeoutMs). */
+  deadlines?: Partial<Deadlines>;
+  /** Limits on JSON and error bodies (default DEFAULT_BODY_LIMITS) and on scan-result workspaces. */
+  bodyLimits?: Partial<BodyLimits>;
+  scanResultLimits?: Partial<ScanResultLimits>;
   log?: LogFn;
   /** Called before every wait (throttled, budget, backoff), e.g. to emit RATE_LIMITED stream status. */
   onWait?: (info: WaitInfo) => void;
@@ -64,6 +76,8 @@ export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClien
     apiBaseUrl: options.apiBaseUrl,
     caCertificate: options.caCertificate,
     requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.deadlines && { deadlines: options.deadlines }),
+    ...(options.bodyLimits && { bodyLimits: options.bodyLimits }),
   });
   const scheduler = new RequestScheduler({
     clock,
@@ -82,7 +96,14 @@ export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClien
     log,
     signal: options.signal,
   });
-  const scannerDeps = { caller, scheduler, clock, log, signal: options.signal };
+  const scannerDeps = {
+    caller,
+    scheduler,
+    clock,
+    log,
+    signal: options.signal,
+    scanResultLimits: { ...DEFAULT_SCAN_RESULT_LIMITS, ...options.scanResultLimits },
+  };
   return {
     listModifiedWorkspaceIds: (query) => listModifiedWorkspaceIds(caller, query, clock.now()),
     scanWorkspaces: (ids, scanOptions) => scanWorkspaces(scannerDeps, ids, scanOptions),
@@ -107,4 +128,6 @@ function checkOptions(options: PowerBiClientOptions): void {
   if (url.protocol !== 'https:') throw systemError('The Power BI API base URL must use https.');
   if (!(options.maxRetryWaitSeconds >= 0)) throw systemError('maxRetryWaitSeconds must be a number >= 0.');
   if (!(options.requestTimeoutMs > 0)) throw systemError('requestTimeoutMs must be a number > 0.');
+  for (const [name, ms] of Object.entries(options.deadlines ?? {}))
+    if (!(ms > 0)) throw systemError(`deadlines.${name} must be a number > 0.`);
 }

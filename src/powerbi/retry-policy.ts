@@ -5,7 +5,7 @@ import { describeFailure, type HttpFailure } from './http-failure.js';
 export type HttpMethod = 'GET' | 'POST';
 
 /** What a rule matches on: an HTTP status, any 5xx, or a failure without a usable response. */
-type StatusMatch = number | '5xx' | 'network' | 'tls' | 'invalid-body';
+type StatusMatch = number | '5xx' | 'network' | 'tls' | 'invalid-body' | 'over-limit';
 
 type RuleAction =
   /** Retry once with a freshly acquired token (a token may expire mid-run), then fail. */
@@ -63,9 +63,13 @@ const tokenRejected = ({ endpoint, failure }: MessageContext) =>
   `Power BI rejected a freshly issued access token as expired while calling ${endpoint} ` +
   `(${describeFailure(failure)}). Check that this machine's clock is correct (time zone and NTP sync), then retry.`;
 
-const throttled = ({ endpoint, failure }: MessageContext) =>
-  `Power BI throttled ${endpoint} (${describeFailure(failure)}) for longer than the configured patience ` +
-  '(max_retry_wait_seconds). The sync stopped cleanly and can be resumed from its last state after the wait.';
+const throttled = ({ endpoint, failure, attempts }: MessageContext) =>
+  failure.kind === 'http' && failure.retryAfterIgnored
+    ? `Power BI kept throttling ${endpoint} (${describeFailure(failure)}) through ${attempts} attempt(s), with a ` +
+      `Retry-After header that was ignored (${failure.retryAfterIgnored.reason}). The sync stopped cleanly and ` +
+      'can be resumed from its last state later.'
+    : `Power BI throttled ${endpoint} (${describeFailure(failure)}) for longer than the configured patience ` +
+      '(max_retry_wait_seconds). The sync stopped cleanly and can be resumed from its last state after the wait.';
 
 const unavailable = ({ endpoint, failure, attempts }: MessageContext) =>
   `Power BI did not answer ${endpoint} after ${attempts} attempt(s) (${describeFailure(failure)}). ` +
@@ -81,6 +85,12 @@ const tlsFailed = ({ endpoint, failure }: MessageContext) =>
   `The TLS certificate of the Power BI API could not be verified while calling ${endpoint} ` +
   `(${describeFailure(failure)}). If a TLS-inspecting proxy sits in between, put its CA certificate (PEM) in the ` +
   'CA certificate option; verification is never switched off.';
+
+const overLimit = ({ endpoint, failure }: MessageContext) =>
+  `Power BI's answer to ${endpoint} is over a limit on what the connector reads from the network ` +
+  `(${describeFailure(failure)}); it stopped reading it rather than run out of memory. No real Power BI ` +
+  'answer comes near these limits (see "Limits on what is read from the network" in docs/reliability.md): ' +
+  'check for a proxy rewriting answers, and report it with the log if it persists.';
 
 const unexpected = ({ endpoint, failure }: MessageContext) =>
   `Power BI answered ${endpoint} unexpectedly (${describeFailure(failure)}).`;
@@ -148,6 +158,8 @@ export const RETRY_POLICY: readonly PolicyRule[] = [
     failureType: 'transient_error',
     message: unavailable,
   },
+  // Reading it again would read the same oversized answer again: stop at once.
+  { match: 'over-limit', action: 'fail', failureType: 'system_error', message: overLimit },
 ];
 
 const FALLBACK_RULE: PolicyRule = {
@@ -178,6 +190,8 @@ function statusMatches(match: StatusMatch, failure: HttpFailure): boolean {
       return match === (isTlsCode(failure.code) ? 'tls' : 'network');
     case 'invalid-body':
       return match === 'invalid-body';
+    case 'over-limit':
+      return match === 'over-limit';
   }
 }
 
@@ -206,7 +220,7 @@ export interface RetryPolicyOptions {
   maxElapsedMs: number;
   /** Patience: a single wait longer than this stops the call with a transient_error instead. */
   maxRetryWaitMs: number;
-  /** First wait after a 429 without Retry-After; doubles per attempt. */
+  /** First wait after a 429 without Retry-After; doubles per attempt. (An invalid Retry-After gets the backoff above.) */
   throttleBaseDelayMs: number;
   /** Attempts per call after 429s (each within patience). */
   maxThrottledAttempts: number;
@@ -269,7 +283,17 @@ function throttleDecision(
   options: RetryPolicyOptions,
   fail: (retryAfterMs?: number) => Decision,
 ): Decision {
-  const asked = input.failure.kind === 'http' ? input.failure.retryAfterMs : undefined;
+  const { failure } = input;
+  if (failure.kind === 'http' && failure.retryAfterIgnored) {
+    // The header was junk (negative, unreadable, over a day): the ordinary backoff (1 s, 2 s, 4 s...
+    // with jitter, at most maxAttempts tries) instead of guessing at a throttle wait.
+    if (input.throttledAttempts >= options.maxAttempts) return fail();
+    const delayMs = backoffDelay(input.throttledAttempts, options);
+    if (delayMs > options.maxRetryWaitMs) return fail(input.nowMs + delayMs);
+    if (input.elapsedMs + delayMs > options.maxElapsedMs) return fail();
+    return { action: 'retry', delayMs, reason: 'throttled' };
+  }
+  const asked = failure.kind === 'http' ? failure.retryAfterMs : undefined;
   const delayMs =
     asked ??
     Math.min(options.throttleBaseDelayMs * 2 ** Math.max(0, input.throttledAttempts - 1), options.maxDelayMs);

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { systemError } from '../errors.js';
 import type { ApiCaller } from './api-caller.js';
+import { cut, MAX_VENDOR_CODE_CHARS, MAX_VENDOR_MESSAGE_CHARS } from './api-error-body.js';
 import { isObject, stringField } from './json-shapes.js';
 import type { ScanOptions } from './scan-events.js';
 
@@ -80,12 +81,20 @@ function readScanRequest(data: unknown, endpoint: string): ScanRequestInfo {
     });
   }
   const error = data.error;
+  // The scan's error goes into log lines: cut like any error message from the server.
+  const cutField = (value: string | undefined, max: number) =>
+    value === undefined ? undefined : cut(value, max);
   return {
-    id,
-    createdDateTime: stringField(data, 'createdDateTime'),
-    status: stringField(data, 'status') ?? 'Unknown',
+    id: cut(id, MAX_VENDOR_CODE_CHARS),
+    createdDateTime: cutField(stringField(data, 'createdDateTime'), 40),
+    status: cutField(stringField(data, 'status'), 40) ?? 'Unknown',
     ...(isObject(error)
-      ? { error: { code: stringField(error, 'code'), message: stringField(error, 'message') } }
+      ? {
+          error: {
+            code: cutField(stringField(error, 'code'), MAX_VENDOR_CODE_CHARS),
+            message: cutField(stringField(error, 'message'), MAX_VENDOR_MESSAGE_CHARS),
+          },
+        }
       : {}),
   };
 }
