@@ -59,7 +59,7 @@ export function createApiCaller(deps: ApiCallerDeps): ApiCaller {
     let attempts = 0;
     let throttledAttempts = 0;
     let forceRefresh = false;
-    let tokenRefreshed = false;
+    let tokenRefreshes = 0;
     for (;;) {
       await deps.scheduler.acquire(request.endpoint, signal);
       const token = await deps.tokenProvider.getAccessToken(
@@ -87,7 +87,7 @@ export function createApiCaller(deps: ApiCallerDeps): ApiCaller {
           endpoint: request.endpoint,
           attempts,
           throttledAttempts,
-          tokenRefreshed,
+          tokenRefreshes,
           repeatable: request.repeatable === true,
           elapsedMs: deps.clock.now() - started,
           nowMs: deps.clock.now(),
@@ -101,7 +101,7 @@ export function createApiCaller(deps: ApiCallerDeps): ApiCaller {
           deps.log('debug', `${request.endpoint}: ${describeFailure(failure)}; retrying with a fresh token`);
           stats.tokenRefreshes += 1;
           forceRefresh = true;
-          tokenRefreshed = true;
+          tokenRefreshes += 1;
           continue;
         case 'retry': {
           stats.retries += 1;

@@ -8,8 +8,10 @@ export type HttpMethod = 'GET' | 'POST';
 type StatusMatch = number | '5xx' | 'network' | 'tls' | 'invalid-body' | 'over-limit';
 
 type RuleAction =
-  /** Retry once with a freshly acquired token (a token may expire mid-run), then fail. */
+  /** Retry once with a freshly acquired token: only a refusal that survives a fresh token counts. */
   | 'refresh-token'
+  /** An expired token: renew and retry up to maxTokenRefreshes times (clocks and caches disagree). */
+  | 'refresh-token-repeatedly'
   /** Wait what Retry-After asks (or a throttle backoff); every call to the endpoint waits too. */
   | 'wait-retry-after'
   /** Exponential backoff with jitter, capped in attempts and total time. */
@@ -101,15 +103,17 @@ const unexpected = ({ endpoint, failure }: MessageContext) =>
  * as 403 TokenExpired (https://learn.microsoft.com/power-bi/developer/embedded/embedded-troubleshoot).
  */
 export const RETRY_POLICY: readonly PolicyRule[] = [
-  { match: 401, action: 'refresh-token', failureType: 'config_error', message: accessDenied },
-  {
-    match: 403,
+  // An expired or revoked token is never a permission verdict: expiry is renewed and retried (a
+  // transient_error if it keeps happening), any other 401/403 only counts after a fresh token.
+  ...([401, 403] as const).map((status): PolicyRule => ({
+    match: status,
     code: 'TokenExpired',
-    action: 'refresh-token',
-    failureType: 'config_error',
+    action: 'refresh-token-repeatedly',
+    failureType: 'transient_error',
     message: tokenRejected,
-  },
-  { match: 403, action: 'fail', failureType: 'config_error', message: accessDenied },
+  })),
+  { match: 401, action: 'refresh-token', failureType: 'config_error', message: accessDenied },
+  { match: 403, action: 'refresh-token', failureType: 'config_error', message: accessDenied },
   { match: 429, action: 'wait-retry-after', failureType: 'transient_error', message: throttled },
   { match: 408, action: 'backoff', failureType: 'transient_error', message: unavailable },
   { match: 404, action: 'fail', failureType: 'system_error', message: notFound },
@@ -224,6 +228,8 @@ export interface RetryPolicyOptions {
   throttleBaseDelayMs: number;
   /** Attempts per call after 429s (each within patience). */
   maxThrottledAttempts: number;
+  /** Fresh tokens per call when Power BI keeps calling the token expired. */
+  maxTokenRefreshes: number;
   random: () => number;
 }
 
@@ -234,6 +240,7 @@ export const DEFAULT_RETRY_OPTIONS: Omit<RetryPolicyOptions, 'maxRetryWaitMs'> =
   maxElapsedMs: 30 * 60_000,
   throttleBaseDelayMs: 10_000,
   maxThrottledAttempts: 30,
+  maxTokenRefreshes: 3,
   random: Math.random,
 };
 
@@ -245,7 +252,8 @@ export interface PolicyInput {
   attempts: number;
   /** Of which throttled (429). */
   throttledAttempts: number;
-  tokenRefreshed: boolean;
+  /** Fresh tokens already fetched for this call. */
+  tokenRefreshes: number;
   /** The call may be repeated after a 5xx/network failure even though it is a POST. */
   repeatable: boolean;
   elapsedMs: number;
@@ -265,7 +273,9 @@ export function decide(input: PolicyInput, options: RetryPolicyOptions): Decisio
   });
   switch (rule.action) {
     case 'refresh-token':
-      return input.tokenRefreshed ? fail() : { action: 'refresh-token' };
+      return input.tokenRefreshes >= 1 ? fail() : { action: 'refresh-token' };
+    case 'refresh-token-repeatedly':
+      return input.tokenRefreshes >= options.maxTokenRefreshes ? fail() : { action: 'refresh-token' };
     case 'fail':
       return fail();
     case 'wait-retry-after':

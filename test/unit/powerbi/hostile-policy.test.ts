@@ -19,7 +19,7 @@ function input(failure: HttpFailure, overrides: Partial<PolicyInput> = {}): Poli
     endpoint: 'modified',
     attempts: 1,
     throttledAttempts: 1,
-    tokenRefreshed: false,
+    tokenRefreshes: 0,
     repeatable: false,
     elapsedMs: 0,
     nowMs: NOW,

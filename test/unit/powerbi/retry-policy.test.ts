@@ -24,7 +24,7 @@ function input(failure: HttpFailure, overrides: Partial<PolicyInput> = {}): Poli
     endpoint: 'scanStatus',
     attempts: 1,
     throttledAttempts: 0,
-    tokenRefreshed: false,
+    tokenRefreshes: 0,
     repeatable: false,
     elapsedMs: 0,
     nowMs: NOW,
@@ -46,8 +46,9 @@ function failed(decision: Decision): ConnectorError {
 describe('retry policy table', () => {
   it.each<[string, HttpFailure, 'GET' | 'POST', string]>([
     ['401', http(401, { vendorCode: 'PowerBINotAuthorizedException' }), 'GET', 'refresh-token'],
-    ['403 TokenExpired', http(403, { vendorCode: 'TokenExpired' }), 'GET', 'refresh-token'],
-    ['403 other', http(403, { vendorCode: 'PowerBINotAuthorizedException' }), 'GET', 'fail'],
+    ['401 TokenExpired', http(401, { vendorCode: 'TokenExpired' }), 'GET', 'refresh-token-repeatedly'],
+    ['403 TokenExpired', http(403, { vendorCode: 'TokenExpired' }), 'GET', 'refresh-token-repeatedly'],
+    ['403 other', http(403, { vendorCode: 'PowerBINotAuthorizedException' }), 'GET', 'refresh-token'],
     ['429', http(429), 'POST', 'wait-retry-after'],
     ['404', http(404, { vendorCode: 'PowerBIEntityNotFound' }), 'GET', 'fail'],
     ['400', http(400, { vendorCode: 'InvalidRequest' }), 'POST', 'fail'],
@@ -70,7 +71,7 @@ describe('retry policy table', () => {
   it('refreshes the token once after a 401, then fails with a config_error naming the tenant setting', () => {
     const failure = http(401, { vendorCode: 'PowerBINotAuthorizedException' });
     expect(decide(input(failure, { endpoint: 'getInfo' }), options)).toEqual({ action: 'refresh-token' });
-    const error = failed(decide(input(failure, { endpoint: 'getInfo', tokenRefreshed: true }), options));
+    const error = failed(decide(input(failure, { endpoint: 'getInfo', tokenRefreshes: 1 }), options));
     expect(error.failureType).toBe('config_error');
     expect(error.vendorCode).toBe('PowerBINotAuthorizedException');
     expect(error.httpStatus).toBe(401);
@@ -78,9 +79,30 @@ describe('retry policy table', () => {
     expect(error.message).toMatch(/security group/);
   });
 
+  it('an expired token is renewed up to maxTokenRefreshes times, then a transient_error naming the clock', () => {
+    for (const status of [401, 403]) {
+      const failure = http(status, { vendorCode: 'TokenExpired' });
+      for (let refreshes = 0; refreshes < options.maxTokenRefreshes; refreshes += 1) {
+        expect(decide(input(failure, { tokenRefreshes: refreshes }), options)).toEqual({
+          action: 'refresh-token',
+        });
+      }
+      const error = failed(decide(input(failure, { tokenRefreshes: options.maxTokenRefreshes }), options));
+      expect(error.failureType).toBe('transient_error');
+      expect(error.message).toMatch(/clock/);
+      expect(error.message).not.toMatch(/Viewer access|admin portal/);
+    }
+  });
+
+  it('a 403 refusal only counts after a fresh token', () => {
+    const failure = http(403, { vendorCode: 'PowerBINotAuthorizedException' });
+    expect(decide(input(failure), options)).toEqual({ action: 'refresh-token' });
+    expect(failed(decide(input(failure, { tokenRefreshes: 1 }), options)).failureType).toBe('config_error');
+  });
+
   it('names the "Service principals can use Fabric APIs" setting for "API is not accessible"', () => {
     const failure = http(403, { vendorMessage: 'API is not accessible for application' });
-    const error = failed(decide(input(failure), options));
+    const error = failed(decide(input(failure, { tokenRefreshes: 1 }), options));
     expect(error.failureType).toBe('config_error');
     expect(error.message).toMatch(/Service principals can use Fabric APIs/);
   });
