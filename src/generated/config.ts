@@ -244,7 +244,7 @@ export interface ConnectorConfigInput {
    */
   max_retry_wait_seconds?: number;
   /**
-   * How long one HTTP request may take before it is retried.
+   * How long one HTTP request may take, headers and body together, before it is retried (a scan result download may take 10 times as long, at least 30 minutes, as long as data keeps arriving).
    */
   request_timeout_seconds?: number;
   [k: string]: unknown | undefined;
