@@ -1,6 +1,10 @@
 import { AuthError } from '@azure/msal-node';
 import { ConnectorError, configError, systemError, transientError } from '../errors.js';
-import { EntraNonJsonResponseError, EntraUnreachableError } from './network-client.js';
+import {
+  EntraNonJsonResponseError,
+  EntraOversizedResponseError,
+  EntraUnreachableError,
+} from './network-client.js';
 
 export interface AuthErrorContext {
   authorityHost: string;
@@ -71,6 +75,12 @@ export function mapAuthError(error: unknown, context: AuthErrorContext): Connect
     return configError(
       `The TLS certificate of ${error.host} is not trusted (${error.reason}). Behind a TLS-inspecting proxy or with a private endpoint, put its CA certificate (PEM) in tls_ca_certificate.`,
       { internalMessage: error.message },
+    );
+  }
+  if (error instanceof EntraOversizedResponseError) {
+    return transientError(
+      `The sign-in host ${error.host} answered with more than ${error.limitBytes / 1024 / 1024} MiB, which no token response is. Check that authority_host_override (if set) points at the Microsoft Entra sign-in host and that no proxy in between rewrites answers; then retry.`,
+      { internalMessage: error.message, cause: error },
     );
   }
   if (error instanceof EntraUnreachableError) {

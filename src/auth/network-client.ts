@@ -23,6 +23,18 @@ export class EntraUnreachableError extends AuthError {
   }
 }
 
+/** The sign-in host answered with more bytes than any token response has: not Entra, or a broken proxy. */
+export class EntraOversizedResponseError extends EntraUnreachableError {
+  constructor(
+    host: string,
+    readonly limitBytes: number,
+  ) {
+    super(host, `its answer exceeded the ${limitBytes / 1024 / 1024} MiB limit on Entra responses`);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'EntraOversizedResponseError';
+  }
+}
+
 /** An answer that is not JSON (a proxy's HTML page, a truncated body). */
 export class EntraNonJsonResponseError extends AuthError {
   constructor(
@@ -102,12 +114,7 @@ function sendRequest<T>(
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > MAX_ENTRA_RESPONSE_BYTES) {
-            fail(
-              new EntraUnreachableError(
-                target.host,
-                `its answer exceeded the ${MAX_ENTRA_RESPONSE_BYTES / 1024 / 1024} MiB limit on Entra responses`,
-              ),
-            );
+            fail(new EntraOversizedResponseError(target.host, MAX_ENTRA_RESPONSE_BYTES));
             req.destroy();
             return;
           }

@@ -161,7 +161,7 @@ describeE2e('read against a hostile server (built CLI, measured)', () => {
       { kind: 'huge-body', endpoint: 'token', sizeBytes: 8 * 1024 * 1024, times: 3 },
     ]);
     const error = stopped(run, 'transient_error');
-    expect(error.message).toMatch(/1 MiB limit on Entra responses/);
+    expect(error.message).toMatch(/answered with more than 1 MiB, which no token response is/);
   });
 
   test.each([

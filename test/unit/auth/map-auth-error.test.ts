@@ -1,6 +1,10 @@
 import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
 import { mapAuthError, type AuthErrorContext } from '../../../src/auth/map-auth-error.js';
-import { EntraNonJsonResponseError, EntraUnreachableError } from '../../../src/auth/network-client.js';
+import {
+  EntraNonJsonResponseError,
+  EntraOversizedResponseError,
+  EntraUnreachableError,
+} from '../../../src/auth/network-client.js';
 
 const context: AuthErrorContext = {
   authorityHost: 'https://login.microsoftonline.com',
@@ -66,6 +70,14 @@ describe('mapAuthError', () => {
     );
     expect(untrusted).toMatchObject({ failureType: 'config_error' });
     expect(untrusted.message).toContain('tls_ca_certificate');
+  });
+
+  test('an answer over the size limit names the limit and the override to check, not the network', () => {
+    const mapped = mapAuthError(new EntraOversizedResponseError('login.example', 1024 * 1024), context);
+    expect(mapped).toMatchObject({ failureType: 'transient_error' });
+    expect(mapped.message).toContain('more than 1 MiB');
+    expect(mapped.message).toContain('authority_host_override');
+    expect(mapped.message).not.toContain('Could not reach');
   });
 
   test('a non-JSON answer: transient for 5xx, config error otherwise', () => {
