@@ -24,7 +24,11 @@ export function compileNamePattern(pattern: string, field: string): NamePattern 
   try {
     return RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
   } catch (error) {
-    const detail = error instanceof Error ? error.message.replace(/^error parsing regexp:\s*/, '') : '';
+    // re2js quotes the pattern with the case-insensitive flag it was given prepended as (?i).
+    const detail =
+      error instanceof Error
+        ? error.message.replace(/^error parsing regexp:\s*/, '').replace('`(?i)', '`')
+        : '';
     throw configError(
       `${field} is not a valid RE2 regular expression (${detail.slice(0, 120)}). ` +
         'Name patterns use RE2 syntax: no lookahead/lookbehind and no backreferences. Fix or remove it.',

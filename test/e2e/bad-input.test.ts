@@ -9,7 +9,7 @@ import { mkdtemp, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { streams } from '../../src/streams/registry.js';
+import { scanStreams } from '../../src/streams/registry.js';
 import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { writeInputs } from '../helpers/cli.js';
 import { diffViews, type View } from '../helpers/destination.js';
@@ -60,7 +60,7 @@ const CONFIG_CASES: [string, RegExp][] = [
   ['tenant-id-number.json', /credentials\.tenant_id must be string/],
   ['missing-client-secret.json', /credentials\.client_secret is required/],
   ['scan-wrong-types.json', /scan\.lineage must be boolean.*scan\.max_scans_in_flight must be <= 16/],
-  ['bad-name-pattern.json', /workspaces\.include_name_patterns\[0\] is not a valid regular expression/],
+  ['bad-name-pattern.json', /workspaces\.include_name_patterns\[0\] is not a valid RE2 regular expression/],
   ['unknown-cloud.json', /cloud must be one of: public, usgov/],
   ['certificate-not-pem.json', /credentials\.private_key must be a PEM private key/],
   ['include-ids-not-guid.json', /workspaces\.include_ids\[0\] must match the pattern \^\[0-9a-fA-F\]\{8\}/],
@@ -224,7 +224,7 @@ describeE2e('bad catalogs and states against the simulator', () => {
     'stream state %s (on every stream) is dropped with a warning; a full scan follows',
     async (name, warning) => {
       const streamState = await readFixture('stream-state', name);
-      const state = streams.map((s) => ({
+      const state = scanStreams.map((s) => ({
         type: 'STREAM',
         stream: { stream_descriptor: { name: s.name }, stream_state: streamState },
       }));
