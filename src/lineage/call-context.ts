@@ -1,4 +1,5 @@
 /** What a data-access function handler receives and may do. */
+import type { AnalysisLimits } from './limits.js';
 import type { SqlTablePaths } from './native-sql.js';
 import type { LineageDiagnostic, LineageOptions } from './types.js';
 import type { MValue, Refs } from './values.js';
@@ -20,6 +21,8 @@ export interface CallContext {
   textOfValue(value: MValue | undefined, role: string): string | undefined;
   /** Tables a native query reads, parsed in the platform's SQL dialect (cached per run). */
   sqlTablePaths(sql: string, platform: string): SqlTablePaths;
+  /** Bounds of the analysis (e.g. the longest text a function may build). */
+  readonly limits: Readonly<AnalysisLimits>;
 }
 
 export type FunctionHandler = (call: CallContext) => MValue;

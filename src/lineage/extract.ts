@@ -3,6 +3,7 @@ import * as PQP from '@microsoft/powerquery-parser';
 import { looksLikeDax, looksLikeM } from './dax.js';
 import { dedupeDiagnostics, dedupeReferences } from './dedupe.js';
 import { DATA_ACCESS_FUNCTIONS } from './functions.js';
+import { Deadline, LimitExceededError, mTextTooLong } from './limits.js';
 import { LineageCache, sharedLineageCache } from './lineage-cache.js';
 import { decodeMIdentifier } from './m-string.js';
 import { DatasetGlobals } from './parameters.js';
@@ -51,10 +52,18 @@ function isBareUnknownName(ast: MAst, input: MExpressionInput): boolean {
   return !known && !Object.prototype.hasOwnProperty.call(input.parameters ?? {}, name);
 }
 
+function limitResult(message: string, earlier: readonly LineageDiagnostic[] = []): MLineageResult {
+  return {
+    upstreams: [],
+    diagnostics: dedupeDiagnostics([...earlier, { kind: 'limit_exceeded', message }]),
+  };
+}
+
 async function analyse(input: MExpressionInput, cache: LineageCache): Promise<MLineageResult> {
   const expression = input.expression;
   const parsed = await cache.parse(expression);
   if (!parsed.ok) {
+    if (parsed.limitExceeded) return limitResult(parsed.message);
     if (!looksLikeM(expression)) return daxResult();
     return {
       upstreams: [],
@@ -73,21 +82,49 @@ async function analyse(input: MExpressionInput, cache: LineageCache): Promise<ML
     options: input.options ?? {},
     globals,
     sqlTablePaths: cache.sqlTablePaths,
+    limits: cache.limits,
+    deadline: new Deadline(cache.limits.timeBudgetMs, 'the analysis of this table expression'),
   });
   parsed.repairs.forEach((repair) => walker.report(repairDiagnostic(repair)));
-  const output = walker.evaluateDocument(parsed.ast);
-  const references = walker.refsOf(output);
-  return { upstreams: dedupeReferences(references), diagnostics: dedupeDiagnostics(walker.reported) };
+  try {
+    const output = walker.evaluateDocument(parsed.ast);
+    const references = walker.refsOf(output);
+    return { upstreams: dedupeReferences(references), diagnostics: dedupeDiagnostics(walker.reported) };
+  } catch (error) {
+    if (error instanceof LimitExceededError) return limitResult(error.message, walker.reported);
+    throw error;
+  }
+}
+
+/** Anything unexpected (a stack overflow, a bug) costs this table its lineage, nothing more. */
+function failedResult(error: unknown): MLineageResult {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    upstreams: [],
+    diagnostics: [{ kind: 'analysis_failed', message: `Lineage analysis failed: ${message}` }],
+  };
 }
 
 /**
  * Lineage of one table expression. `cache` defaults to one shared by the whole process (a sync):
- * texts seen before are not parsed again and identical inputs give the stored result.
+ * texts seen before are not parsed again and identical inputs give the stored result. Never
+ * throws: a limit (cache.limits) gives a `limit_exceeded` diagnostic, anything unexpected an
+ * `analysis_failed` one.
  */
 export async function extractMLineage(
   input: MExpressionInput,
   cache: LineageCache = sharedLineageCache(),
 ): Promise<MLineageResult> {
+  try {
+    return await extractOrThrow(input, cache);
+  } catch (error) {
+    return failedResult(error);
+  }
+}
+
+async function extractOrThrow(input: MExpressionInput, cache: LineageCache): Promise<MLineageResult> {
+  if (input.expression.length > cache.limits.maxTextChars)
+    return limitResult(mTextTooLong(input.expression.length, cache.limits));
   if (looksLikeDax(input.expression)) return daxResult();
   const knownKey = resultKey(input, cache);
   const stored = knownKey === undefined ? undefined : cache.result(knownKey);

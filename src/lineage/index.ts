@@ -6,6 +6,7 @@ export { extractMLineage } from './extract.js';
 export { extractSqlTables } from './native-sql.js';
 export { explainLine } from './explain.js';
 export { LineageCache, sharedLineageCache, type LineageCacheLimits } from './lineage-cache.js';
+export { DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits } from './limits.js';
 export type {
   LineageDiagnostic,
   LineageDiagnosticKind,

@@ -1,12 +1,15 @@
 /**
  * Memory for a whole sync: the same M text (a dataset published to dev, test and prod workspaces,
  * a shared query used by every table of a dataset) and the same native SQL recur across a tenant.
- * Everything here is a pure function of its key, so a hit gives exactly what a fresh computation
- * would. Each part is bounded; parsed M trees take ~60 bytes per character of text, so that part
+ * Everything here is a pure function of its key (given the cache's analysis limits), so a hit gives
+ * exactly what a fresh computation would, with one exception: an M text whose parse, or a table
+ * whose walk, ran out of time is remembered as such for the run rather than retried (a sync would
+ * otherwise spend the time budget again on every copy of it). Each part is bounded; parsed M trees take ~60 bytes per character of text, so that part
  * is bounded by characters.
  */
 import { createHash } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
+import { DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits, type Deadline } from './limits.js';
 import { extractSqlTablePaths, type SqlTablePaths } from './native-sql.js';
 import { parseM, type MAst, type ParseOutcome } from './parse-m.js';
 import type { MLineageResult } from './types.js';
@@ -29,6 +32,11 @@ export interface LineageCacheLimits {
   sqlChars?: number;
   /** Lineage results kept (default 20,000; a result is a few hundred bytes). */
   results?: number;
+  /**
+   * Bounds on the analysis of one table expression (see limits.ts; defaults in
+   * DEFAULT_ANALYSIS_LIMITS). They belong to the cache because what it keeps depends on them.
+   */
+  analysis?: Partial<AnalysisLimits>;
 }
 
 /** Names an M text mentions; null when it does not parse. */
@@ -40,8 +48,10 @@ export class LineageCache {
   private readonly names: BoundedCache<string, KnownNames>;
   private readonly sql: BoundedCache<string, SqlTablePaths>;
   private readonly results: BoundedCache<string, MLineageResult>;
+  readonly limits: Readonly<AnalysisLimits>;
 
   constructor(limits: LineageCacheLimits = {}) {
+    this.limits = { ...DEFAULT_ANALYSIS_LIMITS, ...limits.analysis };
     const byLength = (key: string): number => key.length;
     this.parsed = new BoundedCache(limits.parsedTextChars ?? 100_000, byLength);
     this.templates = new BoundedCache(limits.templateChars ?? 250_000, byLength);
@@ -54,7 +64,7 @@ export class LineageCache {
   parse(text: string): Promise<ParseOutcome> {
     let outcome = this.parsed.get(text);
     if (outcome === undefined) {
-      outcome = parseM(text, this.templates).then((result) => {
+      outcome = parseM(text, this.templates, this.limits).then((result) => {
         this.names.set(text, result.ok ? result.names : null);
         return result;
       });
@@ -68,11 +78,12 @@ export class LineageCache {
     return this.names.get(text);
   }
 
-  sqlTablePaths = (sql: string, platform: string): SqlTablePaths => {
+  /** `deadline`: the table's; when it passes between SQL dialects the LimitExceededError is thrown, nothing is kept. */
+  sqlTablePaths = (sql: string, platform: string, deadline?: Deadline): SqlTablePaths => {
     const key = `${platform}\u0000${sql}`;
     let paths = this.sql.get(key);
     if (paths === undefined) {
-      paths = extractSqlTablePaths(sql, platform);
+      paths = extractSqlTablePaths(sql, platform, this.limits, deadline);
       this.sql.set(key, paths);
     }
     return paths;

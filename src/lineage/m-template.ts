@@ -37,6 +37,9 @@ function isTextLiteralNode(value: object): value is PQP.Language.Ast.LiteralExpr
   return node.kind === LITERAL_EXPRESSION && node.literalKind === TEXT;
 }
 
+/** Objects nested deeper than this in a stored tree are not copied (the copy is recursive). */
+const MAX_COPY_DEPTH = 1_500;
+
 /**
  * The tree of a text with `tokens`, from the tree of another text of the same shape; undefined when
  * the copy does not account for every text literal exactly once (then parse the text instead).
@@ -45,9 +48,14 @@ export function instantiate(template: MAst, tokens: readonly Token[]): MAst | un
   const expected = tokens.filter((token) => token.kind === TEXT_LITERAL).length;
   let replaced = 0;
   let misplaced = false;
-  const copy = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(copy);
+  const copy = (value: unknown, depth: number): unknown => {
+    if (Array.isArray(value)) return value.map((item) => copy(item, depth + 1));
     if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_COPY_DEPTH) {
+      // Deeper than any table expression's tree in practice: parsing is then the safer way.
+      misplaced = true;
+      return value;
+    }
     if (isTextLiteralNode(value)) {
       const token = tokens[value.tokenRange.tokenIndexStart];
       if (token?.kind !== TEXT_LITERAL) {
@@ -58,9 +66,10 @@ export function instantiate(template: MAst, tokens: readonly Token[]): MAst | un
       return { ...value, literal: token.data };
     }
     const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) out[key] = key === 'tokenRange' ? field : copy(field);
+    for (const [key, field] of Object.entries(value))
+      out[key] = key === 'tokenRange' ? field : copy(field, depth + 1);
     return out;
   };
-  const tree = copy(template) as MAst;
+  const tree = copy(template, 0) as MAst;
   return replaced === expected && !misplaced ? tree : undefined;
 }

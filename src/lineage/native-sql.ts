@@ -3,6 +3,7 @@
  * CTE names, temp tables (#t, @t) and write targets are left out; identifiers come back unquoted.
  */
 import sqlParser from 'node-sql-parser';
+import { DEFAULT_ANALYSIS_LIMITS, formatCount, type AnalysisLimits, type Deadline } from './limits.js';
 import { namingOf } from './qualified-name.js';
 import { procedureDiagnostics } from './sql-procedures.js';
 import type { LineageDiagnostic, SqlTableName, SqlTablesResult } from './types.js';
@@ -41,24 +42,28 @@ function cleanSql(sql: string): string {
   return sql.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
 }
 
-/** Collects CTE names anywhere in the AST (nested WITH clauses included). */
-function collectCteNames(node: unknown, into: Set<string>): void {
-  if (Array.isArray(node)) {
-    for (const item of node) collectCteNames(item, into);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const record = node as Record<string, unknown>;
-  const withClause = record['with'];
-  if (Array.isArray(withClause)) {
-    for (const cte of withClause) {
-      const name = (cte as { name?: { value?: unknown } | string } | null)?.name;
-      const value = typeof name === 'string' ? name : name?.value;
-      if (typeof value === 'string') into.add(value.toLowerCase());
+/** Collects CTE names anywhere in the AST (nested WITH clauses included); iterative, as long `UNION`/`AND` chains nest deeply. */
+function collectCteNames(root: unknown, into: Set<string>): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (Array.isArray(node)) {
+      for (const item of node) pending.push(item);
+      continue;
     }
-  }
-  for (const value of Object.values(record)) {
-    if (value !== null && typeof value === 'object') collectCteNames(value, into);
+    if (node === null || typeof node !== 'object') continue;
+    const record = node as Record<string, unknown>;
+    const withClause = record['with'];
+    if (Array.isArray(withClause)) {
+      for (const cte of withClause) {
+        const name = (cte as { name?: { value?: unknown } | string } | null)?.name;
+        const value = typeof name === 'string' ? name : name?.value;
+        if (typeof value === 'string') into.add(value.toLowerCase());
+      }
+    }
+    for (const value of Object.values(record)) {
+      if (value !== null && typeof value === 'object') pending.push(value);
+    }
   }
 }
 
@@ -79,15 +84,18 @@ interface ParsedTables {
   procedures: LineageDiagnostic[];
 }
 
-function tryParse(sql: string, dialect: string): ParsedTables | undefined {
+/** The SQL parser's own recursion ran out of stack: every dialect would, so none is tried further. */
+const TOO_DEEP = 'too deep';
+
+function tryParse(sql: string, dialect: string): ParsedTables | undefined | typeof TOO_DEEP {
   let tableList: string[];
   let ast: unknown;
   try {
     const result = parser.parse(sql, { database: dialect });
     tableList = result.tableList;
     ast = result.ast;
-  } catch {
-    return undefined;
+  } catch (error) {
+    return error instanceof RangeError ? TOO_DEEP : undefined;
   }
   const ctes = new Set<string>();
   collectCteNames(ast, ctes);
@@ -115,15 +123,39 @@ export interface SqlTablePaths {
   readonly diagnostics: readonly LineageDiagnostic[];
 }
 
-/** Dot paths of the tables a query reads, or a diagnostic when no dialect can parse it. */
-export function extractSqlTablePaths(sql: string, platform: string): SqlTablePaths {
+function limitExceeded(message: string): SqlTablePaths {
+  return { paths: [], diagnostics: [{ kind: 'limit_exceeded', message }] };
+}
+
+/**
+ * Dot paths of the tables a query reads, or a diagnostic when no dialect can parse it or the query
+ * is longer than `limits.maxSqlChars`. When `deadline` passes between two dialects, its
+ * LimitExceededError is thrown.
+ */
+export function extractSqlTablePaths(
+  sql: string,
+  platform: string,
+  limits: Pick<AnalysisLimits, 'maxSqlChars'> = DEFAULT_ANALYSIS_LIMITS,
+  deadline?: Deadline,
+): SqlTablePaths {
+  if (sql.length > limits.maxSqlChars) {
+    return limitExceeded(
+      `The native ${platform} query has ${formatCount(sql.length)} characters, more than the ${formatCount(limits.maxSqlChars)} the SQL analysis reads; its tables are not in the lineage.`,
+    );
+  }
   const cleaned = cleanSql(sql);
   if (cleaned === '') {
     return { paths: [], diagnostics: [{ kind: 'unparsable_sql', message: 'The native query is empty.' }] };
   }
   const dialects = dialectsFor(platform);
-  for (const dialect of dialects) {
+  for (const [index, dialect] of dialects.entries()) {
+    if (index > 0) deadline?.checkNow();
     const parsed = tryParse(cleaned, dialect);
+    if (parsed === TOO_DEEP) {
+      return limitExceeded(
+        `The native ${platform} query is nested too deeply for the SQL parser; its tables are not in the lineage.`,
+      );
+    }
     if (parsed !== undefined) return { paths: parsed.paths, diagnostics: parsed.procedures };
   }
   return {

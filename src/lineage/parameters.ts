@@ -41,11 +41,19 @@ export class DatasetGlobals implements Globals {
       return opaque();
     }
     if (!outcome.ok) {
-      report({
-        kind: 'unparsable_expression',
-        parameter: name,
-        message: `Dataset expression "${name}" is not valid M: ${outcome.message}`,
-      });
+      report(
+        outcome.limitExceeded
+          ? {
+              kind: 'limit_exceeded',
+              parameter: name,
+              message: `Dataset expression "${name}" was not analysed: ${outcome.message}`,
+            }
+          : {
+              kind: 'unparsable_expression',
+              parameter: name,
+              message: `Dataset expression "${name}" is not valid M: ${outcome.message}`,
+            },
+      );
       entry.value = opaque();
       return entry.value;
     }

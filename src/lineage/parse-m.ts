@@ -5,6 +5,15 @@
  * so the lineage the rest of the expression states is not lost.
  */
 import * as PQP from '@microsoft/powerquery-parser';
+import {
+  bracketDepth,
+  Deadline,
+  DEFAULT_ANALYSIS_LIMITS,
+  formatCount,
+  mTextTooLong,
+  ParseCancellation,
+  type AnalysisLimits,
+} from './limits.js';
 import { instantiate, templateKey } from './m-template.js';
 import { referencedNames } from './referenced-names.js';
 
@@ -24,10 +33,60 @@ export type ParseOutcome =
       names: readonly string[];
       repairs: readonly CommaRepair[];
     }
-  | { ok: false; message: string };
+  | {
+      ok: false;
+      message: string;
+      /** Set when a limit (length, nesting, time) stopped the parse rather than the M being invalid. */
+      limitExceeded?: true;
+    };
 
 /** Most broken expressions have one stray comma; a text that needs more repairs than this is left as broken. */
 const MAX_REPAIRS = 4;
+
+/**
+ * Microsoft's parser is recursive descent made of async functions: each nested expression is read
+ * on the same synchronous stack until something awaits, so `{{{…}}}` or `f(f(f(…)))` about 150
+ * deep overflows the main thread's stack (inside promise callbacks, where the RangeError cannot be
+ * caught and ends the process). Every YIELD_EVERY-th nested read here awaits first, which returns
+ * to the microtask queue with an empty stack: the nesting then lives on the heap.
+ */
+const YIELD_EVERY = 16;
+/** Reads entered and not finished, over all parses (interleaved parses only make yields more frequent). */
+let openReads = 0;
+
+type Read<T> = (
+  state: PQP.Parser.ParseState,
+  parser: PQP.Parser.Parser,
+  correlationId: number | undefined,
+) => Promise<T>;
+
+function stackSafe<T>(read: Read<T>): Read<T> {
+  return async (state, parser, correlationId) => {
+    openReads += 1;
+    try {
+      if (openReads % YIELD_EVERY === 0) await Promise.resolve();
+      return await read(state, parser, correlationId);
+    } finally {
+      openReads -= 1;
+    }
+  };
+}
+
+const BASE_PARSER = PQP.DefaultSettings.parser;
+/** Every nesting construct (list, record, call, parentheses, each, if, let, ...) reads through these two. */
+const STACK_SAFE_PARSER: PQP.Parser.Parser = {
+  ...BASE_PARSER,
+  readExpression: stackSafe(BASE_PARSER.readExpression),
+  readType: stackSafe(BASE_PARSER.readType),
+};
+
+function settingsFor(cancellation: ParseCancellation): PQP.Settings {
+  return { ...PQP.DefaultSettings, parser: STACK_SAFE_PARSER, cancellationToken: cancellation };
+}
+
+function limitFailure(message: string): ParseOutcome {
+  return { ok: false, message, limitExceeded: true };
+}
 
 type LexParseTask = Awaited<ReturnType<typeof PQP.TaskUtils.tryLexParse>>;
 
@@ -63,18 +122,35 @@ export interface TemplateStore {
 
 /**
  * Parses `text`, reusing the tree of an earlier text of the same shape from `templates` (then the
- * tree's token positions are those of the earlier text; nothing here reads them).
+ * tree's token positions are those of the earlier text; nothing here reads them). A text longer or
+ * nested deeper than `limits` allow is not parsed, and a parse stops when its time is up; both give
+ * a failure with `limitExceeded`.
  */
-export async function parseM(text: string, templates?: TemplateStore): Promise<ParseOutcome> {
+export async function parseM(
+  text: string,
+  templates?: TemplateStore,
+  limits: AnalysisLimits = DEFAULT_ANALYSIS_LIMITS,
+): Promise<ParseOutcome> {
+  if (text.length > limits.maxTextChars) {
+    return limitFailure(mTextTooLong(text.length, limits));
+  }
+  const depth = bracketDepth(text);
+  if (depth > limits.maxNestingDepth) {
+    return limitFailure(
+      `The M text nests brackets ${formatCount(depth)} deep, more than the ${formatCount(limits.maxNestingDepth)} the analysis allows.`,
+    );
+  }
+  const cancellation = new ParseCancellation(new Deadline(limits.timeBudgetMs, 'parsing this M text'));
+  const settings = settingsFor(cancellation);
   try {
-    const lexed = PQP.TaskUtils.tryLex(PQP.DefaultSettings, text);
+    const lexed = PQP.TaskUtils.tryLex(settings, text);
     if (PQP.TaskUtils.isLexStageOk(lexed)) {
       const tokens = lexed.lexerSnapshot.tokens;
       const key = templates && templateKey(tokens);
       const known = key === undefined ? undefined : templates?.get(key);
       const reused = known && instantiate(known, tokens);
       if (reused) return { ok: true, ast: reused, names: referencedNames(tokens), repairs: [] };
-      const task = await PQP.TaskUtils.tryParse(PQP.DefaultSettings, lexed.lexerSnapshot);
+      const task = await PQP.TaskUtils.tryParse(settings, lexed.lexerSnapshot);
       if (PQP.TaskUtils.isParseStageOk(task)) {
         if (key !== undefined) templates?.set(key, task.ast);
         return { ok: true, ast: task.ast, names: referencedNames(tokens), repairs: [] };
@@ -83,20 +159,26 @@ export async function parseM(text: string, templates?: TemplateStore): Promise<P
   } catch {
     // Reported by the repairing parse below, which meets the same problem.
   }
-  return parseWithRepairs(text);
+  if (cancellation.stopped()) return limitFailure(cancellation.deadline.message());
+  return parseWithRepairs(text, settings, cancellation);
 }
 
-async function parseWithRepairs(text: string): Promise<ParseOutcome> {
+async function parseWithRepairs(
+  text: string,
+  settings: PQP.Settings,
+  cancellation: ParseCancellation,
+): Promise<ParseOutcome> {
   const repairs: CommaRepair[] = [];
   let current = text;
   let firstFailure: ParseOutcome | undefined;
   try {
     for (;;) {
-      const task = await PQP.TaskUtils.tryLexParse(PQP.DefaultSettings, current);
+      const task = await PQP.TaskUtils.tryLexParse(settings, current);
       if (PQP.TaskUtils.isOk(task) && PQP.TaskUtils.isParseStageOk(task)) {
         const names = referencedNames(task.lexerSnapshot.tokens);
         return { ok: true, ast: task.ast, names, repairs };
       }
+      if (cancellation.stopped()) return limitFailure(cancellation.deadline.message());
       firstFailure ??= failure(task);
       const comma = repairs.length < MAX_REPAIRS ? strayComma(task) : undefined;
       if (comma === undefined) return firstFailure;
@@ -105,6 +187,7 @@ async function parseWithRepairs(text: string): Promise<ParseOutcome> {
       repairs.push(comma.repair);
     }
   } catch (error) {
+    if (cancellation.stopped()) return limitFailure(cancellation.deadline.message());
     return firstFailure ?? { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }

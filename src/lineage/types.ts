@@ -45,7 +45,9 @@ export type LineageDiagnosticKind =
   | 'stored_procedure'
   | 'native_query_skipped'
   | 'unknown_platform'
-  | 'cyclic_reference';
+  | 'cyclic_reference'
+  | 'limit_exceeded'
+  | 'analysis_failed';
 
 export interface LineageDiagnostic {
   kind: LineageDiagnosticKind;

@@ -68,11 +68,20 @@ export function source(state: SourceState, refs: Refs = EMPTY): MValue {
   return { kind: 'source', state, refs };
 }
 
+/** Beyond this many, merged references are deduplicated (by identity): doubling chains stay small. */
+const DEDUPE_OVER = 256;
+
 export function mergeRefs(...lists: Refs[]): Refs {
+  return mergeAllRefs(lists);
+}
+
+/** mergeRefs for any number of lists (a spread of a huge argument list would overflow the stack). */
+export function mergeAllRefs(lists: readonly Refs[]): Refs {
   const nonEmpty = lists.filter((list) => list.length > 0);
   if (nonEmpty.length === 0) return EMPTY;
   if (nonEmpty.length === 1) return nonEmpty[0] ?? EMPTY;
-  return nonEmpty.flat();
+  const merged = nonEmpty.flat();
+  return merged.length > DEDUPE_OVER ? [...new Set(merged)] : merged;
 }
 
 /** The text of a value, when it is statically known. */
@@ -82,9 +91,13 @@ export function textOf(value: MValue | undefined): string | undefined {
 
 /** The name of the first unresolved parameter a value depends on, if any. */
 export function unresolvedOf(value: MValue | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.kind === 'opaque') return value.unresolved;
-  if (value.kind === 'choice') return value.options.map(unresolvedOf).find((name) => name !== undefined);
+  // Depth first through nested choices, without recursion.
+  const pending: MValue[] = value === undefined ? [] : [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.kind === 'opaque' && next.unresolved !== undefined) return next.unresolved;
+    if (next.kind === 'choice')
+      for (let i = next.options.length - 1; i >= 0; i -= 1) pending.push(next.options[i] as MValue);
+  }
   return undefined;
 }
 

@@ -6,13 +6,16 @@
  */
 import * as PQP from '@microsoft/powerquery-parser';
 import type { CallContext, FunctionTable } from './call-context.js';
+import { freeNames } from './free-names.js';
 import { isLibraryName, isPureLibraryFunction } from './library.js';
+import { formatCount, type AnalysisLimits, type Deadline } from './limits.js';
 import { decodeMIdentifier, decodeMTextLiteral } from './m-string.js';
 import { navigate } from './navigation.js';
 import type { MAst } from './parse-m.js';
 import type { LineageDiagnostic, LineageOptions } from './types.js';
 import {
   EMPTY,
+  mergeAllRefs,
   mergeRefs,
   opaque,
   text,
@@ -27,16 +30,31 @@ type Ast = typeof PQP.Language.Ast;
 type TNode = PQP.Language.Ast.TNode;
 const NodeKind: Ast['NodeKind'] = PQP.Language.Ast.NodeKind;
 
-/** User functions calling themselves (`@f`) or huge call chains stop here. */
-const MAX_DEPTH = 64;
+/**
+ * From this depth of nested evaluation on, a step's dependencies are evaluated first, one after the
+ * other (see forceDependencies), so a chain of any number of steps, each using the one before, does
+ * not nest once per step. Shallower walks behave exactly as a plain recursive walk.
+ */
+const DEPENDENCIES_FIRST_DEPTH = 64;
+/**
+ * Nested evaluation deeper than this (an `if … else if …` chain of a thousand branches, dataset
+ * queries calling each other a thousand deep) stops with a `limit_exceeded` diagnostic; the stack
+ * of the calling thread stays well within bounds.
+ */
+export const MAX_EVALUATION_DEPTH = 1_000;
 /** Cap on the branches a data-access call is expanded into when arguments are `if` choices. */
 const MAX_CHOICES = 16;
+/** Lists built with `&` beyond this many items are not followed item by item (their references are kept). */
+const MAX_LIST_ITEMS = 100_000;
 
 interface Binding {
+  readonly name: string;
   readonly node: TNode;
   readonly scope: Scope;
   value?: MValue;
   busy?: boolean;
+  /** The steps its expression refers to, once computed. */
+  dependencies?: readonly Binding[];
 }
 
 class Scope {
@@ -60,7 +78,14 @@ export interface WalkEnvironment {
   readonly functions: FunctionTable;
   readonly options: LineageOptions;
   readonly globals: Globals;
-  readonly sqlTablePaths: CallContext['sqlTablePaths'];
+  readonly sqlTablePaths: (
+    sql: string,
+    platform: string,
+    deadline?: Deadline,
+  ) => ReturnType<CallContext['sqlTablePaths']>;
+  readonly limits: Readonly<AnalysisLimits>;
+  /** The table's time budget: checked as the walk goes, its LimitExceededError ends the walk. */
+  readonly deadline: Deadline;
 }
 
 function isBinding(entry: Binding | MValue): entry is Binding {
@@ -71,10 +96,21 @@ function elementsOf<T>(wrapper: { elements: ReadonlyArray<{ node: T }> }): T[] {
   return wrapper.elements.map((csv) => csv.node);
 }
 
+/** Pushed last to first, so they pop first to last. */
+function pushReversed<T>(stack: T[], items: readonly T[]): void {
+  for (let index = items.length - 1; index >= 0; index -= 1) stack.push(items[index] as T);
+}
+
+/** What a walk too deep gives (values are never changed, so one instance serves). */
+const OPAQUE: MValue = opaque();
+
 export class Walker {
   private readonly diagnostics: LineageDiagnostic[] = [];
   private readonly closureRefs = new Map<Closure, Refs>();
+  /** Closures being invoked: a call of one of them from inside itself (`@f`) is not followed again. */
+  private readonly invoking = new Set<Closure>();
   private depth = 0;
+  private depthReported = false;
 
   constructor(private readonly env: WalkEnvironment) {}
 
@@ -95,50 +131,96 @@ export class Walker {
     return this.evaluate(ast, new Scope(undefined, new Map()));
   };
 
-  /** Every upstream reference a value carries, looking into lists, records, branches and function bodies. */
-  refsOf = (value: MValue): Refs => {
-    switch (value.kind) {
-      case 'list':
-        return mergeRefs(value.refs, ...value.items.map(this.refsOf));
-      case 'record':
-        return mergeRefs(value.refs, ...[...value.fields.values()].map(this.refsOf));
-      case 'choice':
-        return mergeRefs(value.refs, ...value.options.map(this.refsOf));
-      case 'function':
-        return mergeRefs(value.refs, this.closureBodyRefs(value.closure));
-      case 'source':
-        if (value.state.fallback !== undefined) return mergeRefs(value.refs, [value.state.fallback]);
-        this.report({
-          kind: 'unresolved_navigation',
-          functionName: value.state.via,
-          message: `A ${value.state.via} source is used without navigating to a table; no table can be named.`,
-        });
-        return value.refs;
-      case 'text':
-      case 'null':
-      case 'builtin':
-      case 'opaque':
-        return value.refs;
+  /**
+   * Every upstream reference a value carries, looking into lists, records, branches and function
+   * bodies; depth first, in order, without recursion (values can nest as deep as step chains are long).
+   */
+  refsOf = (root: MValue): Refs => {
+    if (root.kind === 'text' || root.kind === 'opaque' || root.kind === 'null' || root.kind === 'builtin')
+      return root.refs;
+    const found: Refs[] = [];
+    const pending: MValue[] = [root];
+    for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+      found.push(value.refs);
+      switch (value.kind) {
+        case 'list':
+          pushReversed(pending, value.items);
+          break;
+        case 'record':
+          pushReversed(pending, [...value.fields.values()]);
+          break;
+        case 'choice':
+          pushReversed(pending, value.options);
+          break;
+        case 'function':
+          found.push(this.closureBodyRefs(value.closure));
+          break;
+        case 'source':
+          if (value.state.fallback !== undefined) {
+            found.push([value.state.fallback]);
+            break;
+          }
+          this.report({
+            kind: 'unresolved_navigation',
+            functionName: value.state.via,
+            message: `A ${value.state.via} source is used without navigating to a table; no table can be named.`,
+          });
+          break;
+        case 'text':
+        case 'null':
+        case 'builtin':
+        case 'opaque':
+          break;
+      }
     }
+    return mergeAllRefs(found);
   };
 
   private closureBodyRefs(closure: Closure): Refs {
     const known = this.closureRefs.get(closure);
     if (known !== undefined) return known;
     this.closureRefs.set(closure, EMPTY);
-    const refs = this.refsOf(this.invokeClosure(closure, []));
+    const refs = this.nested(EMPTY, () => this.refsOf(this.invokeClosure(closure, [])));
     this.closureRefs.set(closure, refs);
     return refs;
   }
 
+  /** Runs `work` one level deeper; past MAX_EVALUATION_DEPTH, reports it (once) and gives `fallback`. */
+  private nested<T>(fallback: T, work: () => T): T {
+    if (this.depth >= MAX_EVALUATION_DEPTH) {
+      this.tooDeep();
+      return fallback;
+    }
+    this.depth += 1;
+    try {
+      return work();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
   private evaluate(node: TNode, scope: Scope): MValue {
-    if (this.depth > MAX_DEPTH) return opaque();
+    this.env.deadline.check();
+    // nested(), written out: this is the walk's hottest path.
+    if (this.depth >= MAX_EVALUATION_DEPTH) {
+      this.tooDeep();
+      return OPAQUE;
+    }
     this.depth += 1;
     try {
       return this.evaluateNode(node, scope);
     } finally {
       this.depth -= 1;
     }
+  }
+
+  private tooDeep(): void {
+    if (this.depthReported) return;
+    this.depthReported = true;
+    this.report({
+      kind: 'limit_exceeded',
+      message: `The expression nests more than ${formatCount(MAX_EVALUATION_DEPTH)} levels deep (steps, branches, functions or dataset queries within each other); the analysis did not follow it further, so lineage from there is missing.`,
+    });
   }
 
   private evaluateNode(node: TNode, scope: Scope): MValue {
@@ -261,7 +343,8 @@ export class Walker {
     const bindings = new Map<string, Binding | MValue>();
     const inner = new Scope(scope, bindings);
     for (const pair of elementsOf(node.variableList)) {
-      bindings.set(decodeMIdentifier(pair.key.literal), { node: pair.value, scope: inner });
+      const name = decodeMIdentifier(pair.key.literal);
+      bindings.set(name, { name, node: pair.value, scope: inner });
     }
     return this.evaluate(node.expression, inner);
   }
@@ -285,9 +368,19 @@ export class Walker {
     if (node.operatorConstant.constantKind === PQP.Language.Constant.ArithmeticOperator.And) {
       const leftText = textOf(left);
       const rightText = textOf(right);
-      if (leftText !== undefined && rightText !== undefined)
-        return text(leftText + rightText, mergeRefs(left.refs, right.refs));
-      if (left.kind === 'list' && right.kind === 'list') {
+      if (leftText !== undefined && rightText !== undefined) {
+        const length = leftText.length + rightText.length;
+        if (length <= this.env.limits.maxTextChars)
+          return text(leftText + rightText, mergeRefs(left.refs, right.refs));
+        this.report({
+          kind: 'limit_exceeded',
+          message: `A text built with & would have ${formatCount(length)} characters, more than the ${formatCount(this.env.limits.maxTextChars)} the analysis keeps; its value is treated as unknown.`,
+        });
+      } else if (
+        left.kind === 'list' &&
+        right.kind === 'list' &&
+        left.items.length + right.items.length <= MAX_LIST_ITEMS
+      ) {
         return {
           kind: 'list',
           items: [...left.items, ...right.items],
@@ -353,10 +446,55 @@ export class Walker {
       return opaque();
     }
     binding.busy = true;
-    const value = this.evaluate(binding.node, binding.scope);
-    binding.busy = false;
+    let value: MValue;
+    try {
+      if (this.depth >= DEPENDENCIES_FIRST_DEPTH) this.forceDependencies(binding);
+      value = this.evaluate(binding.node, binding.scope);
+    } finally {
+      binding.busy = false;
+    }
     binding.value = value;
     return value;
+  }
+
+  /**
+   * Evaluates the steps `root` depends on, transitively, deepest first, without recursion: each is
+   * then evaluated when all it uses already has a value, so nesting no longer grows with the length
+   * of a step chain. Steps being evaluated (cycles) are left to force(), which reports them.
+   */
+  private forceDependencies(root: Binding): void {
+    const order: Binding[] = [];
+    const seen = new Set<Binding>([root]);
+    const stack: { binding: Binding; next: number }[] = [{ binding: root, next: 0 }];
+    for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+      const dependencies = this.dependenciesOf(top.binding);
+      const dependency = dependencies[top.next];
+      top.next += 1;
+      if (dependency === undefined) {
+        stack.pop();
+        if (top.binding !== root) order.push(top.binding);
+      } else if (!seen.has(dependency) && dependency.value === undefined && dependency.busy !== true) {
+        seen.add(dependency);
+        stack.push({ binding: dependency, next: 0 });
+      }
+    }
+    for (const binding of order) this.force(binding.name, binding);
+  }
+
+  /** The steps (of this or enclosing `let`s) a step's expression refers to. */
+  private dependenciesOf(binding: Binding): readonly Binding[] {
+    if (binding.dependencies !== undefined) return binding.dependencies;
+    const found: Binding[] = [];
+    for (const name of freeNames(binding.node)) {
+      for (let scope: Scope | undefined = binding.scope; scope !== undefined; scope = scope.parent) {
+        const entry = scope.bindings.get(name);
+        if (entry === undefined) continue;
+        if (isBinding(entry) && entry !== binding) found.push(entry);
+        break;
+      }
+    }
+    binding.dependencies = found;
+    return found;
   }
 
   private evaluateRecursive(node: PQP.Language.Ast.RecursivePrimaryExpression, scope: Scope): MValue {
@@ -385,9 +523,11 @@ export class Walker {
 
   private itemAccess(target: MValue, selector: MValue): MValue {
     if (target.kind === 'choice') {
-      return this.choice(
-        target.options.map((option) => this.itemAccess(option, selector)),
-        target.refs,
+      return this.nested(OPAQUE, () =>
+        this.choice(
+          target.options.map((option) => this.itemAccess(option, selector)),
+          target.refs,
+        ),
       );
     }
     if (target.kind === 'source') {
@@ -424,9 +564,11 @@ export class Walker {
       case 'record':
         return target.fields.get(field) ?? opaque(target.refs);
       case 'choice':
-        return this.choice(
-          target.options.map((option) => this.fieldAccess(option, field)),
-          target.refs,
+        return this.nested(OPAQUE, () =>
+          this.choice(
+            target.options.map((option) => this.fieldAccess(option, field)),
+            target.refs,
+          ),
         );
       case 'list':
       case 'text':
@@ -445,26 +587,39 @@ export class Walker {
       case 'function':
         return this.invokeClosure(target.closure, args);
       case 'choice':
-        return this.choice(
-          target.options.map((option) => this.invoke(option, args)),
-          target.refs,
+        return this.nested(OPAQUE, () =>
+          this.choice(
+            target.options.map((option) => this.invoke(option, args)),
+            target.refs,
+          ),
         );
       case 'opaque':
         if (target.unresolved !== undefined) return this.callBuiltin(target.unresolved, args);
-        return opaque(mergeRefs(target.refs, ...args.map(this.refsOf)));
+        return opaque(mergeAllRefs([target.refs, ...args.map(this.refsOf)]));
       case 'source':
       case 'record':
       case 'list':
       case 'text':
       case 'null':
-        return opaque(mergeRefs(this.refsOf(target), ...args.map(this.refsOf)));
+        return opaque(mergeAllRefs([this.refsOf(target), ...args.map(this.refsOf)]));
     }
   }
 
+  /**
+   * A function's body with its arguments bound. A function called again from inside itself (`@f`)
+   * is not followed again: that call's value carries its arguments' references, and the body's own
+   * references are those of the outer call.
+   */
   private invokeClosure(closure: Closure, args: MValue[]): MValue {
+    if (this.invoking.has(closure)) return opaque(mergeAllRefs(args.map(this.refsOf)));
     const bindings = new Map<string, Binding | MValue>();
     closure.params.forEach((param, index) => bindings.set(param, args[index] ?? opaque()));
-    return this.evaluate(closure.body as TNode, new Scope(closure.scope as Scope, bindings));
+    this.invoking.add(closure);
+    try {
+      return this.evaluate(closure.body as TNode, new Scope(closure.scope as Scope, bindings));
+    } finally {
+      this.invoking.delete(closure);
+    }
   }
 
   private callBuiltin(name: string, args: MValue[]): MValue {
@@ -478,7 +633,7 @@ export class Walker {
         message: `${name} is not a data-access function this connector understands; its lineage is not extracted.`,
       });
     }
-    return opaque(mergeRefs(...args.map(this.refsOf)));
+    return opaque(mergeAllRefs(args.map(this.refsOf)));
   }
 
   /** Calls a handler once per combination of `if` alternatives among its arguments. */
@@ -518,7 +673,8 @@ export class Walker {
       refsOf: this.refsOf,
       text: (index, role) => textOfValue(args[index], role),
       textOfValue,
-      sqlTablePaths: this.env.sqlTablePaths,
+      sqlTablePaths: (sql, platform) => this.env.sqlTablePaths(sql, platform, this.env.deadline),
+      limits: this.env.limits,
     };
   }
 }
