@@ -1,8 +1,10 @@
 /**
  * M lineage in worker threads. Each worker keeps its own cache for the sync; expressions with the
  * same affinity (a dataset) go to the same worker so its shared queries are parsed once. A worker
- * that dies fails only the analyses it held and is replaced on the next request. Workers hold the
- * process open only while they have work, so a forgotten close() cannot hang the connector.
+ * that dies (out of memory, a crash) costs only the request it was working on: those table
+ * expressions get an `analysis_failed` diagnostic, and the requests queued behind it go to a new
+ * worker. Workers hold the process open only while they have work, so a forgotten close() cannot
+ * hang the connector.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -21,13 +23,16 @@ export interface WorkerPoolOptions {
 }
 
 interface Pending {
+  request: WorkerRequest;
   resolve: (results: MLineageResult[]) => void;
   reject: (error: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
+  /** In the order sent; a worker answers in that order, so the first is the one it is working on. */
   pending: Map<number, Pending>;
+  retired: boolean;
 }
 
 const DEFAULT_MAX_HEAP_MB = 128;
@@ -74,14 +79,17 @@ export class LineageWorkerPool implements LineageAnalyser {
     if (this.closed) return Promise.reject(new Error('the lineage worker pool is closed'));
     const index =
       affinity === undefined ? this.roundRobin++ % this.threads : slotIndex(affinity, this.threads);
-    const slot = this.slotAt(index);
-    const id = this.nextId++;
+    const request: WorkerRequest = { id: this.nextId++, inputs: [...inputs] };
     return new Promise<MLineageResult[]>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      if (slot.pending.size === 1) slot.worker.ref();
-      const request: WorkerRequest = { id, inputs: [...inputs] };
-      slot.worker.postMessage(request);
+      this.send(index, { request, resolve, reject });
     });
+  }
+
+  private send(index: number, pending: Pending): void {
+    const slot = this.slotAt(index);
+    slot.pending.set(pending.request.id, pending);
+    if (slot.pending.size === 1) slot.worker.ref();
+    slot.worker.postMessage(pending.request);
   }
 
   async close(): Promise<void> {
@@ -110,7 +118,7 @@ export class LineageWorkerPool implements LineageAnalyser {
     worker.stdout.pipe(process.stderr, { end: false });
     worker.stderr.pipe(process.stderr, { end: false });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), retired: false };
     worker.on('message', (reply: WorkerReply) => this.settle(slot, reply));
     worker.on('error', (error) => this.retire(index, slot, error));
     worker.on('exit', (code) =>
@@ -128,13 +136,36 @@ export class LineageWorkerPool implements LineageAnalyser {
     else pending.reject(new Error(reply.error));
   }
 
-  /** A dead worker fails what it held; the next analysis for its slot starts a new one. */
+  /**
+   * A dead worker: the request it was working on gets `analysis_failed` results, the ones queued
+   * behind it go to a new worker (once the pool is closed, all are rejected).
+   */
   private retire(index: number, slot: Slot, error: Error): void {
+    if (slot.retired) return;
+    slot.retired = true;
     if (this.slots[index] === slot) this.slots[index] = undefined;
-    const failed = [...slot.pending.values()];
+    const held = [...slot.pending.values()];
     slot.pending.clear();
-    for (const pending of failed) pending.reject(error);
+    if (this.closed) {
+      for (const pending of held) pending.reject(error);
+      return;
+    }
+    const [current, ...queued] = held;
+    if (current !== undefined) current.resolve(current.request.inputs.map(() => workerDied(error)));
+    for (const pending of queued) this.send(index, pending);
   }
+}
+
+function workerDied(error: Error): MLineageResult {
+  return {
+    upstreams: [],
+    diagnostics: [
+      {
+        kind: 'analysis_failed',
+        message: `Lineage analysis failed: the lineage worker analysing this dataset stopped (${error.message}); it was replaced for the other datasets.`,
+      },
+    ],
+  };
 }
 
 /** The parsers are loaded only where M is parsed: with workers, never in the main thread. */

@@ -55,9 +55,7 @@ function analyse(
       const message = error instanceof Error ? error.message : String(error);
       return inputs.map(() => ({
         upstreams: [],
-        diagnostics: [
-          { kind: 'unparsable_expression' as const, message: `Lineage analysis failed: ${message}` },
-        ],
+        diagnostics: [{ kind: 'analysis_failed' as const, message: `Lineage analysis failed: ${message}` }],
       }));
     });
 }
