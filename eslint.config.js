@@ -4,7 +4,8 @@ import boundaries from 'eslint-plugin-boundaries';
 import prettier from 'eslint-config-prettier';
 
 // Imports point downward only (docs/ARCHITECTURE.md):
-// main -> commands -> {config, auth, powerbi, streams, protocol}; streams -> {powerbi, lineage};
+// main -> commands -> {config, auth, powerbi, streams, protocol}; streams -> {powerbi, lineage, config};
+// streams take their options typed by config/options.ts (api streams read with them);
 // lineage -> nothing of ours; powerbi -> auth only through the TokenProvider interface;
 // generated types (from spec.json and schemas/) may be used by any layer that reads config or records.
 // Elements are folders. Top-level files (main.ts, errors.ts, secrets.ts) are shared by every layer.
@@ -29,7 +30,7 @@ const allowed = {
   'auth-contract': [],
   auth: ['auth-contract', 'generated'],
   powerbi: ['auth-contract'],
-  streams: ['powerbi', 'lineage', 'generated'],
+  streams: ['powerbi', 'lineage', 'generated', 'config'],
   lineage: [],
   generated: [],
 };

@@ -1,6 +1,7 @@
 /**
  * Generates TypeScript types from the JSON Schemas that are the single source of truth:
- * spec.json's connectionSpecification -> src/generated/config.ts, schemas/*.json -> src/generated/records.ts.
+ * spec.json's connectionSpecification -> src/generated/config.ts (the config as given, and once
+ * validated with its defaults), schemas/*.json -> src/generated/records.ts.
  * With --check it writes nothing and fails when the committed files are stale (CI runs this).
  */
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
@@ -43,11 +44,42 @@ async function compileSchema(schema: JSONSchema, typeName: string): Promise<stri
   });
 }
 
+function isOptionGroup(schema: JSONSchema): boolean {
+  return schema.type === 'object' && schema.properties !== undefined && schema.oneOf === undefined;
+}
+
+/**
+ * The config after src/config/validate.ts: every option group is present and ajv filled every
+ * default, so those fields are required; a field without a default in spec.json stays optional.
+ */
+function withDefaultsRequired(schema: JSONSchema, root = true): JSONSchema {
+  const properties = schema.properties ?? {};
+  const filled = Object.entries(properties)
+    .filter(([, child]) => child.default !== undefined || (root && isOptionGroup(child)))
+    .map(([key]) => key);
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  return {
+    ...schema,
+    required: [...new Set([...required, ...filled])],
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([key, child]) => [
+        key,
+        isOptionGroup(child) ? withDefaultsRequired(child, false) : child,
+      ]),
+    ),
+  };
+}
+
 async function generateConfig(): Promise<string> {
   const spec = JSON.parse(await readFile(path.join(root, 'spec.json'), 'utf8')) as {
     connectionSpecification: JSONSchema;
   };
-  return compileSchema(spec.connectionSpecification, 'ConnectorConfigInput');
+  const input = await compileSchema(spec.connectionSpecification, 'ConnectorConfigInput');
+  const validated = await compileSchema(
+    withDefaultsRequired(spec.connectionSpecification),
+    'ConnectorConfig',
+  );
+  return `${input}\n/** The config once validated: defaults from spec.json filled in (src/config/validate.ts). */\n${validated}`;
 }
 
 async function generateRecords(): Promise<string> {

@@ -1,4 +1,4 @@
-import { parseConfig } from '../config/config.js';
+import { parseOptions } from '../config/config.js';
 import { ConnectorError, asConnectorError, transientError } from '../errors.js';
 import { connectionStatusMessage, logMessage, type AirbyteMessage } from '../protocol/messages.js';
 import { listWorkspacesWithAdminApi } from './check/admin-access-step.js';
@@ -49,27 +49,31 @@ async function runChecks(
   const started = Date.now();
   const step = (index: number, text: string): void =>
     context.progress(`check ${index}/${STEPS}: ${text} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  const config = parseConfig(rawConfig, context.redactor);
-  const session = connectForCheck(config, context, (message) => channel.offer(message));
+  const options = parseOptions(rawConfig, context.redactor);
+  const session = connectForCheck(options, context, (message) => channel.offer(message));
   const { authorityHost, apiBaseUrl } = session.tokens.cloudEndpoints;
   step(1, 'the config is valid');
   try {
-    const identity = identityOf(config.credentials);
+    const identity = identityOf(options.auth.credentials);
     await acquireToken(session.tokens);
     step(2, `Microsoft Entra ID at ${hostOf(authorityHost)} issued a token to ${identity}`);
-    const listed = await listWorkspacesWithAdminApi(session.client, config, apiBaseUrl);
+    const listed = await listWorkspacesWithAdminApi(session.client, options, apiBaseUrl);
     step(3, `the Power BI API at ${hostOf(apiBaseUrl)} accepted the token`);
     step(4, `the read-only admin APIs answered: ${listed.length} workspace(s)`);
-    const ids = sampleWorkspaces(listed, config.workspaces);
+    const ids = sampleWorkspaces(listed, options.workspaces);
     const evidence =
       ids.length === 0
         ? emptyEvidence()
-        : await scanSample(session.client, ids, sampleScanOptions(config, ids, CHECK_LIMITS.deadlineMs));
+        : await scanSample(
+            session.client,
+            ids,
+            sampleScanOptions(options.scan, ids, CHECK_LIMITS.deadlineMs),
+          );
     step(
       5,
       `test scan of ${evidence.workspaces} workspace(s): ${evidence.datasets} semantic model(s), ${evidence.datasetsWithTables} with tables, ${evidence.datasetsWithExpressions} with expressions`,
     );
-    const findings = settingFindings(evidence, config.scan);
+    const findings = settingFindings(evidence, options.scan);
     for (const finding of findings) await channel.push(logMessage(finding.level, finding.message));
     return connectionStatusMessage('SUCCEEDED', summary(identity, listed.length, evidence, findings));
   } catch (error) {

@@ -1,4 +1,4 @@
-import { parseConfig } from '../config/config.js';
+import { parseOptions } from '../config/config.js';
 import {
   catalogMessage,
   type AirbyteMessage,
@@ -8,7 +8,6 @@ import {
 import type { SecretRegistry } from '../secrets.js';
 import { streams } from '../streams/registry.js';
 import type { StreamDefinition } from '../streams/stream.js';
-import { usageStreams } from './usage/index.js';
 
 /**
  * Airbyte's acceptance tests allow `additionalProperties` only as `true` in catalog schemas; the
@@ -24,27 +23,27 @@ export function permissiveSchema(schema: unknown): unknown {
 }
 
 /**
- * Every stream is incremental on the workspace modification time (the cursor lives in state); in
- * records, `scannedAt` is the field a destination dedups on: the latest scan of a row wins.
+ * Every stream is incremental (its cursor lives in state); in records, the stream's cursor field is
+ * the one a destination dedups on (scan streams: `scannedAt`, the latest scan of a row wins).
  */
-export function toAirbyteStream(stream: StreamDefinition, cursorField = ['scannedAt']): AirbyteStream {
+export function toAirbyteStream(stream: StreamDefinition): AirbyteStream {
   return {
     name: stream.name,
     json_schema: permissiveSchema(stream.jsonSchema) as JsonObject,
     supported_sync_modes: ['full_refresh', 'incremental'],
     source_defined_cursor: true,
-    default_cursor_field: cursorField,
+    default_cursor_field: stream.cursorField,
     source_defined_primary_key: stream.primaryKey,
     is_resumable: true,
   };
 }
 
-/** discover validates the config and lists the streams; it makes no API call and no scan. */
+/**
+ * discover validates the config and lists the streams (api streams only when the config enables
+ * them); it makes no API call and no scan.
+ */
 export function* discoverCommand(rawConfig: unknown, secrets: SecretRegistry): Iterable<AirbyteMessage> {
-  const config = parseConfig(rawConfig, secrets);
-  const usage = usageStreams.filter((u) => u.enabled(config));
-  yield catalogMessage([
-    ...streams.map((s) => toAirbyteStream(s)),
-    ...usage.map((u) => toAirbyteStream(u.definition, u.cursorField)),
-  ]);
+  const options = parseOptions(rawConfig, secrets);
+  const listed = streams.filter((s) => s.kind === 'scan' || s.enabled(options));
+  yield catalogMessage(listed.map((s) => toAirbyteStream(s)));
 }

@@ -1,6 +1,6 @@
-import type { Config } from '../config/config.js';
+import { parseOptions } from '../config/config.js';
+import type { ConnectorOptions } from '../config/options.js';
 import { asConnectorError, configError } from '../errors.js';
-import { parseConfig } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { parseConfiguredCatalog } from '../protocol/catalog.js';
 import {
@@ -10,8 +10,9 @@ import {
   type JsonObject,
 } from '../protocol/messages.js';
 import { parseInputState } from '../protocol/state.js';
-import { streams as allStreams } from '../streams/registry.js';
+import { streamByName, streams } from '../streams/registry.js';
 import type { CommandContext } from './context.js';
+import { runApiStreams, type SelectedApiStream } from './read/api-sync.js';
 import { MessageChannel } from './read/channel.js';
 import { readScanState, type ScanState } from './read/scan-state.js';
 import { describeAnalyser, lineageAnalyserFor } from './read/lineage-analyser.js';
@@ -20,7 +21,6 @@ import { StreamEmitter } from './read/stream-emitter.js';
 import { planSync, type SyncPlan } from './read/sync-plan.js';
 import { listWorkspacesToScan } from './read/workspace-list.js';
 import { connectPowerBi, type PowerBiSession } from './session.js';
-import { usageStreams, type ScanObserver, type UsageStream } from './usage/index.js';
 
 export interface ReadArgs {
   config: string;
@@ -43,25 +43,18 @@ export async function loadReadInputs(args: ReadArgs): Promise<ReadInputs> {
   };
 }
 
-interface SelectedUsageStream {
-  usage: UsageStream;
-  emitter: StreamEmitter;
-  syncMode: 'full_refresh' | 'incremental';
-  state: JsonObject | undefined;
-}
-
 interface Prepared {
-  config: Config;
+  options: ConnectorOptions;
   /** Streams fed by the shared scan. */
   selected: SelectedStream[];
   /** Streams with their own reads (activity events, refresh history, apps). */
-  usage: SelectedUsageStream[];
+  api: SelectedApiStream[];
   plan: SyncPlan;
   previous: ScanState;
   warnings: string[];
 }
 
-const KNOWN = [...allStreams, ...usageStreams.map((u) => u.definition)].map((s) => ({
+const KNOWN = streams.map((s) => ({
   name: s.name,
   supportedSyncModes: ['full_refresh', 'incremental'] as const,
 }));
@@ -72,23 +65,27 @@ async function prepare(
   emit: (m: AirbyteMessage) => Promise<void>,
 ): Promise<Prepared> {
   const inputs = await load();
-  const config = parseConfig(inputs.config, context.redactor);
+  const options = parseOptions(inputs.config, context.redactor);
   const configured = parseConfiguredCatalog(inputs.catalog, KNOWN);
   const input = parseInputState(inputs.state);
   const warnings = [...input.warnings];
   const now = new Date();
-  const usage = configured.flatMap(({ name, syncMode }) => {
-    const found = usageStreams.find((u) => u.definition.name === name);
-    if (found && !found.enabled(config)) {
+  const api = configured.flatMap(({ name, syncMode }): SelectedApiStream[] => {
+    const definition = streamByName(name);
+    if (definition?.kind !== 'api') return [];
+    if (!definition.enabled(options)) {
       throw configError(
         `Stream ${name} is selected but turned off in the config; enable it (e.g. activity_events.enabled: true) or deselect it.`,
       );
     }
-    return found
-      ? [{ usage: found, emitter: new StreamEmitter(name, emit), syncMode, state: input.streams.get(name) }]
-      : [];
+    const emitter = new StreamEmitter(name, emit);
+    const state = input.streams.get(name);
+    return [{ definition, emitter, syncMode, state, observer: definition.observeScan?.() }];
   });
-  const scanConfigured = configured.filter(({ name }) => allStreams.some((s) => s.name === name));
+  const scanConfigured = configured.flatMap(({ name, syncMode }) => {
+    const definition = streamByName(name);
+    return definition?.kind === 'scan' ? [{ definition, name, syncMode }] : [];
+  });
   const planned = scanConfigured.map(({ name, syncMode }) => {
     const { state, warning } = readScanState(input.streams.get(name), now);
     if (warning) warnings.push(`State of stream ${name} ignored (${warning}); it gets a full scan.`);
@@ -97,8 +94,8 @@ async function prepare(
   const plan = planSync({
     streams: planned,
     now,
-    lookbackMinutes: config.incremental.lookback_minutes,
-    fullRefreshEveryDays: config.incremental.full_refresh_every_days,
+    lookbackMinutes: options.incremental.lookbackMinutes,
+    fullRefreshEveryDays: options.incremental.fullRefreshEveryDays,
   });
   const states = planned.map((p) => p.state).filter((s): s is ScanState => s !== undefined);
   const cursors = states
@@ -114,11 +111,11 @@ async function prepare(
     ...(cursors[0] && { cursor: cursors[0] }),
     ...(fulls[0] && { lastFullScanAt: fulls[0] }),
   };
-  const selected = scanConfigured.map(({ name }) => ({
-    definition: allStreams.find((s) => s.name === name)!,
+  const selected = scanConfigured.map(({ definition, name }) => ({
+    definition,
     emitter: new StreamEmitter(name, emit),
   }));
-  return { config, selected, usage, plan, previous, warnings };
+  return { options, selected, api, plan, previous, warnings };
 }
 
 function finalState(prepared: Prepared, failed: string[]): JsonObject {
@@ -143,11 +140,11 @@ async function sync(
   const log = (level: 'INFO' | 'WARN', message: string): Promise<void> => emit(logMessage(level, message));
   const prepared = await prepare(load, context, emit);
   for (const warning of prepared.warnings) await log('WARN', warning);
-  const emitters = [...prepared.selected.map((s) => s.emitter), ...prepared.usage.map((u) => u.emitter)];
+  const emitters = [...prepared.selected.map((s) => s.emitter), ...prepared.api.map((u) => u.emitter)];
   for (const emitter of emitters) await emitter.started();
   try {
     const session = connectPowerBi(
-      prepared.config,
+      prepared.options,
       context,
       {
         offer: (message) => channel.offer(message),
@@ -159,31 +156,13 @@ async function sync(
       context.signal ? { signal: context.signal } : {},
     );
     try {
-      const observers = new Map(prepared.usage.map((u) => [u.usage, u.usage.createObserver?.()]));
-      if (prepared.selected.length > 0)
-        await scan(prepared, session, context, log, [...observers.values()], channel);
-      // One usage stream's failure does not keep the later ones from saving what the scan gave them.
-      let usageFailure: { error: unknown } | undefined;
-      for (const u of prepared.usage) {
-        try {
-          await u.usage.sync(
-            {
-              client: session.client,
-              config: prepared.config,
-              syncMode: u.syncMode,
-              state: u.state,
-              emitter: u.emitter,
-              log,
-              now: new Date(),
-            },
-            observers.get(u.usage),
-          );
-        } catch (error) {
-          if (context.signal?.aborted) throw error;
-          usageFailure ??= { error };
-        }
-      }
-      if (usageFailure) throw usageFailure.error;
+      if (prepared.selected.length > 0) await scan(prepared, session, context, log, channel);
+      await runApiStreams(prepared.api, {
+        client: session.client,
+        options: prepared.options,
+        log,
+        ...(context.signal && { signal: context.signal }),
+      });
       for (const emitter of emitters) await emitter.complete();
       await log('INFO', summary(emitters, session.client.stats().requests));
     } finally {
@@ -205,29 +184,28 @@ async function scan(
   session: PowerBiSession,
   context: CommandContext,
   log: (level: 'INFO' | 'WARN', message: string) => Promise<void>,
-  observers: (ScanObserver | undefined)[],
   channel: MessageChannel<AirbyteMessage>,
 ): Promise<void> {
-  const { config, selected, plan } = prepared;
+  const { options, selected, plan } = prepared;
   await log('INFO', `${plan.mode === 'full' ? 'Full' : 'Incremental'} sync: ${plan.reasons.join('; ')}.`);
-  const list = await listWorkspacesToScan(session.client, config, plan);
+  const list = await listWorkspacesToScan(session.client, options.workspaces, plan);
   await log(
     'INFO',
     `${list.ids.length} workspace(s) to scan${list.excludedByName ? `, ${list.excludedByName} excluded by name` : ''}.`,
   );
   const startedAt = Date.now();
   let lastProgressLog = 0;
-  const analyser = await lineageAnalyserFor(config, selected);
+  const analyser = await lineageAnalyserFor(options, selected);
   if (analyser) await log('INFO', describeAnalyser(analyser));
   const result = await runScanSync({
     client: session.client,
-    config,
+    options,
     plan,
     workspaceIds: list.ids,
     previous: prepared.previous,
     streams: selected,
     ...(analyser && { lineageAnalyser: analyser }),
-    observers: observers.filter((o): o is ScanObserver => o !== undefined),
+    observers: prepared.api.flatMap((s) => (s.observer ? [s.observer] : [])),
     log,
     progress: (p) => {
       const line = progressLine(p, startedAt, selected);

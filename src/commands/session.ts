@@ -1,6 +1,6 @@
 import { MsalTokenProvider } from '../auth/msal-token-provider.js';
 import type { AuthSettings } from '../auth/settings.js';
-import type { Config } from '../config/config.js';
+import type { AuthOptions, ConnectorOptions } from '../config/options.js';
 import { createPowerBiClient, type PowerBiClient, type PowerBiClientOptions } from '../powerbi/client.js';
 import type { WaitInfo } from '../powerbi/rate-limiter.js';
 import {
@@ -37,13 +37,14 @@ export interface SessionHooks {
   onRateLimited?: (info: WaitInfo) => void;
 }
 
-export function authSettings(config: Config): AuthSettings {
+/** The auth layer's settings (its contract keeps spec.json's field names). */
+export function authSettings(auth: AuthOptions): AuthSettings {
   return {
-    credentials: config.credentials,
-    cloud: config.cloud,
-    ...(config.authorityHostOverride && { authority_host_override: config.authorityHostOverride }),
-    ...(config.apiBaseUrlOverride && { api_base_url_override: config.apiBaseUrlOverride }),
-    ...(config.tlsCaCertificate && { tls_ca_certificate: config.tlsCaCertificate }),
+    credentials: auth.credentials,
+    cloud: auth.cloud,
+    ...(auth.authorityHostOverride && { authority_host_override: auth.authorityHostOverride }),
+    ...(auth.apiBaseUrlOverride && { api_base_url_override: auth.apiBaseUrlOverride }),
+    ...(auth.tlsCaCertificate && { tls_ca_certificate: auth.tlsCaCertificate }),
   };
 }
 
@@ -55,14 +56,14 @@ const NOTABLE_WAIT_MS = 5_000;
  * at once as a CONTROL message carrying the whole updated config (Airbyte replaces the stored one).
  */
 export function connectPowerBi(
-  config: Config,
+  options: ConnectorOptions,
   context: CommandContext,
   hooks: SessionHooks,
   tuning: SessionTuning = {},
 ): PowerBiSession {
-  let currentConfig = structuredClone(config.input) as unknown as JsonObject;
+  let currentConfig = structuredClone(options.input) as unknown as JsonObject;
   const tokens = new MsalTokenProvider({
-    settings: authSettings(config),
+    settings: authSettings(options.auth),
     secrets: context.redactor,
     ...(tuning.entraTimeoutMs !== undefined && { networkTimeoutMs: tuning.entraTimeoutMs }),
     ...(tuning.entraRetryDelaysMs && { retryDelaysMs: [...tuning.entraRetryDelaysMs] }),
@@ -77,9 +78,10 @@ export function connectPowerBi(
   const client = createPowerBiClient({
     apiBaseUrl: tokens.cloudEndpoints.apiBaseUrl,
     tokenProvider: tokens,
-    ...(config.tlsCaCertificate && { caCertificate: config.tlsCaCertificate }),
-    maxRetryWaitSeconds: Math.min(config.maxRetryWaitSeconds, tuning.maxRetryWaitSeconds ?? Infinity),
-    requestTimeoutMs: Math.min(config.requestTimeoutSeconds, tuning.requestTimeoutSeconds ?? Infinity) * 1000,
+    ...(options.auth.tlsCaCertificate && { caCertificate: options.auth.tlsCaCertificate }),
+    maxRetryWaitSeconds: Math.min(options.http.maxRetryWaitSeconds, tuning.maxRetryWaitSeconds ?? Infinity),
+    requestTimeoutMs:
+      Math.min(options.http.requestTimeoutSeconds, tuning.requestTimeoutSeconds ?? Infinity) * 1000,
     ...(tuning.retry && { retry: tuning.retry }),
     ...(tuning.maxScansInFlight !== undefined && { maxScansInFlight: tuning.maxScansInFlight }),
     ...(tuning.signal && { signal: tuning.signal }),

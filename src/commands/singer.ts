@@ -1,4 +1,4 @@
-import { parseConfig } from '../config/config.js';
+import { parseOptions } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { loadSpec } from '../config/spec.js';
 import { asConnectorError } from '../errors.js';
@@ -103,7 +103,7 @@ export async function runSinger(argv: readonly string[], io: ProcessIo): Promise
       const raw = await readJsonFile(args.config!, '--config');
       await write({ streams: catalogOf(discoverCommand(raw, redactor)).map(toSingerStream) });
     } else {
-      parseConfig(await readJsonFile(args.config!, '--config'), redactor);
+      parseOptions(await readJsonFile(args.config!, '--config'), redactor);
       await sync(args, context, write);
     }
     return 0;

@@ -1,36 +1,12 @@
-import type { ConnectorConfigInput } from '../generated/config.js';
+import type { ConnectorConfig, ConnectorConfigInput } from '../generated/config.js';
 import { configError } from '../errors.js';
 import { MIN_SECRET_LENGTH, type SecretRegistry } from '../secrets.js';
+import { connectorOptions, type ConnectorOptions } from './options.js';
 import { collectSecretFields, type SecretField } from './secret-paths.js';
-import { compileNamePattern } from './name-pattern.js';
 import { loadSpec } from './spec.js';
 import { validateAgainstSpec } from './validate.js';
 
-type Defaulted<T> = Required<NonNullable<T>>;
-
-/** The validated config with every default applied; `input` is the config exactly as given. */
-export interface Config {
-  input: ConnectorConfigInput;
-  credentials: ConnectorConfigInput['credentials'];
-  cloud: NonNullable<ConnectorConfigInput['cloud']>;
-  workspaces: Defaulted<ConnectorConfigInput['workspaces']>;
-  scan: Defaulted<ConnectorConfigInput['scan']>;
-  incremental: Defaulted<ConnectorConfigInput['incremental']>;
-  privacy: Defaulted<ConnectorConfigInput['privacy']>;
-  activityEvents: Defaulted<ConnectorConfigInput['activity_events']>;
-  refreshHistory: Defaulted<ConnectorConfigInput['refresh_history']>;
-  apps: Defaulted<ConnectorConfigInput['apps']>;
-  lineage: Defaulted<ConnectorConfigInput['lineage']>;
-  authorityHostOverride: string | undefined;
-  apiBaseUrlOverride: string | undefined;
-  tlsCaCertificate: string | undefined;
-  maxRetryWaitSeconds: number;
-  requestTimeoutSeconds: number;
-}
-
-function compilePatterns(patterns: string[], field: string): void {
-  patterns.forEach((pattern, index) => compileNamePattern(pattern, `${field}[${index}]`));
-}
+export type { ConnectorOptions } from './options.js';
 
 function checkCertificateCredentials(credentials: ConnectorConfigInput['credentials']): void {
   if (credentials.auth_type !== 'service_principal_certificate') return;
@@ -64,34 +40,29 @@ function checkSecretLengths(fields: readonly SecretField[]): void {
 
 /**
  * Validates a raw config, registers its secrets with the redactor first (so no error can echo
- * them), and returns the typed config with defaults.
+ * them), and returns it with every default of spec.json (validate.ts fills them in) and its options.
  */
-export function parseConfig(raw: unknown, secrets: SecretRegistry): Config {
+function load(raw: unknown, secrets: SecretRegistry): { config: ConnectorConfig; options: ConnectorOptions } {
   const spec = loadSpec();
   const secretFields = collectSecretFields(spec.connectionSpecification, raw);
   for (const field of secretFields) secrets.register(field.value);
-  const valid = validateAgainstSpec(spec.connectionSpecification, raw) as unknown as ConnectorConfigInput;
-  const workspaces = valid.workspaces as Config['workspaces'];
-  compilePatterns(workspaces.include_name_patterns, 'workspaces.include_name_patterns');
-  compilePatterns(workspaces.exclude_name_patterns, 'workspaces.exclude_name_patterns');
-  checkCertificateCredentials(valid.credentials);
+  // The one cast: ajv has just checked the config against the schema ConnectorConfig is generated from.
+  const config = validateAgainstSpec(spec.connectionSpecification, raw) as unknown as ConnectorConfig;
+  const options = connectorOptions(config, raw as ConnectorConfigInput);
+  checkCertificateCredentials(config.credentials);
   checkSecretLengths(secretFields);
-  return {
-    input: raw as ConnectorConfigInput,
-    credentials: valid.credentials,
-    cloud: valid.cloud ?? 'public',
-    workspaces,
-    scan: valid.scan as Config['scan'],
-    incremental: valid.incremental as Config['incremental'],
-    privacy: valid.privacy as Config['privacy'],
-    activityEvents: valid.activity_events as Config['activityEvents'],
-    refreshHistory: valid.refresh_history as Config['refreshHistory'],
-    apps: valid.apps as Config['apps'],
-    lineage: valid.lineage as Config['lineage'],
-    authorityHostOverride: valid.authority_host_override,
-    apiBaseUrlOverride: valid.api_base_url_override,
-    tlsCaCertificate: valid.tls_ca_certificate,
-    maxRetryWaitSeconds: valid.max_retry_wait_seconds ?? 900,
-    requestTimeoutSeconds: valid.request_timeout_seconds ?? 120,
-  };
+  return { config, options };
+}
+
+/** The config of a command, validated, as the typed options of each layer (src/config/options.ts). */
+export function parseOptions(raw: unknown, secrets: SecretRegistry): ConnectorOptions {
+  return load(raw, secrets).options;
+}
+
+/**
+ * The validated config with spec.json's keys.
+ * @deprecated Only src/commands/explain-m.ts still reads it; use parseOptions (its lineage.odbcDsnMap).
+ */
+export function parseConfig(raw: unknown, secrets: SecretRegistry): ConnectorConfig {
+  return load(raw, secrets).config;
 }

@@ -249,3 +249,254 @@ export interface ConnectorConfigInput {
   request_timeout_seconds?: number;
   [k: string]: unknown | undefined;
 }
+
+/** The config once validated: defaults from spec.json filled in (src/config/validate.ts). */
+export interface ConnectorConfig {
+  /**
+   * How the connector signs in to Microsoft Entra ID. A service principal (app registration) with read-only admin API access is the usual choice; delegated OAuth uses a Power BI administrator's consent.
+   */
+  credentials:
+    | {
+        auth_type: 'oauth2_refresh_token';
+        /**
+         * Your Microsoft Entra tenant: its directory (tenant) ID GUID, or a verified domain such as contoso.onmicrosoft.com. Find it in the Entra admin center under Overview. Masked only because Airbyte's rules treat every field named tenant_id as secret.
+         */
+        tenant_id: string;
+        /**
+         * Application (client) ID of the Entra app the administrator consented to.
+         */
+        client_id: string;
+        /**
+         * Secret VALUE (not the secret ID) of the app, when it is a confidential (web) app.
+         */
+        client_secret?: string;
+        /**
+         * Refresh token from the administrator's consent, with the scope https://analysis.windows.net/powerbi/api/Tenant.Read.All offline_access.
+         */
+        refresh_token: string;
+      }
+    | {
+        auth_type: 'service_principal_secret';
+        /**
+         * Your Microsoft Entra tenant: its directory (tenant) ID GUID, or a verified domain such as contoso.onmicrosoft.com. Find it in the Entra admin center under Overview. Masked only because Airbyte's rules treat every field named tenant_id as secret.
+         */
+        tenant_id: string;
+        /**
+         * Application (client) ID of the app registration.
+         */
+        client_id: string;
+        /**
+         * The client secret VALUE shown once when the secret was created (not its secret ID).
+         */
+        client_secret: string;
+      }
+    | {
+        auth_type: 'service_principal_certificate';
+        /**
+         * Your Microsoft Entra tenant: its directory (tenant) ID GUID, or a verified domain such as contoso.onmicrosoft.com. Find it in the Entra admin center under Overview. Masked only because Airbyte's rules treat every field named tenant_id as secret.
+         */
+        tenant_id: string;
+        /**
+         * Application (client) ID of the app registration.
+         */
+        client_id: string;
+        /**
+         * The certificate's private key in PEM format (-----BEGIN PRIVATE KEY-----). Unencrypted PKCS#8 or PKCS#1.
+         */
+        private_key: string;
+        /**
+         * The public certificate in PEM format; its thumbprint is computed for you. Give either this or the thumbprint.
+         */
+        certificate?: string;
+        /**
+         * Hex SHA-256 (64 characters) or SHA-1 (40 characters) thumbprint of the certificate, as shown under Certificates & secrets. Only needed when no certificate is given.
+         */
+        thumbprint?: string;
+      };
+  /**
+   * The Microsoft cloud your tenant lives in: public (commercial), usgov (GCC), usgovhigh (GCC High), usgovdod (DoD) or china (operated by 21Vianet). Sets the sign-in authority, the Power BI API host and the token scope.
+   */
+  cloud: 'public' | 'usgov' | 'usgovhigh' | 'usgovdod' | 'china';
+  /**
+   * Which workspaces to extract. By default every shared, active workspace the tenant has.
+   */
+  workspaces: {
+    /**
+     * When not empty, only workspaces with these IDs are scanned.
+     */
+    include_ids: string[];
+    /**
+     * Workspaces with these IDs are never scanned.
+     */
+    exclude_ids: string[];
+    /**
+     * Case-insensitive regular expressions (RE2 syntax: no lookaround or backreferences; matching time is linear); when not empty, a workspace is scanned only if its name matches one of them.
+     */
+    include_name_patterns: string[];
+    /**
+     * Case-insensitive regular expressions (RE2 syntax: no lookaround or backreferences; matching time is linear); a workspace whose name matches one of them is not scanned.
+     */
+    exclude_name_patterns: string[];
+    /**
+     * Also scan users' personal workspaces (My workspace).
+     */
+    include_personal_workspaces: boolean;
+    /**
+     * Also scan workspaces that are inactive or deleted (they appear with their state).
+     */
+    include_inactive_workspaces: boolean;
+  };
+  /**
+   * What the Scanner API (admin/workspaces/getInfo) returns and how scans are scheduled.
+   */
+  scan: {
+    /**
+     * Ask for upstream datasets and dataflows (getInfo lineage=true).
+     */
+    lineage: boolean;
+    /**
+     * Ask for datasource instances with connection details and gateways (datasourceDetails=true).
+     */
+    datasource_details: boolean;
+    /**
+     * Ask for tables, columns and measures (datasetSchema=true; needs the tenant setting 'Enhance admin APIs responses with detailed metadata').
+     */
+    dataset_schema: boolean;
+    /**
+     * Ask for DAX and Power Query M expressions (datasetExpressions=true; needs the tenant setting 'Enhance admin APIs responses with DAX and mashup expressions'). Warehouse-table lineage comes from these.
+     */
+    dataset_expressions: boolean;
+    /**
+     * Ask for the users and groups with access to each artifact (getArtifactUsers=true).
+     */
+    artifact_users: boolean;
+    /**
+     * How many scans may run at once. Power BI allows at most 16.
+     */
+    max_scans_in_flight: number;
+    /**
+     * Workspaces per getInfo request. Power BI allows at most 100.
+     */
+    workspaces_per_scan: number;
+    /**
+     * First wait between scan status checks; it grows with backoff up to 60 seconds.
+     */
+    poll_interval_seconds: number;
+    /**
+     * A scan still running after this long is submitted again.
+     */
+    scan_timeout_minutes: number;
+  };
+  /**
+   * How incremental reads find changed workspaces (admin/workspaces/modified).
+   */
+  incremental: {
+    /**
+     * How far before the previous sync's start the next sync asks for changes. Power BI can take up to 30 minutes to report a change, so values below 30 are raised to 30.
+     */
+    lookback_minutes: number;
+    /**
+     * Scan every workspace again when the last full scan is older than this, to catch anything an incremental read could miss. 0 turns it off.
+     */
+    full_refresh_every_days: number;
+  };
+  /**
+   * What happens to personal data (user e-mail addresses, user principal names and display names).
+   */
+  privacy: {
+    /**
+     * keep: as Power BI returns them; hash: SHA-256 of the lower-cased value (joins still work); drop: replaced by null.
+     */
+    user_identifiers: 'keep' | 'hash' | 'drop';
+  };
+  /**
+   * The activity_events stream (admin/activityevents): who viewed or changed what. At least 24 API calls per UTC day read (200 per hour allowed).
+   */
+  activity_events: {
+    /**
+     * Read activity events (one request window per UTC day).
+     */
+    enabled: boolean;
+    /**
+     * How many days back the first read starts. Power BI keeps 30 days.
+     */
+    backfill_days: number;
+    /**
+     * Events newer than this wait for the next sync: Power BI can take up to 60 minutes to show an event.
+     */
+    settle_minutes: number;
+  };
+  /**
+   * The refresh_history stream: the last refreshes of each dataset and dataflow the scan found refreshable (one API call per artifact).
+   */
+  refresh_history: {
+    /**
+     * Read refresh history (needs a scan stream such as datasets in the same connection to find the artifacts).
+     */
+    enabled: boolean;
+    /**
+     * How many of the latest refreshes to ask for per dataset or dataflow ($top).
+     */
+    refreshes_per_artifact: number;
+    /**
+     * Refresh history calls made at once.
+     */
+    concurrency: number;
+  };
+  /**
+   * The apps stream (admin/apps): published apps and the workspace items behind them.
+   */
+  apps: {
+    /**
+     * Read apps (one API call per 5,000 apps).
+     */
+    enabled: boolean;
+  };
+  /**
+   * How Power Query M sources become warehouse tables.
+   */
+  lineage: {
+    /**
+     * Which platform (and database) an ODBC DSN points at, for Odbc.DataSource and Odbc.Query sources.
+     */
+    odbc_dsn_map: {
+      /**
+       * The DSN name as written in the M expression.
+       */
+      dsn: string;
+      /**
+       * Platform name such as snowflake, sqlserver, postgres, mysql, oracle, redshift, databricks, bigquery.
+       */
+      platform: string;
+      /**
+       * Database the DSN connects to, when the query does not name one.
+       */
+      database?: string;
+    }[];
+    /**
+     * Threads that parse Power Query M for the lineage stream, beside the main thread. Leave empty for one per spare CPU core (at most 4); 0 parses in the main thread.
+     */
+    worker_threads?: number;
+  };
+  /**
+   * Sign-in host to use instead of the cloud's (e.g. a private endpoint, or the local simulator in tests). An https URL without the tenant.
+   */
+  authority_host_override?: string;
+  /**
+   * Power BI REST base URL to use instead of the cloud's: an https URL ending in /v1.0/myorg.
+   */
+  api_base_url_override?: string;
+  /**
+   * A CA certificate to trust besides the system's, for a TLS-inspecting proxy or private endpoint. TLS verification is never turned off.
+   */
+  tls_ca_certificate?: string;
+  /**
+   * When Power BI asks to wait longer than this (429 Retry-After), the read stops cleanly with a resumable state instead of waiting.
+   */
+  max_retry_wait_seconds: number;
+  /**
+   * How long one HTTP request may take, headers and body together, before it is retried (a scan result download may take 10 times as long, at least 30 minutes, as long as data keeps arriving).
+   */
+  request_timeout_seconds: number;
+  [k: string]: unknown | undefined;
+}

@@ -1,4 +1,10 @@
-/** Every stream the connector offers, in catalog order. */
+/**
+ * Every stream the connector offers, in catalog order: discover, read, Singer mode, the docs
+ * tables and the standard test suite all iterate this list. A new stream is one line here.
+ */
+import { activityEventsStream } from './activity-events.js';
+import type { ApiStreamDefinition } from './api-stream.js';
+import { appsStream } from './apps.js';
 import { artifactAccessStream } from './artifact-access.js';
 import { columnsStream } from './columns.js';
 import { dashboardTilesStream } from './dashboard-tiles.js';
@@ -9,12 +15,14 @@ import { datasetsStream } from './datasets.js';
 import { datasourcesStream } from './datasources.js';
 import { lineageStream } from './lineage.js';
 import { measuresStream } from './measures.js';
+import { refreshHistoryStream } from './refresh-history.js';
 import { reportsStream } from './reports.js';
-import type { StreamDefinition } from './stream.js';
+import type { ScanStreamDefinition, StreamDefinition } from './stream.js';
 import { tablesStream } from './tables.js';
 import { workspacesStream } from './workspaces.js';
 
 export const streams: readonly StreamDefinition[] = [
+  // scan: mapped from the shared scan
   workspacesStream,
   reportsStream,
   dashboardsStream,
@@ -28,7 +36,14 @@ export const streams: readonly StreamDefinition[] = [
   datasourcesStream,
   artifactAccessStream,
   lineageStream,
+  // api: their own reads, after the scan
+  activityEventsStream,
+  refreshHistoryStream,
+  appsStream,
 ];
+
+export const scanStreams: readonly ScanStreamDefinition[] = streams.filter((s) => s.kind === 'scan');
+export const apiStreams: readonly ApiStreamDefinition[] = streams.filter((s) => s.kind === 'api');
 
 const byName = new Map(streams.map((stream) => [stream.name, stream]));
 

@@ -17,7 +17,11 @@ export interface StreamJsonSchema {
 
 const schemasDir = new URL('../../schemas/', import.meta.url);
 
-export function loadStreamSchema(name: string, primaryKey: readonly string[]): StreamJsonSchema {
+export function loadStreamSchema(
+  name: string,
+  primaryKey: readonly string[],
+  cursorField: string,
+): StreamJsonSchema {
   const file = new URL(`${name}.json`, schemasDir);
   let schema: StreamJsonSchema;
   try {
@@ -28,12 +32,20 @@ export function loadStreamSchema(name: string, primaryKey: readonly string[]): S
       cause: error,
     });
   }
-  assertKeyDeclared(schema, name, primaryKey);
+  assertDeclared(schema, name, primaryKey, cursorField);
   return schema;
 }
 
-/** A key field must be declared, required and a plain string, never an object, array or null. */
-function assertKeyDeclared(schema: StreamJsonSchema, name: string, primaryKey: readonly string[]): void {
+/**
+ * A key field must be declared, required and a plain string, never an object, array or null; the
+ * cursor field must be declared.
+ */
+function assertDeclared(
+  schema: StreamJsonSchema,
+  name: string,
+  primaryKey: readonly string[],
+  cursorField: string,
+): void {
   for (const field of primaryKey) {
     const property = schema.properties[field];
     if (property?.type !== 'string' || !schema.required.includes(field)) {
@@ -42,7 +54,7 @@ function assertKeyDeclared(schema: StreamJsonSchema, name: string, primaryKey: r
       );
     }
   }
-  if (!schema.required.includes('scannedAt')) {
-    throw systemError(`The schema of stream ${name} does not declare scannedAt.`);
+  if (schema.properties[cursorField] === undefined) {
+    throw systemError(`The schema of stream ${name} does not declare ${cursorField}.`);
   }
 }

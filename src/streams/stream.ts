@@ -1,21 +1,19 @@
 /**
- * What a stream is: a name, a primary key, the JSON Schema from schemas/<name>.json and one pure
- * mapping function from a scanned workspace (or from a scan batch's datasource lists) to records.
- * The read command calls the mapping; nothing here does I/O besides loading the schema once.
+ * What a stream is: a name, a primary key, a cursor field and the JSON Schema from
+ * schemas/<name>.json, plus one of two ways to get its records (a discriminated union on `kind`):
+ * - scan: pure mappings from a workspace of the shared scan (or a scan batch's lists) to records;
+ * - api: its own read of its own endpoint, yielding records and checkpoints (src/streams/api-stream.ts).
+ * The read command drives both; no stream writes to stdout or builds protocol messages.
  */
 import type { LineageAnalyser } from '../lineage/index.js';
+import type { OdbcDsnMapping } from '../config/options.js';
 import type { ScanDatasourceInstance, ScanWorkspace } from '../powerbi/scan-types.js';
+import type { ApiStreamDefinition } from './api-stream.js';
 import { loadStreamSchema, type StreamJsonSchema } from './schema-loader.js';
 import type { UserIdentifiersMode } from './privacy.js';
 
 export type { StreamJsonSchema } from './schema-loader.js';
 export type { UserIdentifiersMode } from './privacy.js';
-
-export interface OdbcDsnMapping {
-  platform: string;
-  database?: string;
-  schema?: string;
-}
 
 export interface MappingContext {
   /** ISO date-time of the scan of the workspace (for datasources: of the batch) being mapped. */
@@ -42,24 +40,36 @@ export type StreamRecord = Record<string, unknown>;
 /** Most mappings are plain generators; lineage awaits the (asynchronous) M parser. */
 export type RecordSource<R> = Iterable<R> | AsyncIterable<R>;
 
-export interface StreamDefinition {
+/** What every stream declares, whatever its kind. */
+export interface StreamBase {
   name: string;
   /** Airbyte's shape: a list of field paths; ours are all top-level fields, e.g. [['datasetId'], ['name']]. */
   primaryKey: string[][];
+  /** The record field a destination dedups on (the latest row wins); discover's default cursor. */
+  cursorField: string[];
   jsonSchema: StreamJsonSchema;
-  /** Records of one scanned workspace (every stream but datasources). Consume with `for await`. */
+}
+
+export interface ScanStreamDefinition extends StreamBase {
+  kind: 'scan';
+  /** Records of one scanned workspace (every scan stream but datasources). Consume with `for await`. */
   fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => AsyncIterable<StreamRecord>;
   /** Records of a scan batch's top-level lists (datasources). Consume with `for await`. */
   fromBatch?: (batch: ScanBatch, ctx: MappingContext) => AsyncIterable<StreamRecord>;
 }
 
-/** A stream as its file declares it, typed with the record interface generated from its schema. */
+export type StreamDefinition = ScanStreamDefinition | ApiStreamDefinition;
+
+/** A scan stream as its file declares it, typed with the record interface generated from its schema. */
 export interface StreamSpec<R extends object> {
   name: string;
   primaryKey: (keyof R & string)[];
   fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => RecordSource<R>;
   fromBatch?: (batch: ScanBatch, ctx: MappingContext) => RecordSource<R>;
 }
+
+/** Every scan stream's records carry the time of their workspace's scan: the deletion watermark. */
+const SCAN_CURSOR = 'scannedAt';
 
 /**
  * Generated record interfaces have no index signature, hence the one widening cast. A payload that
@@ -80,11 +90,14 @@ async function* widen<R extends object>(
   }
 }
 
-export function defineStream<R extends object>(spec: StreamSpec<R>): StreamDefinition {
-  const definition: StreamDefinition = {
+/** Declares a scan stream. */
+export function defineStream<R extends object>(spec: StreamSpec<R>): ScanStreamDefinition {
+  const definition: ScanStreamDefinition = {
+    kind: 'scan',
     name: spec.name,
     primaryKey: spec.primaryKey.map((field) => [field]),
-    jsonSchema: loadStreamSchema(spec.name, spec.primaryKey),
+    cursorField: [SCAN_CURSOR],
+    jsonSchema: loadStreamSchema(spec.name, spec.primaryKey, SCAN_CURSOR),
   };
   const { fromWorkspace, fromBatch } = spec;
   if (fromWorkspace) definition.fromWorkspace = (ws, ctx) => widen(fromWorkspace(ws, ctx), spec.primaryKey);

@@ -7,7 +7,7 @@
  */
 import { jest } from '@jest/globals';
 import { startSimulator, type PayloadCorruption, type Simulator } from '../../simulator/index.js';
-import { streams } from '../../src/streams/registry.js';
+import { streamByName } from '../../src/streams/registry.js';
 import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { diffViews, type View } from '../helpers/destination.js';
 import { catalogFor, type Message } from '../helpers/read-run.js';
@@ -33,10 +33,7 @@ function schemaProblems(messages: Message[]): string[] {
   for (const m of messages) {
     if (m.type !== 'RECORD') continue;
     const { stream, data } = m.record as { stream: string; data: unknown };
-    const error = schemaErrors(
-      streams.find((s) => s.name === stream)!,
-      data,
-    );
+    const error = schemaErrors(streamByName(stream)!, data);
     if (error) problems.push(`${stream}: ${error}`);
   }
   return problems.slice(0, 5);

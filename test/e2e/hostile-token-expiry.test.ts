@@ -21,7 +21,6 @@ import {
   isRefreshableDataset,
   refreshHistory,
 } from '../../simulator/tenant/refreshes.js';
-import { usageStreams } from '../../src/commands/usage/index.js';
 import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, type Message } from '../helpers/read-run.js';
 import {
@@ -45,23 +44,9 @@ const ISSUE_FAULTS = '429=0.05,503=0.03,reset=0.02,malformed=0.01,scan-failed=0.
 const BLAMES_PERMISSIONS =
   /no access|permission|add the service principal|Viewer access|Tenant settings|admin portal/i;
 
-const refreshUsage = usageStreams.find((u) => u.definition.name === 'refresh_history')!;
-const refreshCatalogEntry = {
-  stream: {
-    name: 'refresh_history',
-    json_schema: refreshUsage.definition.jsonSchema,
-    supported_sync_modes: ['full_refresh', 'incremental'],
-  },
-  sync_mode: 'incremental',
-  destination_sync_mode: 'append_dedup',
-  cursor_field: refreshUsage.cursorField,
-  primary_key: refreshUsage.definition.primaryKey,
-};
 /** datasets (the scan that finds the artifacts) and refresh_history, as in the issue. */
-const catalog = {
-  streams: [...(catalogFor('incremental', ['datasets']).streams as unknown[]), refreshCatalogEntry],
-};
-const refreshOnlyCatalog = { streams: [refreshCatalogEntry] };
+const catalog = catalogFor('incremental', ['datasets', 'refresh_history']);
+const refreshOnlyCatalog = catalogFor('incremental', ['refresh_history']);
 
 type Rows = Map<string, string>;
 

@@ -11,8 +11,7 @@ import {
   isRefreshableDataset,
   refreshHistory,
 } from '../../simulator/tenant/refreshes.js';
-import { usageStreams } from '../../src/commands/usage/index.js';
-import { streams } from '../../src/streams/registry.js';
+import { streamByName } from '../../src/streams/registry.js';
 import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, latestStates, readOnce, readUntilKilled, type Message } from '../helpers/read-run.js';
 import { schemaErrors } from '../unit/streams/record-validator.js';
@@ -23,25 +22,7 @@ const HOUR = 3_600_000;
 
 /** A configured catalog of usage streams (plus, optionally, scan streams) in incremental mode. */
 function usageCatalog(names: string[], scanNames: string[] = []): Record<string, unknown> {
-  const scan = scanNames.length > 0 ? (catalogFor('incremental', scanNames).streams as unknown[]) : [];
-  return {
-    streams: [
-      ...scan,
-      ...usageStreams
-        .filter((u) => names.includes(u.definition.name))
-        .map((u) => ({
-          stream: {
-            name: u.definition.name,
-            json_schema: u.definition.jsonSchema,
-            supported_sync_modes: ['full_refresh', 'incremental'],
-          },
-          sync_mode: 'incremental',
-          destination_sync_mode: 'append_dedup',
-          cursor_field: u.cursorField,
-          primary_key: u.definition.primaryKey,
-        })),
-    ],
-  };
+  return catalogFor('incremental', [...scanNames, ...names]);
 }
 
 function records(messages: Message[], stream: string): Record<string, unknown>[] {
@@ -51,7 +32,7 @@ function records(messages: Message[], stream: string): Record<string, unknown>[]
 }
 
 function expectValid(messages: Message[], stream: string): void {
-  const definition = [...streams, ...usageStreams.map((u) => u.definition)].find((s) => s.name === stream)!;
+  const definition = streamByName(stream)!;
   for (const record of records(messages, stream)) expect(schemaErrors(definition, record)).toBeNull();
 }
 

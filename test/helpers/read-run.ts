@@ -1,17 +1,20 @@
 import { spawn } from 'node:child_process';
-import { streams } from '../../src/streams/registry.js';
+import { scanStreams, streams } from '../../src/streams/registry.js';
 import { expectProtocolLines } from './airbyte-protocol.js';
 import { runCli, writeInputs } from './cli.js';
 import { cliPath } from './paths.js';
 
 export type Message = Record<string, unknown>;
 
-/** A configured catalog selecting every stream (or the named ones) in the given sync mode. */
+/**
+ * A configured catalog selecting the named registered streams (by default every scan stream: api
+ * streams such as activity_events need the config to enable them) in the given sync mode.
+ */
 export function catalogFor(
   syncMode: 'incremental' | 'full_refresh',
-  names?: string[],
+  names: readonly string[] = scanStreams.map((s) => s.name),
 ): Record<string, unknown> {
-  const selected = streams.filter((s) => !names || names.includes(s.name));
+  const selected = streams.filter((s) => names.includes(s.name));
   return {
     streams: selected.map((s) => ({
       stream: {
@@ -21,7 +24,7 @@ export function catalogFor(
       },
       sync_mode: syncMode,
       destination_sync_mode: syncMode === 'incremental' ? 'append_dedup' : 'overwrite',
-      ...(syncMode === 'incremental' && { cursor_field: ['scannedAt'] }),
+      ...(syncMode === 'incremental' && { cursor_field: s.cursorField }),
       primary_key: s.primaryKey,
     })),
   };

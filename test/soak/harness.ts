@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { writeInputs } from '../helpers/cli.js';
-import { usageStreams } from '../../src/commands/usage/index.js';
 import { applyRecords, currentView, type Row, type View } from '../helpers/destination.js';
 import { cliPath } from '../helpers/paths.js';
+import { apiStreams, scanStreams } from '../../src/streams/registry.js';
 import { catalogFor, latestStates, primaryKeys, type Message } from '../helpers/read-run.js';
 
 export interface RunOutput {
@@ -73,41 +73,21 @@ export function runArgs(
   });
 }
 
-/** Primary keys of every stream, the usage streams (activity_events, refresh_history, apps) included. */
-export const allPrimaryKeys: Record<string, string[][]> = {
-  ...primaryKeys,
-  ...Object.fromEntries(usageStreams.map((u) => [u.definition.name, u.definition.primaryKey])),
-};
+/** Primary keys of every registered stream, the api streams (activity_events, refresh_history, apps) included. */
+export const allPrimaryKeys: Record<string, string[][]> = primaryKeys;
 
-const USAGE_STREAMS = new Set(usageStreams.map((u) => u.definition.name));
+const USAGE_STREAMS = new Set(apiStreams.map((s) => s.name));
 
 function streamOf(message: Message): string | undefined {
   return message.type === 'RECORD' ? (message.record as { stream: string }).stream : undefined;
 }
 
-/** A configured catalog of every scan stream and the named usage streams (default: all of them). */
+/** A configured catalog of every scan stream and the named api streams (default: all of them). */
 export function catalogWithUsage(
   syncMode: 'incremental' | 'full_refresh',
   usage: readonly string[] = [...USAGE_STREAMS],
 ): Record<string, unknown> {
-  return {
-    streams: [
-      ...(catalogFor(syncMode).streams as unknown[]),
-      ...usageStreams
-        .filter((u) => usage.includes(u.definition.name))
-        .map((u) => ({
-          stream: {
-            name: u.definition.name,
-            json_schema: u.definition.jsonSchema,
-            supported_sync_modes: ['full_refresh', 'incremental'],
-          },
-          sync_mode: syncMode,
-          destination_sync_mode: syncMode === 'incremental' ? 'append_dedup' : 'overwrite',
-          ...(syncMode === 'incremental' && { cursor_field: u.cursorField }),
-          primary_key: u.definition.primaryKey,
-        })),
-    ],
-  };
+  return catalogFor(syncMode, [...scanStreams.map((s) => s.name), ...usage]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js';
+import type { ConnectorOptions } from '../../config/options.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import { explainApiFailure } from './api-failure.js';
 
@@ -11,12 +11,12 @@ import { explainApiFailure } from './api-failure.js';
  */
 export async function listWorkspacesWithAdminApi(
   client: Pick<PowerBiClient, 'listModifiedWorkspaceIds'>,
-  config: Config,
+  options: ConnectorOptions,
   apiBaseUrl: string,
 ): Promise<string[]> {
   try {
     return await client.listModifiedWorkspaceIds({
-      excludePersonalWorkspaces: !config.workspaces.include_personal_workspaces,
+      excludePersonalWorkspaces: !options.workspaces.includePersonalWorkspaces,
       excludeInActiveWorkspaces: true,
     });
   } catch (error) {

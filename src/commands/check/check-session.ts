@@ -1,5 +1,5 @@
 import type { MsalTokenProvider } from '../../auth/msal-token-provider.js';
-import type { Config } from '../../config/config.js';
+import type { ConnectorOptions } from '../../config/options.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import type { AirbyteMessage } from '../../protocol/messages.js';
 import type { CommandContext } from '../context.js';
@@ -35,7 +35,7 @@ export interface CheckSession {
 
 /** connectPowerBi (session.ts) with check's limits and one deadline for every call. */
 export function connectForCheck(
-  config: Config,
+  options: ConnectorOptions,
   context: CommandContext,
   offer: (message: AirbyteMessage) => void,
 ): CheckSession {
@@ -43,7 +43,7 @@ export function connectForCheck(
   const timer = setTimeout(() => controller.abort(), CHECK_LIMITS.deadlineMs);
   timer.unref();
   const session = connectPowerBi(
-    config,
+    options,
     context,
     { offer },
     {

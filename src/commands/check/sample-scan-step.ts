@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js';
+import type { ScanSettings } from '../../config/options.js';
 import type { ConnectorError } from '../../errors.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import type { ScanOptions } from '../../powerbi/scan-events.js';
@@ -12,7 +12,11 @@ const MAX_POLL_INTERVAL_MS = 2_000;
  * batch for all ids: a single getInfo call. The scan timeout is the check's own deadline, so a slow
  * scan is never submitted twice.
  */
-export function sampleScanOptions(config: Config, ids: readonly string[], timeoutMs: number): ScanOptions {
+export function sampleScanOptions(
+  scan: ScanSettings,
+  ids: readonly string[],
+  timeoutMs: number,
+): ScanOptions {
   return {
     lineage: true,
     datasourceDetails: true,
@@ -21,7 +25,7 @@ export function sampleScanOptions(config: Config, ids: readonly string[], timeou
     getArtifactUsers: true,
     maxScansInFlight: 1,
     workspacesPerScan: Math.max(1, Math.min(ids.length, 100)),
-    pollIntervalMs: Math.min(config.scan.poll_interval_seconds * 1000, MAX_POLL_INTERVAL_MS),
+    pollIntervalMs: Math.min(scan.pollIntervalSeconds * 1000, MAX_POLL_INTERVAL_MS),
     scanTimeoutMs: timeoutMs,
   };
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js';
+import type { WorkspaceSelection } from '../../config/options.js';
 import { WorkspaceFilter } from '../read/workspace-filter.js';
 
 /**
@@ -8,7 +8,7 @@ import { WorkspaceFilter } from '../read/workspace-filter.js';
 export const SAMPLE_SIZE = 20;
 
 /** The workspaces to test-scan: those the config selects by id first, then the tenant's order. */
-export function sampleWorkspaces(listed: readonly string[], selection: Config['workspaces']): string[] {
+export function sampleWorkspaces(listed: readonly string[], selection: WorkspaceSelection): string[] {
   const filter = new WorkspaceFilter(selection);
   return [...new Set(listed)].filter((id) => filter.acceptsId(id)).slice(0, SAMPLE_SIZE);
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js';
+import type { ScanSettings } from '../../config/options.js';
 import type { LogLevel } from '../../protocol/messages.js';
 import type { ScanEvidence } from './scan-evidence.js';
 
@@ -51,22 +51,22 @@ function metadataFindings(evidence: ScanEvidence): Finding[] {
  * Warnings about the optional tenant settings, judged from a test scan that asked for everything.
  * Where the config itself turns a flag off, the streams are empty by choice: say so instead.
  */
-export function settingFindings(evidence: ScanEvidence, scan: Config['scan']): Finding[] {
+export function settingFindings(evidence: ScanEvidence, scan: ScanSettings): Finding[] {
   const byConfig: Finding[] = [];
-  if (!scan.dataset_schema) {
+  if (!scan.datasetSchema) {
     byConfig.push({
       level: 'INFO',
       message:
         'scan.dataset_schema is false in the config: the tables, columns and measures streams will be empty, and so will M-based lineage.',
     });
-  } else if (!scan.dataset_expressions) {
+  } else if (!scan.datasetExpressions) {
     byConfig.push({
       level: 'INFO',
       message: `scan.dataset_expressions is false in the config: ${EXPRESSION_STREAMS}.`,
     });
   }
   const fromTenant = metadataFindings(evidence).filter(
-    (finding) => scan.dataset_schema && (scan.dataset_expressions || finding.setting !== 'dax-and-mashup'),
+    (finding) => scan.datasetSchema && (scan.datasetExpressions || finding.setting !== 'dax-and-mashup'),
   );
   return [...byConfig, ...fromTenant];
 }

@@ -1,8 +1,8 @@
-import type { Config } from '../../config/config.js';
+import type { AuthOptions } from '../../config/options.js';
 import type { TokenProvider } from '../../auth/contract/token-provider.js';
 
 /** Who the connector signs in as, in words (ids only, never a secret). */
-export function identityOf(credentials: Config['credentials']): string {
+export function identityOf(credentials: AuthOptions['credentials']): string {
   switch (credentials.auth_type) {
     case 'service_principal_secret':
       return `the service principal of app ${credentials.client_id} (client secret)`;

@@ -1,16 +1,16 @@
 /** The M analyser of a read: worker threads when the lineage stream will parse M, else none. */
-import type { Config } from '../../config/config.js';
+import type { ConnectorOptions } from '../../config/options.js';
 import type { LineageAnalyser } from '../../lineage/index.js';
 import { createLineageAnalyser } from '../../lineage/worker-pool.js';
 import type { SelectedStream } from './scan-sync.js';
 
 export async function lineageAnalyserFor(
-  config: Config,
+  options: ConnectorOptions,
   selected: SelectedStream[],
 ): Promise<LineageAnalyser | undefined> {
-  const parsesM = config.scan.dataset_expressions && selected.some((s) => s.definition.name === 'lineage');
+  const parsesM = options.scan.datasetExpressions && selected.some((s) => s.definition.name === 'lineage');
   if (!parsesM) return undefined;
-  const threads = config.lineage.worker_threads;
+  const threads = options.lineage.workerThreads;
   return createLineageAnalyser(threads === undefined ? {} : { threads });
 }
 

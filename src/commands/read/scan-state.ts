@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../protocol/messages.js';
+import { savedTime } from '../../streams/stream-state.js';
 
 /**
  * The state every scan-based stream keeps. The cursor is the START time of the last completed sync
@@ -24,8 +25,6 @@ export interface PendingSync {
   doneThroughId?: string;
 }
 
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
-
 /** Workspace ids are GUIDs; the resume point and the retry list may hold nothing else. */
 const WORKSPACE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,13 +33,19 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 function parseTime(value: unknown, field: string, now: Date, problems: string[]): string | undefined {
-  if (value === undefined) return undefined;
-  const time = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(time)) problems.push(`${field} is not a date-time`);
-  else if (time > now.getTime() + CLOCK_SKEW_MS)
-    problems.push(`${field} ${new Date(time).toISOString()} lies in the future`);
-  else return new Date(time).toISOString();
-  return undefined;
+  const time = savedTime(value, now.getTime());
+  switch (time?.kind) {
+    case undefined:
+      return undefined;
+    case 'not-a-time':
+      problems.push(`${field} is not a date-time`);
+      return undefined;
+    case 'future':
+      problems.push(`${field} ${new Date(time.at).toISOString()} lies in the future`);
+      return undefined;
+    case 'time':
+      return new Date(time.at).toISOString();
+  }
 }
 
 function parsePending(raw: unknown, now: Date, problems: string[]): PendingSync | undefined {

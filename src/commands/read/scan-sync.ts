@@ -1,10 +1,11 @@
-import type { Config } from '../../config/config.js';
+import type { ConnectorOptions, ScanSettings } from '../../config/options.js';
 import type { LineageAnalyser } from '../../lineage/index.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import type { ScanEvent, ScanOptions } from '../../powerbi/scan-events.js';
 import type { ScanWorkspace } from '../../powerbi/scan-types.js';
 import type { JsonObject } from '../../protocol/messages.js';
-import type { MappingContext, ScanBatch, StreamDefinition, StreamRecord } from '../../streams/stream.js';
+import type { ScanObserver } from '../../streams/api-stream.js';
+import type { MappingContext, ScanBatch, ScanStreamDefinition, StreamRecord } from '../../streams/stream.js';
 import type { ScanState } from './scan-state.js';
 import type { StreamEmitter } from './stream-emitter.js';
 import type { SyncPlan } from './sync-plan.js';
@@ -12,13 +13,13 @@ import { CompletionWatermark } from './watermark.js';
 import { WorkspaceFilter } from './workspace-filter.js';
 
 export interface SelectedStream {
-  definition: StreamDefinition;
+  definition: ScanStreamDefinition;
   emitter: StreamEmitter;
 }
 
 export interface ScanSyncInput {
   client: Pick<PowerBiClient, 'scanWorkspaces'>;
-  config: Config;
+  options: ConnectorOptions;
   plan: SyncPlan;
   /** Sorted ids to scan (see listWorkspacesToScan). */
   workspaceIds: string[];
@@ -27,8 +28,8 @@ export interface ScanSyncInput {
   streams: SelectedStream[];
   /** Where tables' M is analysed (worker threads); without one, in this thread. */
   lineageAnalyser?: LineageAnalyser;
-  /** Told about every scanned workspace (usage streams that need artifact ids). */
-  observers?: { onWorkspace(workspace: ScanWorkspace, scannedAt: string): void }[];
+  /** Told about every scanned workspace (api streams that need artifact ids). */
+  observers?: ScanObserver[];
   log: (level: 'INFO' | 'WARN', message: string) => Promise<void>;
   progress: (done: { workspaces: number; total: number; batchesDone: number; batchesTotal: number }) => void;
 }
@@ -38,32 +39,33 @@ export interface ScanSyncResult {
   workspacesScanned: number;
 }
 
-function scanOptions(config: Config): ScanOptions {
-  const scan = config.scan;
+function scanOptions(scan: ScanSettings): ScanOptions {
   return {
     lineage: scan.lineage,
-    datasourceDetails: scan.datasource_details,
-    datasetSchema: scan.dataset_schema,
-    datasetExpressions: scan.dataset_expressions,
-    getArtifactUsers: scan.artifact_users,
-    maxScansInFlight: scan.max_scans_in_flight,
-    workspacesPerScan: scan.workspaces_per_scan,
-    pollIntervalMs: scan.poll_interval_seconds * 1000,
-    scanTimeoutMs: scan.scan_timeout_minutes * 60_000,
+    datasourceDetails: scan.datasourceDetails,
+    datasetSchema: scan.datasetSchema,
+    datasetExpressions: scan.datasetExpressions,
+    getArtifactUsers: scan.artifactUsers,
+    maxScansInFlight: scan.maxScansInFlight,
+    workspacesPerScan: scan.workspacesPerScan,
+    pollIntervalMs: scan.pollIntervalSeconds * 1000,
+    scanTimeoutMs: scan.scanTimeoutMinutes * 60_000,
   };
 }
 
-function mappingContext(config: Config, scannedAt: string, analyser?: LineageAnalyser): MappingContext {
-  const odbcDsnMap = Object.fromEntries(
-    config.lineage.odbc_dsn_map.map((m) => [
-      m.dsn,
-      { platform: m.platform, ...(m.database && { database: m.database }) },
-    ]),
-  );
+function mappingContext(
+  options: ConnectorOptions,
+  scannedAt: string,
+  analyser?: LineageAnalyser,
+): MappingContext {
   return {
     scannedAt,
-    userIdentifiers: config.privacy.user_identifiers,
-    lineage: { enabled: config.scan.dataset_expressions, odbcDsnMap, ...(analyser && { analyser }) },
+    userIdentifiers: options.privacy.userIdentifiers,
+    lineage: {
+      enabled: options.scan.datasetExpressions,
+      odbcDsnMap: options.lineage.odbcDsnMap,
+      ...(analyser && { analyser }),
+    },
   };
 }
 
@@ -81,8 +83,8 @@ function tombstone(id: string): ScanWorkspace {
  * sync re-scans at most the batches that were in flight.
  */
 export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult> {
-  const { config, plan, streams } = input;
-  const filter = new WorkspaceFilter(config.workspaces);
+  const { options, plan, streams } = input;
+  const filter = new WorkspaceFilter(options.workspaces);
   const watermark = new CompletionWatermark(input.workspaceIds);
   const failed = new Set<string>();
   let scanned = 0;
@@ -93,7 +95,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   const startWorkspace = (workspace: ScanWorkspace, scannedAt: string): void => {
     const treatment = filter.treat(workspace);
     if (treatment === 'skip') return;
-    const ctx = mappingContext(config, scannedAt, input.lineageAnalyser);
+    const ctx = mappingContext(options, scannedAt, input.lineageAnalyser);
     ahead.push(
       streams.flatMap(({ definition, emitter }) => {
         if (!definition.fromWorkspace) return [];
@@ -117,7 +119,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   // Tenant-level rows (datasources) come with every batch that uses them: emit each once per sync.
   const emittedBatchKeys = new Map<string, Set<string>>();
   const emitBatch = async (batch: ScanBatch, scannedAt: string): Promise<void> => {
-    const ctx = mappingContext(config, scannedAt, input.lineageAnalyser);
+    const ctx = mappingContext(options, scannedAt, input.lineageAnalyser);
     for (const { definition, emitter } of streams) {
       if (!definition.fromBatch) continue;
       const seen = emittedBatchKeys.get(definition.name) ?? new Set<string>();
@@ -198,7 +200,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   };
 
   if (input.workspaceIds.length > 0) {
-    for await (const event of input.client.scanWorkspaces(input.workspaceIds, scanOptions(config)))
+    for await (const event of input.client.scanWorkspaces(input.workspaceIds, scanOptions(options.scan)))
       await handle(event);
     await emitStarted(0);
   }

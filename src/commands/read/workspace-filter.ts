@@ -1,5 +1,4 @@
-import type { Config } from '../../config/config.js';
-import { compileNamePattern, type NamePattern } from '../../config/name-pattern.js';
+import type { WorkspaceSelection } from '../../config/options.js';
 
 /** What a sync does with a scanned workspace. */
 export type WorkspaceTreatment = 'all-streams' | 'workspace-record-only' | 'skip';
@@ -11,22 +10,14 @@ export type WorkspaceTreatment = 'all-streams' | 'workspace-record-only' | 'skip
 export class WorkspaceFilter {
   private readonly includeIds: Set<string>;
   private readonly excludeIds: Set<string>;
-  private readonly includeNames: NamePattern[];
-  private readonly excludeNames: NamePattern[];
 
-  constructor(private readonly selection: Config['workspaces']) {
-    this.includeIds = new Set(selection.include_ids.map((id) => id.toLowerCase()));
-    this.excludeIds = new Set(selection.exclude_ids.map((id) => id.toLowerCase()));
-    this.includeNames = selection.include_name_patterns.map((p, i) =>
-      compileNamePattern(p, `workspaces.include_name_patterns[${i}]`),
-    );
-    this.excludeNames = selection.exclude_name_patterns.map((p, i) =>
-      compileNamePattern(p, `workspaces.exclude_name_patterns[${i}]`),
-    );
+  constructor(private readonly selection: WorkspaceSelection) {
+    this.includeIds = new Set(selection.includeIds.map((id) => id.toLowerCase()));
+    this.excludeIds = new Set(selection.excludeIds.map((id) => id.toLowerCase()));
   }
 
   get filtersByName(): boolean {
-    return this.includeNames.length > 0 || this.excludeNames.length > 0;
+    return this.selection.includeNamePatterns.length > 0 || this.selection.excludeNamePatterns.length > 0;
   }
 
   acceptsId(id: string): boolean {
@@ -37,8 +28,9 @@ export class WorkspaceFilter {
 
   acceptsName(name: string | null | undefined): boolean {
     const text = name ?? '';
-    if (this.excludeNames.some((pattern) => pattern.test(text))) return false;
-    return this.includeNames.length === 0 || this.includeNames.some((pattern) => pattern.test(text));
+    const { includeNamePatterns: include, excludeNamePatterns: exclude } = this.selection;
+    if (exclude.some((pattern) => pattern.test(text))) return false;
+    return include.length === 0 || include.some((pattern) => pattern.test(text));
   }
 
   /**
@@ -52,9 +44,9 @@ export class WorkspaceFilter {
     state?: string | null;
   }): WorkspaceTreatment {
     if (!this.acceptsId(workspace.id) || !this.acceptsName(workspace.name)) return 'skip';
-    if (!this.selection.include_personal_workspaces && isPersonal(workspace.type)) return 'skip';
+    if (!this.selection.includePersonalWorkspaces && isPersonal(workspace.type)) return 'skip';
     const active = (workspace.state ?? 'Active') === 'Active';
-    return active || this.selection.include_inactive_workspaces ? 'all-streams' : 'workspace-record-only';
+    return active || this.selection.includeInactiveWorkspaces ? 'all-streams' : 'workspace-record-only';
   }
 }
 

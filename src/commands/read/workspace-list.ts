@@ -1,4 +1,4 @@
-import type { Config } from '../../config/config.js';
+import type { WorkspaceSelection } from '../../config/options.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import type { SyncPlan } from './sync-plan.js';
 import { WorkspaceFilter } from './workspace-filter.js';
@@ -27,13 +27,13 @@ async function workspaceNames(client: Pick<PowerBiClient, 'iterateGroups'>): Pro
  */
 export async function listWorkspacesToScan(
   client: Pick<PowerBiClient, 'listModifiedWorkspaceIds' | 'iterateGroups'>,
-  config: Config,
+  selection: WorkspaceSelection,
   plan: SyncPlan,
 ): Promise<WorkspaceList> {
-  const filter = new WorkspaceFilter(config.workspaces);
+  const filter = new WorkspaceFilter(selection);
   const listed = await client.listModifiedWorkspaceIds({
     ...(plan.modifiedSince && { modifiedSince: plan.modifiedSince }),
-    excludePersonalWorkspaces: !config.workspaces.include_personal_workspaces,
+    excludePersonalWorkspaces: !selection.includePersonalWorkspaces,
     excludeInActiveWorkspaces: false,
   });
   const candidates = [

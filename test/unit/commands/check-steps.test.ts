@@ -1,4 +1,4 @@
-import type { Config } from '../../../src/config/config.js';
+import type { ScanSettings, WorkspaceSelection } from '../../../src/config/options.js';
 import { ConnectorError, configError, transientError } from '../../../src/errors.js';
 import type { ScanDataset, ScanWorkspace } from '../../../src/powerbi/scan-types.js';
 import { explainApiFailure } from '../../../src/commands/check/api-failure.js';
@@ -10,26 +10,26 @@ import {
   settingFindings,
 } from '../../../src/commands/check/setting-findings.js';
 
-const scan = (overrides: Partial<Config['scan']> = {}): Config['scan'] => ({
+const scan = (overrides: Partial<ScanSettings> = {}): ScanSettings => ({
   lineage: true,
-  datasource_details: true,
-  dataset_schema: true,
-  dataset_expressions: true,
-  artifact_users: true,
-  max_scans_in_flight: 16,
-  workspaces_per_scan: 100,
-  poll_interval_seconds: 5,
-  scan_timeout_minutes: 30,
+  datasourceDetails: true,
+  datasetSchema: true,
+  datasetExpressions: true,
+  artifactUsers: true,
+  maxScansInFlight: 16,
+  workspacesPerScan: 100,
+  pollIntervalSeconds: 5,
+  scanTimeoutMinutes: 30,
   ...overrides,
 });
 
-const selection = (overrides: Partial<Config['workspaces']> = {}): Config['workspaces'] => ({
-  include_ids: [],
-  exclude_ids: [],
-  include_name_patterns: [],
-  exclude_name_patterns: [],
-  include_personal_workspaces: false,
-  include_inactive_workspaces: false,
+const selection = (overrides: Partial<WorkspaceSelection> = {}): WorkspaceSelection => ({
+  includeIds: [],
+  excludeIds: [],
+  includeNamePatterns: [],
+  excludeNamePatterns: [],
+  includePersonalWorkspaces: false,
+  includeInactiveWorkspaces: false,
   ...overrides,
 });
 
@@ -130,7 +130,7 @@ describe('setting findings', () => {
   test('dataset_schema off in the config: empty streams by choice (INFO), no tenant WARN', () => {
     const findings = settingFindings(
       { ...healthy, datasetsWithTables: 0, datasetsWithExpressions: 0 },
-      scan({ dataset_schema: false }),
+      scan({ datasetSchema: false }),
     );
     expect(findings.map((f) => [f.level, f.setting])).toEqual([['INFO', undefined]]);
     expect(findings[0]!.message).toMatch(/^scan\.dataset_schema is false/);
@@ -139,13 +139,13 @@ describe('setting findings', () => {
   test('dataset_expressions off in the config: INFO instead of the DAX WARN, the metadata WARN still shown', () => {
     const noExpressions = settingFindings(
       { ...healthy, datasetsWithExpressions: 0 },
-      scan({ dataset_expressions: false }),
+      scan({ datasetExpressions: false }),
     );
     expect(noExpressions.map((f) => f.level)).toEqual(['INFO']);
     expect(noExpressions[0]!.message).toMatch(/^scan\.dataset_expressions is false/);
     const noTables = settingFindings(
       { ...healthy, datasetsWithTables: 0, datasetsWithExpressions: 0 },
-      scan({ dataset_expressions: false }),
+      scan({ datasetExpressions: false }),
     );
     expect(noTables.map((f) => [f.level, f.setting])).toEqual([
       ['INFO', undefined],
@@ -158,7 +158,7 @@ describe('sample workspaces', () => {
   const listed = Array.from({ length: 50 }, (_, i) => `ws-${String(i).padStart(2, '0')}`);
 
   test(`at most ${SAMPLE_SIZE}, in the listed order, without excluded ids (case-insensitive)`, () => {
-    const sample = sampleWorkspaces(listed, selection({ exclude_ids: ['WS-00', 'ws-05'] }));
+    const sample = sampleWorkspaces(listed, selection({ excludeIds: ['WS-00', 'ws-05'] }));
     expect(sample).toHaveLength(SAMPLE_SIZE);
     expect(sample[0]).toBe('ws-01');
     expect(sample).not.toContain('ws-05');
@@ -166,7 +166,7 @@ describe('sample workspaces', () => {
   });
 
   test('only the configured ids when the config names some', () => {
-    expect(sampleWorkspaces(listed, selection({ include_ids: ['WS-42', 'ws-07', 'ws-99'] }))).toEqual([
+    expect(sampleWorkspaces(listed, selection({ includeIds: ['WS-42', 'ws-07', 'ws-99'] }))).toEqual([
       'ws-07',
       'ws-42',
     ]);

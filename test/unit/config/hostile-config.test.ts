@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../../../src/config/config.js';
+import { parseOptions } from '../../../src/config/config.js';
 import { readJsonFile, MAX_INPUT_DEPTH } from '../../../src/config/json-file.js';
 import { compileNamePattern } from '../../../src/config/name-pattern.js';
 import { ConnectorError } from '../../../src/errors.js';
@@ -59,14 +59,14 @@ describe('secrets too short to mask are refused, naming the field', () => {
       }),
     ],
   ])('%s', (field, raw) => {
-    const error = failureOf(() => parseConfig(raw, new Redactor()));
+    const error = failureOf(() => parseOptions(raw, new Redactor()));
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain(`${field} is shorter than 8 characters`);
   });
 
   test('a secret of exactly 8 characters is accepted and masked', () => {
     const redactor = new Redactor();
-    parseConfig(configWith({ client_secret: 'abcd1234' }), redactor);
+    parseOptions(configWith({ client_secret: 'abcd1234' }), redactor);
     expect(redactor.redact('secret=abcd1234;')).toBe('secret=**********;');
   });
 });
@@ -119,7 +119,7 @@ describe('the API base URL override', () => {
       { client_secret: 'abcdefgh1' },
       { api_base_url_override: 'http://127.0.0.1:9/v1.0/myorg' },
     );
-    const error = failureOf(() => parseConfig(raw, new Redactor()));
+    const error = failureOf(() => parseOptions(raw, new Redactor()));
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain('api_base_url_override must be a https://host[:port]/v1.0/myorg');
     expect(error.message).toContain('an https URL ending in /v1.0/myorg.');
@@ -154,7 +154,7 @@ describe('workspace name patterns run in linear time (RE2)', () => {
       { client_secret: 'abcdefgh1' },
       { workspaces: { include_name_patterns: ['ok', pattern] } },
     );
-    const error = failureOf(() => parseConfig(raw, new Redactor()));
+    const error = failureOf(() => parseOptions(raw, new Redactor()));
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain(
       'workspaces.include_name_patterns[1] is not a valid RE2 regular expression',

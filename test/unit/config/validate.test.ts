@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseConfig } from '../../../src/config/config.js';
+import { parseOptions } from '../../../src/config/config.js';
 import { ConnectorError } from '../../../src/errors.js';
 import { Redactor } from '../../../src/protocol/redactor.js';
 
@@ -20,7 +20,7 @@ function validConfig(): Record<string, unknown> {
 
 function configErrorOf(raw: unknown): ConnectorError {
   try {
-    parseConfig(raw, new Redactor());
+    parseOptions(raw, new Redactor());
   } catch (error) {
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).failureType).toBe('config_error');
@@ -29,31 +29,65 @@ function configErrorOf(raw: unknown): ConnectorError {
   throw new Error('expected a config_error');
 }
 
-describe('parseConfig', () => {
-  test('applies every default from spec.json', () => {
-    const config = parseConfig(validConfig(), new Redactor());
-    expect(config.cloud).toBe('public');
-    expect(config.scan).toMatchObject({
-      max_scans_in_flight: 16,
-      workspaces_per_scan: 100,
+describe('parseOptions', () => {
+  test('applies every default from spec.json, as camelCase options per layer', () => {
+    const options = parseOptions(validConfig(), new Redactor());
+    expect(options.input).toEqual(validConfig());
+    expect(options.auth).toMatchObject({ cloud: 'public', authorityHostOverride: undefined });
+    expect(options.http).toEqual({ maxRetryWaitSeconds: 900, requestTimeoutSeconds: 120 });
+    expect(options.scan).toEqual({
       lineage: true,
-      dataset_expressions: true,
+      datasourceDetails: true,
+      datasetSchema: true,
+      datasetExpressions: true,
+      artifactUsers: true,
+      maxScansInFlight: 16,
+      workspacesPerScan: 100,
+      pollIntervalSeconds: 5,
+      scanTimeoutMinutes: 30,
     });
-    expect(config.workspaces).toMatchObject({
-      include_personal_workspaces: false,
-      include_inactive_workspaces: false,
-      include_ids: [],
+    expect(options.workspaces).toEqual({
+      includeIds: [],
+      excludeIds: [],
+      includeNamePatterns: [],
+      excludeNamePatterns: [],
+      includePersonalWorkspaces: false,
+      includeInactiveWorkspaces: false,
     });
-    expect(config.incremental.lookback_minutes).toBe(60);
-    expect(config.privacy.user_identifiers).toBe('keep');
-    expect(config.activityEvents).toEqual({ enabled: false, backfill_days: 7, settle_minutes: 60 });
-    expect(config.refreshHistory).toEqual({ enabled: true, refreshes_per_artifact: 20, concurrency: 4 });
-    expect(config.apps).toEqual({ enabled: true });
+    expect(options.incremental).toEqual({ lookbackMinutes: 60, fullRefreshEveryDays: 7 });
+    expect(options.privacy).toEqual({ userIdentifiers: 'keep' });
+    expect(options.lineage).toEqual({ odbcDsnMap: {}, workerThreads: undefined });
+    expect(options.usage).toEqual({
+      activityEvents: { enabled: false, backfillDays: 7, settleMinutes: 60 },
+      refreshHistory: { enabled: true, refreshesPerArtifact: 20, concurrency: 4 },
+      apps: { enabled: true },
+    });
+  });
+
+  test('compiles name patterns once and converts the ODBC DSN map to the lineage lookup', () => {
+    const options = parseOptions(
+      {
+        ...validConfig(),
+        workspaces: { include_name_patterns: ['^sales'] },
+        lineage: {
+          odbc_dsn_map: [
+            { dsn: 'WH', platform: 'snowflake', database: 'ANALYTICS' },
+            { dsn: 'PG', platform: 'postgres' },
+          ],
+        },
+      },
+      new Redactor(),
+    );
+    expect(options.workspaces.includeNamePatterns.map((p) => p.test('Sales EMEA'))).toEqual([true]);
+    expect(options.lineage.odbcDsnMap).toEqual({
+      WH: { platform: 'snowflake', database: 'ANALYTICS' },
+      PG: { platform: 'postgres' },
+    });
   });
 
   test('registers secrets with the redactor before validating', () => {
     const redactor = new Redactor();
-    parseConfig(validConfig(), redactor);
+    parseOptions(validConfig(), redactor);
     expect(redactor.redact(`token ${SECRET} and tenant ${TENANT}`)).not.toContain(SECRET);
   });
 
@@ -125,7 +159,7 @@ describe('parseConfig', () => {
           cloud: junk,
         };
         try {
-          parseConfig(raw, new Redactor());
+          parseOptions(raw, new Redactor());
         } catch (error) {
           expect(error).toBeInstanceOf(ConnectorError);
           expect((error as Error).message).not.toContain(secret);

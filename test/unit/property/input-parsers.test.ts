@@ -1,12 +1,12 @@
 /**
- * Properties of the input parsers: the config (parseConfig), the --state file (parseInputState),
+ * Properties of the input parsers: the config (parseOptions), the --state file (parseInputState),
  * one stream's scan state (readScanState) and the configured catalog (parseConfiguredCatalog).
  * Whatever they are given, they answer with a typed value or a config_error; never another
  * exception, never a secret in a message, never a state that would make a sync skip data.
  */
 import fc from 'fast-check';
 import { readScanState, type ScanState } from '../../../src/commands/read/scan-state.js';
-import { parseConfig } from '../../../src/config/config.js';
+import { parseOptions } from '../../../src/config/config.js';
 import { ConnectorError } from '../../../src/errors.js';
 import { parseConfiguredCatalog } from '../../../src/protocol/catalog.js';
 import { parseInputState } from '../../../src/protocol/state.js';
@@ -58,11 +58,11 @@ const CONFIG_FIELDS = [
   'tls_ca_certificate',
 ];
 
-describe('parseConfig', () => {
+describe('parseOptions', () => {
   test('any JSON value: a config or a config_error, never another exception', () => {
     fc.assert(
       fc.property(anyJson, (raw) => {
-        const result = outcome(() => parseConfig(raw, registry()));
+        const result = outcome(() => parseOptions(raw, registry()));
         if (!result.ok) expect(result.error.failureType).toBe('config_error');
       }),
       { numRuns: RUNS },
@@ -79,7 +79,7 @@ describe('parseConfig', () => {
           const base = baseConfig(secret);
           const raw = { ...base, ...fields, credentials: { ...base.credentials, ...credentialFields } };
           const secrets = registry();
-          const result = outcome(() => parseConfig(raw, secrets));
+          const result = outcome(() => parseOptions(raw, secrets));
           expect(secrets.registered).toContain(secret);
           if (result.ok) return;
           expect(result.error.failureType).toBe('config_error');
@@ -105,10 +105,17 @@ describe('parseConfig', () => {
           { requiredKeys: [] },
         ),
         (scan) => {
-          const config = parseConfig({ ...baseConfig('a-client-secret-value'), scan }, registry());
-          expect(config.scan).toMatchObject(scan);
-          expect(config.scan.max_scans_in_flight).toEqual(scan.max_scans_in_flight ?? 16);
-          expect(config.maxRetryWaitSeconds).toBe(900);
+          const options = parseOptions({ ...baseConfig('a-client-secret-value'), scan }, registry());
+          expect(options.scan).toMatchObject({
+            ...(scan.max_scans_in_flight !== undefined && { maxScansInFlight: scan.max_scans_in_flight }),
+            ...(scan.workspaces_per_scan !== undefined && { workspacesPerScan: scan.workspaces_per_scan }),
+            ...(scan.poll_interval_seconds !== undefined && {
+              pollIntervalSeconds: scan.poll_interval_seconds,
+            }),
+            ...(scan.lineage !== undefined && { lineage: scan.lineage }),
+          });
+          expect(options.scan.maxScansInFlight).toEqual(scan.max_scans_in_flight ?? 16);
+          expect(options.http.maxRetryWaitSeconds).toBe(900);
         },
       ),
       { numRuns: RUNS },

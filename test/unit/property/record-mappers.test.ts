@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { Tenant } from '../../../simulator/tenant/tenant.js';
 import type { ScanDatasourceInstance, ScanWorkspace } from '../../../src/powerbi/scan-types.js';
-import { streams } from '../../../src/streams/registry.js';
+import { scanStreams } from '../../../src/streams/registry.js';
 import type { MappingContext, StreamRecord } from '../../../src/streams/stream.js';
 import { schemaErrors } from '../streams/record-validator.js';
 
@@ -100,7 +100,7 @@ const context: MappingContext = {
 
 async function mapEverything(ws: ScanWorkspace, ctx: MappingContext): Promise<Map<string, StreamRecord[]>> {
   const out = new Map<string, StreamRecord[]>();
-  for (const stream of streams) {
+  for (const stream of scanStreams) {
     const records: StreamRecord[] = [];
     if (stream.fromWorkspace) for await (const r of stream.fromWorkspace(ws, ctx)) records.push(r);
     out.set(stream.name, records);
@@ -110,7 +110,7 @@ async function mapEverything(ws: ScanWorkspace, ctx: MappingContext): Promise<Ma
 
 function problemsOf(all: Map<string, StreamRecord[]>): string[] {
   const problems: string[] = [];
-  for (const stream of streams) {
+  for (const stream of scanStreams) {
     const records = all.get(stream.name) ?? [];
     const keys = new Set<string>();
     for (const record of records) {
@@ -177,7 +177,7 @@ describe('record mappers over damaged scan workspaces', () => {
   });
 
   test('batch-level datasource lists of any shape map without throwing', async () => {
-    const datasources = streams.filter((s) => s.fromBatch);
+    const datasources = scanStreams.filter((s) => s.fromBatch);
     expect(datasources.length).toBeGreaterThan(0);
     await fc.assert(
       fc.asyncProperty(

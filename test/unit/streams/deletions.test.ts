@@ -5,23 +5,23 @@
  * the result must equal a fresh full sync.
  */
 import type { ScanResult } from '../../../src/powerbi/scan-types.js';
-import { streams } from '../../../src/streams/registry.js';
-import type { StreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
+import { scanStreams } from '../../../src/streams/registry.js';
+import type { ScanStreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
 import { collect, context, mapScan } from './map-scan.js';
 import { loadSample, sharedAvailable } from './scan-fixtures.js';
 
 const T1 = '2026-11-01T08:00:00.000Z';
 const T2 = '2026-11-02T08:00:00.000Z';
 const FINANCE = 'da7cb1bc-f74a-5177-baac-6338c5b545eb';
-const workspaceStreams = streams.filter((s) => s.fromWorkspace && s.name !== 'workspaces');
+const workspaceStreams = scanStreams.filter((s) => s.fromWorkspace && s.name !== 'workspaces');
 
 type Destination = Map<string, Map<string, StreamRecord>>;
 
-const keyOf = (stream: StreamDefinition, record: StreamRecord) =>
+const keyOf = (stream: ScanStreamDefinition, record: StreamRecord) =>
   JSON.stringify(stream.primaryKey.map(([field]) => record[field as string]));
 
 async function sync(destination: Destination, result: ScanResult, scannedAt: string): Promise<void> {
-  for (const stream of streams) {
+  for (const stream of scanStreams) {
     const table = destination.get(stream.name) ?? new Map<string, StreamRecord>();
     for (const record of await mapScan(stream, result, context({ scannedAt })))
       table.set(keyOf(stream, record), record);
@@ -105,7 +105,7 @@ function mutate(sample: ScanResult): { changed: ScanResult; rescanned: ScanResul
 
   it('maps a Deleted workspace of a scan to its workspace record only', async () => {
     const deleted = sample.workspaces!.find((w) => w.state === 'Deleted')!;
-    for (const stream of streams.filter((s) => s.fromWorkspace)) {
+    for (const stream of scanStreams.filter((s) => s.fromWorkspace)) {
       const records = await collect(stream.fromWorkspace!(deleted, context()));
       expect([stream.name, records.length]).toEqual([stream.name, stream.name === 'workspaces' ? 1 : 0]);
     }

@@ -1,8 +1,7 @@
 /** Lineage edges of the Power BI sample: one edge shape for item, datasource and M relations. */
 import type { ScanResult } from '../../../src/powerbi/scan-types.js';
-import { streamByName } from '../../../src/streams/registry.js';
 import type { StreamRecord } from '../../../src/streams/stream.js';
-import { context, mapScan } from './map-scan.js';
+import { context, mapScan, scanStream } from './map-scan.js';
 import { loadSample, sharedAvailable } from './scan-fixtures.js';
 
 const SALES_WS = '1cefcbdb-f433-50ac-a360-2c03dce0866e';
@@ -11,7 +10,7 @@ const SALES_MODEL = '84714f00-73a7-5f36-a65e-75ed90a2aeb0';
 const SALES_OVERVIEW = '85e17528-ae4e-5192-8b77-10ea680e236b';
 
 (sharedAvailable ? describe : describe.skip)('lineage stream', () => {
-  const lineage = streamByName('lineage')!;
+  const lineage = scanStream('lineage');
   const sample: ScanResult = loadSample();
   let edges: StreamRecord[] = [];
   beforeAll(async () => {

@@ -1,7 +1,6 @@
 /** M edges with the lineage library's process-wide cache: repeated M text in other datasets keeps each dataset's meaning. */
 import type { ScanDataset, ScanResult } from '../../../src/powerbi/scan-types.js';
-import { streamByName } from '../../../src/streams/registry.js';
-import { context, mapScan } from './map-scan.js';
+import { context, mapScan, scanStream } from './map-scan.js';
 
 const TABLE_M = 'let S = Sql.Database(Server, "Sales"), T = S{[Schema="dbo",Item="Orders"]}[Data] in T';
 
@@ -22,7 +21,7 @@ describe('lineage stream M edges', () => {
         { id: 'w2', datasets: [dataset('d-prod', 'sql-prod'), dataset('d-dev-copy', 'sql-dev')] },
       ],
     };
-    const records = await mapScan(streamByName('lineage')!, scan, context());
+    const records = await mapScan(scanStream('lineage'), scan, context());
     const servers = records
       .filter((r) => r['relation'] === 'source')
       .map((r) => [r['sourceId'], (r['upstream'] as { server?: string } | null)?.server]);

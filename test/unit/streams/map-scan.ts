@@ -1,6 +1,7 @@
 /** Runs a stream's mapping over a whole scan result, as the read command does batch by batch. */
 import type { ScanResult } from '../../../src/powerbi/scan-types.js';
-import type { MappingContext, StreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
+import { streamByName } from '../../../src/streams/registry.js';
+import type { MappingContext, ScanStreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
 
 export function context(overrides: Partial<MappingContext> = {}): MappingContext {
   return {
@@ -11,6 +12,13 @@ export function context(overrides: Partial<MappingContext> = {}): MappingContext
   };
 }
 
+/** A registered scan stream by name (the test fails when there is none). */
+export function scanStream(name: string): ScanStreamDefinition {
+  const stream = streamByName(name);
+  if (stream?.kind !== 'scan') throw new Error(`${name} is not a registered scan stream`);
+  return stream;
+}
+
 export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of source) items.push(item);
@@ -18,7 +26,7 @@ export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
 }
 
 export async function mapScan(
-  stream: StreamDefinition,
+  stream: ScanStreamDefinition,
   result: ScanResult,
   ctx: MappingContext,
 ): Promise<StreamRecord[]> {
@@ -36,7 +44,11 @@ export async function mapScan(
   return records;
 }
 
-export async function mapAll(streams: readonly StreamDefinition[], result: ScanResult, ctx: MappingContext) {
+export async function mapAll(
+  streams: readonly ScanStreamDefinition[],
+  result: ScanResult,
+  ctx: MappingContext,
+) {
   const all = new Map<string, StreamRecord[]>();
   for (const stream of streams) all.set(stream.name, await mapScan(stream, result, ctx));
   return all;

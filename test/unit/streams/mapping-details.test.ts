@@ -2,11 +2,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ScanWorkspace } from '../../../src/powerbi/scan-types.js';
-import { usageStreams } from '../../../src/commands/usage/index.js';
 import { streamByName, streams } from '../../../src/streams/registry.js';
 import type { ScanBatch } from '../../../src/streams/stream.js';
 import { repoRoot } from '../../helpers/paths.js';
-import { collect, context } from './map-scan.js';
+import { collect, context, scanStream } from './map-scan.js';
 import { schemaErrors } from './record-validator.js';
 
 const ws = (extra: Partial<ScanWorkspace>): ScanWorkspace => ({
@@ -16,13 +15,13 @@ const ws = (extra: Partial<ScanWorkspace>): ScanWorkspace => ({
   ...extra,
 });
 const run = async (name: string, workspace: ScanWorkspace) => {
-  const stream = streamByName(name)!;
+  const stream = scanStream(name);
   const records = await collect(stream.fromWorkspace!(workspace, context()));
   for (const record of records) expect(schemaErrors(stream, record)).toBeNull();
   return records;
 };
 const batch = async (name: string, input: Partial<ScanBatch>, mode: 'keep' | 'hash' = 'keep') => {
-  const stream = streamByName(name)!;
+  const stream = scanStream(name);
   const full = { datasourceInstances: [], misconfiguredDatasourceInstances: [], ...input };
   const records = await collect(stream.fromBatch!(full, context({ userIdentifiers: mode })));
   for (const record of records) expect(schemaErrors(stream, record)).toBeNull();
@@ -30,9 +29,9 @@ const batch = async (name: string, input: Partial<ScanBatch>, mode: 'keep' | 'ha
 };
 
 describe('stream mapping details', () => {
-  it('has one schema file per registered stream (scan and usage streams) and no other', () => {
+  it('has one schema file per registered stream (scan and api streams) and no other', () => {
     const files = readdirSync(path.join(repoRoot, 'schemas')).map((f) => path.basename(f, '.json'));
-    const names = [...streams.map((s) => s.name), ...usageStreams.map((u) => u.definition.name)];
+    const names = streams.map((s) => s.name);
     expect(names.sort()).toEqual(files.sort());
     expect(streamByName('nope')).toBeUndefined();
   });

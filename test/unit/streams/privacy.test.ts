@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ScanResult, ScanUser } from '../../../src/powerbi/scan-types.js';
-import { streamByName, streams } from '../../../src/streams/registry.js';
-import { context, mapAll, mapScan } from './map-scan.js';
+import { scanStreams } from '../../../src/streams/registry.js';
+import { context, mapAll, mapScan, scanStream } from './map-scan.js';
 import { loadSample, sharedAvailable } from './scan-fixtures.js';
 
 const sha = (value: string) => createHash('sha256').update(value.toLowerCase(), 'utf8').digest('hex');
@@ -51,22 +51,22 @@ function personalValues(result: ScanResult): Set<string> {
 
   it.each(['hash', 'drop'] as const)('%s leaves no personal value in any stream', async (mode) => {
     const output = JSON.stringify([
-      ...(await mapAll(streams, sample, context({ userIdentifiers: mode }))).values(),
+      ...(await mapAll(scanStreams, sample, context({ userIdentifiers: mode }))).values(),
     ]);
     for (const value of people) expect(output.toLowerCase()).not.toContain(value.toLowerCase());
   });
 
   it('keep leaves them as Power BI returns them', async () => {
     const output = JSON.stringify([
-      ...(await mapAll(streams, sample, context({ userIdentifiers: 'keep' }))).values(),
+      ...(await mapAll(scanStreams, sample, context({ userIdentifiers: 'keep' }))).values(),
     ]);
     for (const value of people) expect(output).toContain(value);
   });
 
   it('hash is the SHA-256 of the lower-cased value, so people still join across streams', async () => {
     const ctx = context({ userIdentifiers: 'hash' });
-    const access = await mapScan(streamByName('artifact_access')!, sample, ctx);
-    const reports = await mapScan(streamByName('reports')!, sample, ctx);
+    const access = await mapScan(scanStream('artifact_access'), sample, ctx);
+    const reports = await mapScan(scanStream('reports'), sample, ctx);
     const john = access.find(
       (r) => r.artifactType === 'report' && r.accessRight === 'Owner' && r.principalType === 'User',
     );
@@ -81,11 +81,7 @@ function personalValues(result: ScanResult): Set<string> {
   });
 
   it('drop nulls people but keeps a hashed key, groups and apps', async () => {
-    const access = await mapScan(
-      streamByName('artifact_access')!,
-      sample,
-      context({ userIdentifiers: 'drop' }),
-    );
+    const access = await mapScan(scanStream('artifact_access'), sample, context({ userIdentifiers: 'drop' }));
     const users = access.filter((r) => r.principalType === 'User');
     expect(users.length).toBeGreaterThan(0);
     for (const row of users) {
@@ -103,7 +99,7 @@ function personalValues(result: ScanResult): Set<string> {
 
   it('keeps role members that are groups and hides those that are people', async () => {
     const [model] = (
-      await mapScan(streamByName('datasets')!, sample, context({ userIdentifiers: 'drop' }))
+      await mapScan(scanStream('datasets'), sample, context({ userIdentifiers: 'drop' }))
     ).filter((d) => d.name === 'Sales Model');
     const members = (model?.roles as { members: { memberName: string | null; memberType: string }[] }[])[0]
       ?.members;
@@ -114,7 +110,7 @@ function personalValues(result: ScanResult): Set<string> {
   });
 
   it('gives the same keys on every run and the same key for differently cased e-mails', async () => {
-    const stream = streamByName('artifact_access')!;
+    const stream = scanStream('artifact_access');
     const keys = async (result: ScanResult) =>
       (await mapScan(stream, result, context({ userIdentifiers: 'hash' }))).map((r) => r.principalId);
     const upper = JSON.parse(

@@ -6,9 +6,9 @@
  */
 import { Tenant } from '../../../simulator/tenant/tenant.js';
 import type { ScanResult, ScanWorkspace } from '../../../src/powerbi/scan-types.js';
-import { streamByName, streams } from '../../../src/streams/registry.js';
-import type { StreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
-import { context, mapScan } from './map-scan.js';
+import { scanStreams } from '../../../src/streams/registry.js';
+import type { ScanStreamDefinition, StreamRecord } from '../../../src/streams/stream.js';
+import { context, mapScan, scanStream } from './map-scan.js';
 import { schemaErrors } from './record-validator.js';
 
 const START = Date.parse('2026-11-28T09:00:00Z');
@@ -38,13 +38,13 @@ function scan(tenant: Tenant, ids: string[]): ScanResult {
   return result;
 }
 
-const keyOf = (stream: StreamDefinition, record: StreamRecord) =>
+const keyOf = (stream: ScanStreamDefinition, record: StreamRecord) =>
   JSON.stringify(stream.primaryKey.map(([field]) => record[field as string]));
 
 type Destination = Map<string, Map<string, StreamRecord>>;
 
 async function syncInto(destination: Destination, result: ScanResult, scannedAt: string) {
-  for (const stream of streams.filter((s) => s.fromWorkspace)) {
+  for (const stream of scanStreams.filter((s) => s.fromWorkspace)) {
     const table = destination.get(stream.name) ?? new Map<string, StreamRecord>();
     for (const record of await mapScan(stream, result, context({ scannedAt })))
       table.set(keyOf(stream, record), record);
@@ -109,7 +109,7 @@ describe('streams over the simulator tenant', () => {
     };
     // Keys of datasets that break the invariant above collide by construction; the test above reports them.
     const invalid = new Set(datasetsWithRepeatedTableNames(result));
-    for (const stream of streams.filter((s) => s.fromWorkspace)) {
+    for (const stream of scanStreams.filter((s) => s.fromWorkspace)) {
       const records = await mapScan(stream, result, context({ userIdentifiers: 'hash' }));
       for (const record of records) expect(schemaErrors(stream, record)).toBeNull();
       const keyed = records.filter((r) => !invalid.has(String(r.datasetId ?? r.sourceId)));
@@ -126,7 +126,7 @@ describe('streams over the simulator tenant', () => {
   it('finds warehouse lineage in the M the simulator generates', async () => {
     const tenant = newTenant();
     const edges = await mapScan(
-      streamByName('lineage')!,
+      scanStream('lineage'),
       scan(
         tenant,
         tenant.listWorkspaces().map((w) => w.id),
@@ -163,7 +163,7 @@ describe('streams over the simulator tenant', () => {
         ),
         '2026-11-28T12:00:00.000Z',
       );
-      for (const stream of streams.filter((s) => s.fromWorkspace)) {
+      for (const stream of scanStreams.filter((s) => s.fromWorkspace)) {
         expect([stream.name, currentView(incremental, stream.name)]).toEqual([
           stream.name,
           currentView(fresh, stream.name),

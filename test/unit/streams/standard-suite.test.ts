@@ -1,12 +1,18 @@
 /**
- * The suite every stream in the registry goes through, over every real-shaped scan result:
- * each record validates against the stream's schema, keys are present, non-null and unique, and
- * the number of records equals the number of artifacts in the input.
+ * The standard suite, part 1: every stream in the registry, scan and api streams alike, declares a
+ * valid schema with its key and cursor; every scan stream maps every real-shaped scan result into
+ * records valid against that schema, keys present, non-null and unique, one per artifact. Part 2
+ * (test/e2e/stream-suite.test.ts) reads every stream at once from the simulator: records, keys,
+ * statuses, estimates and the state round trip. A stream added to the registry is covered by both.
  */
-import { streams } from '../../../src/streams/registry.js';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { scanStreams, streams } from '../../../src/streams/registry.js';
+import type { StreamDefinition } from '../../../src/streams/stream.js';
+import { repoRoot } from '../../helpers/paths.js';
 import { expectedCounts } from './expected-counts.js';
 import { context, mapScan } from './map-scan.js';
-import { schemaErrors } from './record-validator.js';
+import { schemaErrors, validatorFor } from './record-validator.js';
 import { allFixtures, sharedAvailable } from './scan-fixtures.js';
 
 const fixtures = allFixtures();
@@ -16,12 +22,37 @@ function keyOf(record: Record<string, unknown>, primaryKey: string[][]): string 
   return JSON.stringify(primaryKey.map(([field]) => record[field as string]));
 }
 
-(sharedAvailable ? describe : describe.skip)('every stream over every scan result', () => {
+describe.each(streams.map((stream) => [stream.name, stream] as const))(
+  'stream %s',
+  (_name, stream: StreamDefinition) => {
+    it('has a draft-07 schema in schemas/<name>.json that compiles strictly', () => {
+      expect(readdirSync(path.join(repoRoot, 'schemas'))).toContain(`${stream.name}.json`);
+      expect(stream.jsonSchema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+      expect(() => validatorFor(stream)).not.toThrow();
+    });
+
+    it('declares its primary key as required strings and its cursor as a date-time', () => {
+      expect(stream.primaryKey.length).toBeGreaterThan(0);
+      for (const [field] of stream.primaryKey) {
+        expect(stream.jsonSchema.required).toContain(field);
+        expect(stream.jsonSchema.properties[field!]).toMatchObject({ type: 'string' });
+      }
+      expect(stream.cursorField).toHaveLength(1);
+      expect(stream.jsonSchema.properties[stream.cursorField[0]!]).toMatchObject({ format: 'date-time' });
+      if (stream.kind === 'scan') {
+        expect(stream.cursorField).toEqual(['scannedAt']);
+        expect(stream.jsonSchema.required).toContain('scannedAt');
+      }
+    });
+  },
+);
+
+(sharedAvailable ? describe : describe.skip)('every scan stream over every scan result', () => {
   it('has scan results to map', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(9);
   });
 
-  describe.each(streams.map((stream) => [stream.name, stream] as const))('%s', (_name, stream) => {
+  describe.each(scanStreams.map((stream) => [stream.name, stream] as const))('%s', (_name, stream) => {
     it.each(fixtures.map((f) => [f.label, f] as const))(
       'maps %s into valid, keyed, unique records',
       async (_l, f) => {
@@ -51,13 +82,5 @@ function keyOf(record: Record<string, unknown>, primaryKey: string[][]): string 
         expect(records).toHaveLength(expectedCounts(f.result)[stream.name] ?? 0);
       },
     );
-  });
-
-  it('declares scannedAt and a string primary key in every schema', () => {
-    for (const stream of streams) {
-      expect(stream.jsonSchema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-      expect(stream.jsonSchema.properties.scannedAt).toMatchObject({ format: 'date-time' });
-      expect(stream.primaryKey.length).toBeGreaterThan(0);
-    }
   });
 });

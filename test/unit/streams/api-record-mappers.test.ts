@@ -1,11 +1,11 @@
+import { activityEventsStream } from '../../../src/streams/activity-events.js';
+import { toActivityRecord } from '../../../src/streams/activity-event-record.js';
+import { toAppRecord } from '../../../src/streams/app-record.js';
+import { appsStream } from '../../../src/streams/apps.js';
 import { sha256Hex } from '../../../src/streams/privacy.js';
-import { toActivityRecord } from '../../../src/streams/usage/activity-event.js';
-import { toAppRecord } from '../../../src/streams/usage/app.js';
-import { errorCodeOf, toRefreshRecord } from '../../../src/streams/usage/refresh.js';
-import { schemaErrors } from '../streams/record-validator.js';
-import { activityEventsStream } from '../../../src/streams/usage/activity-event.js';
-import { refreshHistoryStream } from '../../../src/streams/usage/refresh.js';
-import { appsStream } from '../../../src/streams/usage/app.js';
+import { refreshHistoryStream } from '../../../src/streams/refresh-history.js';
+import { errorCodeOf, toRefreshRecord } from '../../../src/streams/refresh-record.js';
+import { schemaErrors } from './record-validator.js';
 
 // Shapes from Microsoft's examples (Admin_GetActivityEvents, Datasets_GetRefreshHistoryInGroup, Apps_GetAppsAsAdmin).
 const event = {

@@ -1,9 +1,9 @@
 /**
- * What a failed Power BI call means for a usage stream that may skip an artifact. Only an answer
+ * What a failed Power BI call means for an api stream that may skip an artifact. Only an answer
  * from Power BI itself can say "no access" or "gone"; an expired token never says either, and a
  * failure of the sign-in (Microsoft Entra ID answers 400/401 too) concerns the whole run.
  */
-import { ConnectorError } from '../../errors.js';
+import { ConnectorError } from '../errors.js';
 
 export type ApiFailureVerdict =
   /** 404 from Power BI: the artifact (or its workspace) no longer exists. */

@@ -3,10 +3,10 @@
  * which artifacts refresh; the list is kept in the stream's state so that an incremental sync,
  * which re-scans only changed workspaces, still knows every other one.
  */
-import type { ScanDataset, ScanWorkspace } from '../../powerbi/scan-types.js';
-import type { JsonObject } from '../../protocol/messages.js';
-import type { RefreshArtifact } from '../../streams/usage/refresh.js';
-import type { ScanObserver } from './usage-stream.js';
+import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
+import type { ScanObserver } from './api-stream.js';
+import type { RefreshArtifact } from './refresh-record.js';
+import { savedEntries, type StreamState } from './stream-state.js';
 
 export interface WorkspaceTargets {
   datasets: string[];
@@ -65,22 +65,18 @@ function ids(value: unknown): string[] {
 
 /** The target list stored under `key` of the state (`workspaces`: every target; `pending`: see the stream). */
 export function readTargets(
-  state: JsonObject | undefined,
+  state: StreamState | undefined,
   key: 'workspaces' | 'pending' = 'workspaces',
 ): TargetList {
-  const raw = state?.[key];
   const list: TargetList = new Map();
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return list;
-  for (const [wsId, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  for (const [wsId, entry] of savedEntries(state, key))
     list.set(wsId, { datasets: ids(entry.d), dataflows: ids(entry.f) });
-  }
   return list;
 }
 
 /** Compact JSON: {"<workspaceId>": {"d": [datasetIds], "f": [dataflowIds]}}, empty workspaces left out. */
-export function writeTargets(list: TargetList): JsonObject {
-  const out: JsonObject = {};
+export function writeTargets(list: TargetList): StreamState {
+  const out: StreamState = {};
   for (const [wsId, t] of list) {
     if (t.datasets.length + t.dataflows.length > 0) out[wsId] = { d: t.datasets, f: t.dataflows };
   }
@@ -103,6 +99,19 @@ export function removeTarget(list: TargetList, artifact: RefreshArtifact): void 
   if (!t) return;
   if (artifact.type === 'Dataset') t.datasets = t.datasets.filter((id) => id !== artifact.id);
   else t.dataflows = t.dataflows.filter((id) => id !== artifact.id);
+}
+
+/**
+ * refresh_history's state: `cursor` (start of the last complete read; none while NaN), `workspaces`
+ * (every target) and `pending` (targets whose whole history is still to be read).
+ */
+export function refreshState(cursor: number, list: TargetList, pending: RefreshArtifact[]): StreamState {
+  return {
+    version: 1,
+    ...(!Number.isNaN(cursor) && { cursor: new Date(cursor).toISOString() }),
+    workspaces: writeTargets(list),
+    ...(pending.length > 0 && { pending: writeTargets(targetsFrom(pending)) }),
+  };
 }
 
 /** The artifacts as a target list (e.g. those whose whole history is still to be read). */

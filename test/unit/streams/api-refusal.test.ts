@@ -6,7 +6,7 @@
 import { ServerError } from '@azure/msal-node';
 import { mapAuthError } from '../../../src/auth/map-auth-error.js';
 import { EntraNonJsonResponseError } from '../../../src/auth/network-client.js';
-import { judgeApiFailure } from '../../../src/commands/usage/api-refusal.js';
+import { judgeApiFailure } from '../../../src/streams/api-refusal.js';
 import { ConnectorError } from '../../../src/errors.js';
 import type { Endpoint } from '../../../src/powerbi/endpoints.js';
 import type { HttpFailure } from '../../../src/powerbi/http-failure.js';
@@ -21,7 +21,7 @@ function givenUp(failure: HttpFailure, endpoint: Endpoint = 'refreshes'): unknow
       endpoint,
       attempts: 6,
       throttledAttempts: 0,
-      tokenRefreshed: true,
+      tokenRefreshes: DEFAULT_RETRY_OPTIONS.maxTokenRefreshes,
       repeatable: false,
       elapsedMs: 0,
       nowMs: 0,

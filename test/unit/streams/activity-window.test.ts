@@ -1,4 +1,4 @@
-import { planActivityWindows } from '../../../src/commands/usage/activity-window.js';
+import { planActivityWindows } from '../../../src/streams/activity-window.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -3,10 +3,10 @@
  * appId and originalReportObjectId in the source workspace's scan result. Kept per workspace in
  * the apps stream's state, so that apps whose workspace was not re-scanned keep their content.
  */
-import type { ScanWorkspace } from '../../powerbi/scan-types.js';
-import type { JsonObject } from '../../protocol/messages.js';
-import type { AppContent } from '../../streams/usage/app.js';
-import type { ScanObserver } from './usage-stream.js';
+import type { ScanWorkspace } from '../powerbi/scan-types.js';
+import type { ScanObserver } from './api-stream.js';
+import type { AppContent } from './app-record.js';
+import { savedEntries, type StreamState } from './stream-state.js';
 
 /** reports: [appId, appReportId, originalReportId]; dashboards: [appId, dashboardId]. */
 export interface WorkspaceAppLinks {
@@ -51,12 +51,9 @@ function tuples<N extends number>(value: unknown, size: N): string[][] {
   );
 }
 
-export function readLinks(state: JsonObject | undefined): AppLinks {
+export function readLinks(state: StreamState | undefined): AppLinks {
   const links: AppLinks = new Map();
-  const raw = state?.workspaces;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return links;
-  for (const [wsId, value] of Object.entries(raw as Record<string, unknown>)) {
-    const entry = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  for (const [wsId, entry] of savedEntries(state, 'workspaces')) {
     links.set(wsId, {
       reports: tuples(entry.r, 3) as [string, string, string][],
       dashboards: tuples(entry.b, 2) as [string, string][],
@@ -66,8 +63,8 @@ export function readLinks(state: JsonObject | undefined): AppLinks {
 }
 
 /** Only workspaces that publish an app are kept (an empty entry means "scanned, no app content"). */
-export function writeLinks(links: AppLinks, appWorkspaces: ReadonlySet<string>): JsonObject {
-  const out: JsonObject = {};
+export function writeLinks(links: AppLinks, appWorkspaces: ReadonlySet<string>): StreamState {
+  const out: StreamState = {};
   for (const [wsId, l] of links) if (appWorkspaces.has(wsId)) out[wsId] = { r: l.reports, b: l.dashboards };
   return out;
 }

@@ -1,11 +1,8 @@
 /** One admin/activityevents entity (PascalCase, free-form; keys vary by activity) → an activity_events record. */
-import type { ActivityEventsRecord } from '../../generated/records.js';
-import { field, type JsonObject } from '../../powerbi/json-shapes.js';
-import { personal, type UserIdentifiersMode } from '../privacy.js';
-import { defineUsageStream } from './usage-definition.js';
-import { flag, integer, text, utcDateTime } from '../values.js';
-
-export const activityEventsStream = defineUsageStream<ActivityEventsRecord>('activity_events', ['id']);
+import type { ActivityEventsRecord } from '../generated/records.js';
+import { field, type JsonObject } from '../powerbi/json-shapes.js';
+import { personal, type UserIdentifiersMode } from './privacy.js';
+import { flag, integer, text, utcDateTime } from './values.js';
 
 /** Event time in epoch ms (CreationTime has no zone suffix; it is UTC), or undefined when unreadable. */
 export function eventTime(event: JsonObject): number | undefined {

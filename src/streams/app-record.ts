@@ -1,11 +1,8 @@
 /** admin/apps entries → apps records, with the app's report copies found by the scan. */
-import type { AppsRecord } from '../../generated/records.js';
-import { field, type JsonObject } from '../../powerbi/json-shapes.js';
-import { personal, type UserIdentifiersMode } from '../privacy.js';
-import { defineUsageStream } from './usage-definition.js';
-import { text, utcDateTime } from '../values.js';
-
-export const appsStream = defineUsageStream<AppsRecord>('apps', ['id']);
+import type { AppsRecord } from '../generated/records.js';
+import { field, type JsonObject } from '../powerbi/json-shapes.js';
+import { personal, type UserIdentifiersMode } from './privacy.js';
+import { text, utcDateTime } from './values.js';
 
 /** What the scan of the source workspace says about an app's content. */
 export interface AppContent {

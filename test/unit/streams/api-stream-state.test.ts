@@ -1,11 +1,11 @@
-import { contentOf, linksOf, readLinks, writeLinks } from '../../../src/commands/usage/app-content.js';
+import { contentOf, linksOf, readLinks, writeLinks } from '../../../src/streams/app-content.js';
 import {
   flattenTargets,
   mergeTargets,
   readTargets,
   targetsOf,
   writeTargets,
-} from '../../../src/commands/usage/refresh-targets.js';
+} from '../../../src/streams/refresh-targets.js';
 import type { ScanWorkspace } from '../../../src/powerbi/scan-types.js';
 
 const ws: ScanWorkspace = {

@@ -4,16 +4,9 @@
  * https://learn.microsoft.com/rest/api/power-bi/datasets/get-refresh-history-in-group
  * https://learn.microsoft.com/rest/api/power-bi/dataflows/get-dataflow-transactions
  */
-import type { RefreshHistoryRecord } from '../../generated/records.js';
-import { arrayField, field, isObject, type JsonObject } from '../../powerbi/json-shapes.js';
-import { defineUsageStream } from './usage-definition.js';
-import { text, utcDateTime } from '../values.js';
-
-export const refreshHistoryStream = defineUsageStream<RefreshHistoryRecord>('refresh_history', [
-  'artifactType',
-  'artifactId',
-  'refreshId',
-]);
+import type { RefreshHistoryRecord } from '../generated/records.js';
+import { arrayField, field, isObject, type JsonObject } from '../powerbi/json-shapes.js';
+import { text, utcDateTime } from './values.js';
 
 export type RefreshArtifactType = 'Dataset' | 'Dataflow';
 
