@@ -76,6 +76,11 @@ function isPersonal(type: WorkspaceType): boolean {
 export class Tenant {
   readonly ctx: TenantContext;
   private readonly ops = new Map<number, MutationOp[]>();
+  /** Test hook: table M expressions replaced at build time (e.g. pathological M for lineage tests). */
+  private readonly sourceOverrides = new Map<
+    number,
+    { datasetId: string; table: string; expression: string }[]
+  >();
   private readonly byId = new Map<string, number>();
   private opSeq = 0;
 
@@ -152,7 +157,32 @@ export class Tenant {
     const sk = this.skeleton(index);
     const built = buildWorkspace(this.ctx, sk);
     for (const op of (this.ops.get(index) ?? []).slice(0, revision)) applyOp(this.ctx, sk, built, op);
+    for (const override of this.sourceOverrides.get(index) ?? []) {
+      const dataset = built.workspace.datasets?.find((d) => d.id === override.datasetId);
+      const table = dataset?.tables?.find((t) => t.name === override.table);
+      if (table) table.source = [{ expression: override.expression }];
+    }
     return built;
+  }
+
+  /**
+   * Test hook: from now on the first M-sourced table of the workspace's first dataset that has one
+   * reads `expression`. Returns which table changed, so a test can find its lineage record.
+   */
+  overrideTableSource(workspaceId: string, expression: string): { datasetId: string; table: string } {
+    const index = this.indexOf(workspaceId);
+    if (index === undefined) throw new Error(`no workspace ${workspaceId}`);
+    for (const dataset of this.build(index).workspace.datasets ?? []) {
+      const table = dataset.tables?.find((t) => t.source?.some((s) => s.expression));
+      if (!table) continue;
+      const target = { datasetId: dataset.id, table: table.name };
+      this.sourceOverrides.set(index, [
+        ...(this.sourceOverrides.get(index) ?? []),
+        { ...target, expression },
+      ]);
+      return target;
+    }
+    throw new Error(`workspace ${workspaceId} has no table with an M source`);
   }
 
   /** The scan-shaped workspace as a scan with these flags and settings would return it now. */

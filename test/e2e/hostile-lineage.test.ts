@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
+import { jest } from '@jest/globals';
+import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { cliPath } from '../helpers/paths.js';
+import { messagesOf, runProbed } from '../helpers/process-probe.js';
+import { catalogFor } from '../helpers/read-run.js';
 
 /**
  * Pathological M through the BUILT connector's explain-m: each line gets its own classified answer,
  * the process exits 0 and prints no stack trace. (The read path with pathological M is covered with
- * real worker threads in test/integration/lineage-worker-pool.test.ts: the simulator cannot yet be
- * given a custom table expression.)
+ * real worker threads in test/integration/lineage-worker-pool.test.ts, and below by a read of a
+ * simulator tenant whose tables were given pathological M.)
  */
 function explain(
   lines: string[],
@@ -32,6 +36,8 @@ function explain(
     child.stdin.end(lines.join('\n') + '\n');
   });
 }
+
+jest.setTimeout(150_000);
 
 const SALES = 'Sql.Database("srv","db"){[Schema="dbo",Item="Sales"]}[Data]';
 
@@ -83,3 +89,75 @@ describe('explain-m with pathological M (built CLI)', () => {
     expect(elapsed).toBeLessThan(60_000);
   });
 });
+
+describe('a read where some tables carry pathological M (built CLI, simulator)', () => {
+  let sim: Simulator;
+  const injected: { workspaceId: string; datasetId: string; table: string; input: string }[] = [];
+  beforeAll(async () => {
+    sim = await startSimulator({ workspaces: 20, scanDurationMs: 0, seed: 11 });
+    const workspaceIds = sim.tenant
+      .listWorkspaces()
+      .filter((w) => w.state === 'Active' && !w.isPersonal)
+      .map((w) => w.id);
+    for (const input of ['deep-list', 'parens', 'big-sql']) {
+      for (const workspaceId of workspaceIds) {
+        if (injected.some((i) => i.workspaceId === workspaceId)) continue;
+        try {
+          injected.push({
+            workspaceId,
+            input,
+            ...sim.tenant.overrideTableSource(workspaceId, INPUTS[input]!),
+          });
+          break;
+        } catch {
+          // This workspace has no M-sourced table; try the next one.
+        }
+      }
+    }
+    expect(injected).toHaveLength(3);
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  test.each([0, 1])(
+    'with %i worker thread(s): exit 0, a limit_exceeded diagnostic on each bad table only',
+    async (threads) => {
+      const config = { ...sim.config, lineage: { worker_threads: threads } };
+      const run = await runProbed(['read', '--config', '@config.json', '--catalog', '@catalog.json'], {
+        files: {
+          'config.json': JSON.stringify(config),
+          'catalog.json': JSON.stringify(catalogFor('full_refresh', ['lineage'])),
+        },
+      });
+      expect(run.code).toBe(0);
+      expect(run.stderr).not.toMatch(/\n\s+at |RangeError|Maximum call stack/);
+      expect(run.wallMs).toBeLessThan(60_000);
+      const lineage = messagesOf(run.stdout)
+        .filter((m) => m.type === 'RECORD')
+        .map((m) => (m.record as { data: LineageRow }).data);
+      for (const bad of injected) {
+        const rows = lineage.filter((r) => r.sourceId === bad.datasetId && r.sourceTableName === bad.table);
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.flatMap((r) => (r.diagnostics ?? []).map((d) => d.kind))).toContain('limit_exceeded');
+      }
+      // Every other table keeps its lineage: warehouse edges exist beyond the injected tables.
+      const healthy = lineage.filter(
+        (r) =>
+          r.upstream &&
+          !injected.some((bad) => r.sourceId === bad.datasetId && r.sourceTableName === bad.table),
+      );
+      expect(healthy.length).toBeGreaterThan(10);
+      expect(healthy.every((r) => !(r.diagnostics ?? []).some((d) => d.kind === 'limit_exceeded'))).toBe(
+        true,
+      );
+    },
+  );
+});
+
+interface LineageRow {
+  sourceId: string;
+  sourceTableName: string | null;
+  upstream: unknown;
+  diagnostics: { kind: string | null }[] | null;
+}
