@@ -3,6 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import { parseConfig } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { explainLine, LineageCache, type LineageOptions } from '../lineage/index.js';
+import type { Redactor } from '../protocol/redactor.js';
+import { MessageWriter } from '../protocol/writer.js';
 import type { SecretRegistry } from '../secrets.js';
 
 /** The lineage settings of a connector config, so explain-m answers as a sync would. */
@@ -24,19 +26,21 @@ async function optionsFromConfig(
 /**
  * explain-m: "why is this lineage missing?". Reads JSON lines on stdin, each
  * {"id","expression","expressions"?,"parameters"?,"options"?}, and writes one JSON line per input with
- * the upstream tables and the diagnostics. Not an Airbyte command: its stdout is plain JSON lines.
+ * the upstream tables and the diagnostics. Not an Airbyte command: its stdout is plain JSON lines,
+ * written (and redacted: the config's secrets are registered) by the one MessageWriter.
  */
 export async function explainMCommand(
   io: { stdin: Readable; stdout: Writable },
   configPath: string | undefined,
-  secrets: SecretRegistry,
+  redactor: Redactor,
 ): Promise<void> {
-  const defaults = await optionsFromConfig(configPath, secrets);
+  const defaults = await optionsFromConfig(configPath, redactor);
+  const writer = new MessageWriter(io.stdout, redactor);
   const cache = new LineageCache();
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const answer = await explainLine(line, defaults, cache);
-    if (!io.stdout.write(answer + '\n')) await new Promise((resolve) => io.stdout.once('drain', resolve));
+    await writer.writeJsonText(answer);
   }
 }

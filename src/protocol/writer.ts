@@ -56,8 +56,13 @@ export class MessageWriter {
    * results): redacted like everything else, after whatever is buffered.
    */
   writeJson(line: Record<string, unknown>): Promise<void> {
+    return this.writeJsonText(JSON.stringify(line));
+  }
+
+  /** The same for a line already serialized as JSON (one line, no newline). */
+  writeJsonText(json: string): Promise<void> {
     if (this.closedError) return Promise.reject(this.closedError);
-    return this.send(this.takePending() + this.redactor.redact(JSON.stringify(line)) + '\n');
+    return this.send(this.takePending() + this.redactor.redact(json) + '\n');
   }
 
   /** Writes whatever is buffered (call once at the end of a command). */

@@ -69,4 +69,28 @@ describe('explain-m (why is this lineage missing?)', () => {
       upstreams: [{ platform: 'snowflake', qualifiedName: 'analytics.public.customers' }],
     });
   });
+
+  test("redacts the config's secrets from its answers, as every command's stdout is", async () => {
+    const secret = 'SecretInTheQuery-0123456789';
+    const inputs = await writeInputs({
+      config: {
+        credentials: {
+          auth_type: 'service_principal_secret',
+          tenant_id: 'contoso.onmicrosoft.com',
+          client_id: '11111111-2222-3333-4444-555555555555',
+          client_secret: secret,
+        },
+      },
+    });
+    const line = JSON.stringify({
+      id: 'leaky',
+      expression: `let Source = Sql.Database("srv", "${secret}"){[Schema="dbo",Item="T"]}[Data] in Source`,
+    });
+    const withConfig = await explain([line], ['--config', inputs.config!]);
+    expect(JSON.stringify(withConfig.out)).not.toContain(secret);
+    expect(JSON.stringify(withConfig.out)).toContain('**********');
+    // Without the config the value is not known to be a secret: the answer carries it (the test can fail).
+    const without = await explain([line]);
+    expect(JSON.stringify(without.out)).toContain(secret);
+  });
 });
