@@ -35,6 +35,9 @@ export const DEFAULT_HOURLY_BUDGETS: HourlyBudgets = {
 /** Microsoft: "Not more than 16 calls can be made simultaneously" (scans in flight). */
 export const MAX_SCANS_IN_FLIGHT = 16;
 
+/** Microsoft: getInfo takes "a maximum of 100 workspace IDs" per call. */
+export const MAX_WORKSPACES_PER_SCAN = 100;
+
 /** Admin endpoints need the tenant setting for service principals; 401/403 there has a known fix. */
 export function isAdminEndpoint(endpoint: Endpoint): boolean {
   return endpoint !== 'refreshes';

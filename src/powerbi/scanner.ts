@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { systemError } from '../errors.js';
 import type { ApiCaller, LogFn } from './api-caller.js';
 import type { Clock } from './clock.js';
-import { MAX_SCANS_IN_FLIGHT } from './endpoints.js';
+import { MAX_SCANS_IN_FLIGHT, MAX_WORKSPACES_PER_SCAN } from './endpoints.js';
 import type { RequestScheduler } from './rate-limiter.js';
 import { makeBatches, stepAfterFailure, uniqueIds, type Batch } from './scan-batches.js';
 import type { ScanEvent, ScanOptions } from './scan-events.js';
@@ -249,7 +249,7 @@ function validateOptions(options: ScanOptions): void {
     }
   };
   intIn('maxScansInFlight', 1, MAX_SCANS_IN_FLIGHT);
-  intIn('workspacesPerScan', 1, 100);
+  intIn('workspacesPerScan', 1, MAX_WORKSPACES_PER_SCAN);
   intIn('pollIntervalMs', 1, 600_000);
   intIn('scanTimeoutMs', 1, 24 * 3_600_000);
   if (problems.length > 0) throw systemError(`Invalid scan options: ${problems.join('; ')}.`);

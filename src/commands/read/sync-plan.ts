@@ -1,8 +1,9 @@
+import { MODIFIED_SINCE_MAX_AGE_MS, MODIFIED_SINCE_MIN_AGE_MS } from '../../powerbi/workspaces.js';
 import type { ScanState } from './scan-state.js';
 
-/** Power BI only answers modifiedSince between 30 minutes and 30 days ago. */
-const MIN_AGE_MS = 30 * 60 * 1000;
-const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+// Power BI only answers modifiedSince between 30 minutes and 30 days ago (powerbi/workspaces.ts).
+const MIN_AGE_MS = MODIFIED_SINCE_MIN_AGE_MS;
+const MAX_AGE_MS = MODIFIED_SINCE_MAX_AGE_MS;
 /** Margin so a request built now is still inside the window when the service checks it. */
 const WINDOW_MARGIN_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
