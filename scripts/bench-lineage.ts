@@ -4,7 +4,7 @@
  *   (b) COUNT table expressions of the simulator's generated tenant (with their dataset expressions),
  * each cold (a fresh cache per expression: every text really parsed) and with one cache for the run
  * (what a sync does); then (b) again through the worker pool a read uses, dataset by dataset, with
- * 1..THREADS worker threads (needs `npm run build`: workers run the compiled dist/lineage/worker-entry.js).
+ * 1..THREADS worker threads (needs `npm run build`: workers run the compiled dist/lineage/runtime/worker-entry.js).
  *   npm run bench:lineage [-- --count 10000 --seed 42 --threads 2]
  */
 import { existsSync } from 'node:fs';
@@ -130,9 +130,11 @@ function byDataset(inputs: readonly MExpressionInput[]): MExpressionInput[][] {
 }
 
 async function reportWorkers(inputs: readonly MExpressionInput[], maxThreads: number): Promise<void> {
-  const script = pathToFileURL(path.resolve('dist/lineage/worker-entry.js'));
+  const script = pathToFileURL(path.resolve('dist/lineage/runtime/worker-entry.js'));
   if (!existsSync(script)) {
-    console.log('  workers    skipped: run `npm run build` first (workers run dist/lineage/worker-entry.js)');
+    console.log(
+      '  workers    skipped: run `npm run build` first (workers run dist/lineage/runtime/worker-entry.js)',
+    );
     return;
   }
   const datasets = byDataset(inputs);

@@ -2,10 +2,10 @@
  * Lineage core: Power Query M (and the native SQL inside it) -> upstream warehouse tables.
  * Pure: text in, references out. See docs/lineage.md.
  */
-export { extractMLineage } from './extract.js';
-export { extractSqlTables } from './native-sql.js';
-export { explainLine } from './explain.js';
-export { LineageCache, sharedLineageCache, type LineageCacheLimits } from './lineage-cache.js';
+export { extractMLineage } from './analysis/extract.js';
+export { extractSqlTables } from './sql/native-sql.js';
+export { explainLine } from './analysis/explain.js';
+export { LineageCache, sharedLineageCache, type LineageCacheLimits } from './analysis/lineage-cache.js';
 export { DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits } from './limits.js';
 export type {
   LineageDiagnostic,
@@ -20,11 +20,11 @@ export type {
   UpstreamKind,
   UpstreamReference,
 } from './types.js';
-export { inThreadAnalyser, type LineageAnalyser } from './analyser.js';
+export { inThreadAnalyser, type LineageAnalyser } from './runtime/analyser.js';
 export {
   autoThreadCount,
   createLineageAnalyser,
   defaultWorkerScript,
   LineageWorkerPool,
   type WorkerPoolOptions,
-} from './worker-pool.js';
+} from './runtime/worker-pool.js';

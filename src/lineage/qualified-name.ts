@@ -2,7 +2,9 @@
  * How each platform names a table, and the defaults an unqualified name in native SQL gets.
  * The qualified name is lower-cased and dot-joined; see docs/lineage.md for the table of shapes.
  */
-import type { Level } from './values.js';
+
+/** One part of a qualified table name (and a level of a source that navigation fills). */
+export type Level = 'catalog' | 'database' | 'schema' | 'table';
 
 interface PlatformNaming {
   /** Levels that make up the qualified name, outermost first. */

@@ -1,7 +1,6 @@
 /** Builds an upstream reference from a fully navigated source. */
-import { qualifiedNameOf } from './qualified-name.js';
+import { qualifiedNameOf, type Level } from './qualified-name.js';
 import type { UpstreamKind, UpstreamReference } from './types.js';
-import type { Level } from './values.js';
 
 export interface ReferenceParts {
   platform: string;

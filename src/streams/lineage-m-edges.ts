@@ -11,7 +11,7 @@ import type {
   NamedExpression,
   UpstreamReference,
 } from '../lineage/index.js';
-import { createLineageAnalyser } from '../lineage/worker-pool.js';
+import { createLineageAnalyser } from '../lineage/runtime/worker-pool.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
 import type { MappingContext } from './stream.js';

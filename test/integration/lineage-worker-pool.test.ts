@@ -13,7 +13,7 @@ import { lineageStream } from '../../src/streams/lineage.js';
 import type { MappingContext } from '../../src/streams/stream.js';
 
 // The compiled worker (npm test builds first); TypeScript sources cannot run as a worker under Jest.
-const script = pathToFileURL(path.resolve('dist/lineage/worker-entry.js'));
+const script = pathToFileURL(path.resolve('dist/lineage/runtime/worker-entry.js'));
 
 const OWN: MExpressionInput[] = [
   { expression: 'let S = Sql.Database("h", "Sales"), T = S{[Schema="dbo",Item="Orders"]}[Data] in T' },

@@ -1,7 +1,7 @@
 /** The M analyser of a read: worker threads when the lineage stream will parse M, else none. */
 import type { ConnectorOptions } from '../../config/options.js';
 import type { LineageAnalyser } from '../../lineage/index.js';
-import { createLineageAnalyser } from '../../lineage/worker-pool.js';
+import { createLineageAnalyser } from '../../lineage/runtime/worker-pool.js';
 import type { SelectedStream } from './scan-sync.js';
 
 export async function lineageAnalyserFor(

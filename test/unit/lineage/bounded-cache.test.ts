@@ -1,4 +1,4 @@
-import { BoundedCache } from '../../../src/lineage/bounded-cache.js';
+import { BoundedCache } from '../../../src/lineage/analysis/bounded-cache.js';
 
 describe('BoundedCache', () => {
   test('evicts the least recently used entry once the count is exceeded', () => {

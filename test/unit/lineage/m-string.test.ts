@@ -1,4 +1,4 @@
-import { decodeMIdentifier, decodeMTextLiteral } from '../../../src/lineage/m-string.js';
+import { decodeMIdentifier, decodeMTextLiteral } from '../../../src/lineage/m/m-string.js';
 
 describe('M string decoding', () => {
   test.each([

@@ -1,8 +1,8 @@
 import * as PQP from '@microsoft/powerquery-parser';
 import { loadCorpus } from '../../../scripts/conformance-m.js';
 import { extractMLineage, LineageCache, type MExpressionInput } from '../../../src/lineage/index.js';
-import { instantiate, templateKey } from '../../../src/lineage/m-template.js';
-import { parseM } from '../../../src/lineage/parse-m.js';
+import { instantiate, templateKey } from '../../../src/lineage/m/m-template.js';
+import { parseM } from '../../../src/lineage/m/parse-m.js';
 
 const OWN_TEXTS = [
   'let Source = Sql.Database("srv-a.database.windows.net", "Sales"), dbo_Orders = Source{[Schema="dbo",Item="Orders"]}[Data] in dbo_Orders',

@@ -1,0 +1,136 @@
+/** extractMLineage: M text (plus the dataset's expressions and parameters) -> upstream tables and diagnostics. */
+import * as PQP from '@microsoft/powerquery-parser';
+import { looksLikeDax, looksLikeM } from '../dax/dax.js';
+import { dedupeDiagnostics, dedupeReferences } from './dedupe.js';
+import { DATA_ACCESS_FUNCTIONS } from '../functions/registry.js';
+import { Deadline, LimitExceededError, mTextTooLong } from '../limits.js';
+import { LineageCache, sharedLineageCache } from './lineage-cache.js';
+import { decodeMIdentifier } from '../m/m-string.js';
+import { DatasetGlobals } from '../m/parameters.js';
+import type { MAst, ParseOutcome } from '../m/parse-m.js';
+import { repairDiagnostic } from '../m/repair-diagnostic.js';
+import { resultKey } from './result-key.js';
+import type { LineageDiagnostic, MExpressionInput, MLineageResult } from '../types.js';
+import { Walker } from '../m/walker.js';
+
+const DAX_DIAGNOSTIC: LineageDiagnostic = {
+  kind: 'dax_expression',
+  message:
+    'This is a DAX expression (calculated table or measure), not Power Query M; it has no source lineage.',
+};
+
+function daxResult(): MLineageResult {
+  return { upstreams: [], diagnostics: [{ ...DAX_DIAGNOSTIC }] };
+}
+
+/** Parses the dataset expressions the table expression refers to, transitively, and nothing else. */
+async function parseReferencedExpressions(
+  names: readonly string[],
+  input: MExpressionInput,
+  cache: LineageCache,
+): Promise<Map<string, ParseOutcome>> {
+  const texts = new Map<string, string>();
+  for (const named of input.expressions ?? []) texts.set(named.name, named.expression);
+  const parsed = new Map<string, ParseOutcome>();
+  const pending = [...names];
+  while (pending.length > 0) {
+    const name = pending.pop() ?? '';
+    const expressionText = texts.get(name);
+    if (expressionText === undefined || parsed.has(name)) continue;
+    const outcome = await cache.parse(expressionText);
+    parsed.set(name, outcome);
+    if (outcome.ok) pending.push(...outcome.names);
+  }
+  return parsed;
+}
+
+/** A lone unknown name (`Sales`, `'Sales'`) as a table's whole expression is a DAX table reference. */
+function isBareUnknownName(ast: MAst, input: MExpressionInput): boolean {
+  if (ast.kind !== PQP.Language.Ast.NodeKind.IdentifierExpression) return false;
+  const name = decodeMIdentifier(ast.identifier.literal);
+  const known = (input.expressions ?? []).some((named) => named.name === name);
+  return !known && !Object.prototype.hasOwnProperty.call(input.parameters ?? {}, name);
+}
+
+function limitResult(message: string, earlier: readonly LineageDiagnostic[] = []): MLineageResult {
+  return {
+    upstreams: [],
+    diagnostics: dedupeDiagnostics([...earlier, { kind: 'limit_exceeded', message }]),
+  };
+}
+
+async function analyse(input: MExpressionInput, cache: LineageCache): Promise<MLineageResult> {
+  const expression = input.expression;
+  const parsed = await cache.parse(expression);
+  if (!parsed.ok) {
+    if (parsed.limitExceeded) return limitResult(parsed.message);
+    if (!looksLikeM(expression)) return daxResult();
+    return {
+      upstreams: [],
+      diagnostics: [
+        { kind: 'unparsable_expression', message: `The M expression could not be parsed: ${parsed.message}` },
+      ],
+    };
+  }
+  if (isBareUnknownName(parsed.ast, input)) return daxResult();
+  const globals = new DatasetGlobals(
+    await parseReferencedExpressions(parsed.names, input, cache),
+    input.parameters ?? {},
+  );
+  const walker = new Walker({
+    functions: DATA_ACCESS_FUNCTIONS,
+    options: input.options ?? {},
+    globals,
+    sqlTablePaths: cache.sqlTablePaths,
+    limits: cache.limits,
+    deadline: new Deadline(cache.limits.timeBudgetMs, 'the analysis of this table expression'),
+  });
+  parsed.repairs.forEach((repair) => walker.report(repairDiagnostic(repair)));
+  try {
+    const output = walker.evaluateDocument(parsed.ast);
+    const references = walker.refsOf(output);
+    return { upstreams: dedupeReferences(references), diagnostics: dedupeDiagnostics(walker.reported) };
+  } catch (error) {
+    if (error instanceof LimitExceededError) return limitResult(error.message, walker.reported);
+    throw error;
+  }
+}
+
+/** Anything unexpected (a stack overflow, a bug) costs this table its lineage, nothing more. */
+function failedResult(error: unknown): MLineageResult {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    upstreams: [],
+    diagnostics: [{ kind: 'analysis_failed', message: `Lineage analysis failed: ${message}` }],
+  };
+}
+
+/**
+ * Lineage of one table expression. `cache` defaults to one shared by the whole process (a sync):
+ * texts seen before are not parsed again and identical inputs give the stored result. Never
+ * throws: a limit (cache.limits) gives a `limit_exceeded` diagnostic, anything unexpected an
+ * `analysis_failed` one.
+ */
+export async function extractMLineage(
+  input: MExpressionInput,
+  cache: LineageCache = sharedLineageCache(),
+): Promise<MLineageResult> {
+  try {
+    return await extractOrThrow(input, cache);
+  } catch (error) {
+    return failedResult(error);
+  }
+}
+
+async function extractOrThrow(input: MExpressionInput, cache: LineageCache): Promise<MLineageResult> {
+  if (input.expression.length > cache.limits.maxTextChars)
+    return limitResult(mTextTooLong(input.expression.length, cache.limits));
+  if (looksLikeDax(input.expression)) return daxResult();
+  const knownKey = resultKey(input, cache);
+  const stored = knownKey === undefined ? undefined : cache.result(knownKey);
+  if (stored !== undefined) return stored;
+  const result = await analyse(input, cache);
+  const key = knownKey ?? resultKey(input, cache);
+  if (key !== undefined) cache.storeResult(key, result);
+  return result;
+}

@@ -1,0 +1,53 @@
+/** Helpers shared by the database function families: building a source and reading `[Query=...]`. */
+import type { CallContext } from '../m/call-context.js';
+import { KIND_LEVELS } from '../m/navigation.js';
+import { nativeQueryValue } from './native-query.js';
+import { fieldOf, opaque, source, type Level, type MValue, type SourceState } from '../m/values.js';
+
+export interface DatabaseSourceSpec {
+  platform: string;
+  server: string | null;
+  parts?: Partial<Record<Level, string>>;
+  levels: readonly Level[];
+  keyLevels?: Record<string, Level>;
+  kindLevels?: Record<string, Level>;
+  defaults?: Partial<Record<Level, string>>;
+}
+
+const DEFAULT_KEYS: Record<string, Level> = { schema: 'schema', item: 'table' };
+
+export function databaseState(call: CallContext, spec: DatabaseSourceSpec): SourceState {
+  const state: SourceState = {
+    via: call.name,
+    platform: spec.platform,
+    kind: 'table',
+    server: spec.server,
+    parts: spec.parts ?? {},
+    rules: {
+      levels: spec.levels,
+      keyLevels: spec.keyLevels ?? DEFAULT_KEYS,
+      kindLevels: spec.kindLevels ?? KIND_LEVELS,
+    },
+  };
+  return spec.defaults === undefined ? state : { ...state, defaults: spec.defaults };
+}
+
+/** A navigable source, or the tables of its `[Query="..."]` option when there is one. */
+export function databaseSource(call: CallContext, spec: DatabaseSourceSpec, optionsIndex: number): MValue {
+  const state = databaseState(call, spec);
+  const query = fieldOf(call.args[optionsIndex], 'Query');
+  if (query !== undefined && query.kind !== 'null') return nativeQueryValue(call, state, query);
+  return source(state);
+}
+
+/** Server argument: optional for naming (it is not part of qualified names), so a missing one is null. */
+export function serverArg(call: CallContext, index: number): string | null {
+  return call.text(index, 'server') ?? null;
+}
+
+/** A required name argument; when missing the call yields no lineage (the diagnostic is already reported). */
+export function requireArg(call: CallContext, index: number, role: string): string | undefined {
+  return call.text(index, role);
+}
+
+export const NO_LINEAGE: MValue = opaque();

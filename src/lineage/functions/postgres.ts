@@ -1,0 +1,21 @@
+/**
+ * PostgreSQL.Database(server, database, [Query=...]): navigation `{[Schema=..., Item=...]}`.
+ * https://learn.microsoft.com/powerquery-m/postgresql-database
+ */
+import type { CallContext, FunctionTable } from '../m/call-context.js';
+import { databaseSource, NO_LINEAGE, requireArg, serverArg } from './database-source.js';
+import type { MValue } from '../m/values.js';
+
+function postgresDatabase(call: CallContext): MValue {
+  const database = requireArg(call, 1, 'database');
+  if (database === undefined) return NO_LINEAGE;
+  return databaseSource(
+    call,
+    { platform: 'postgres', server: serverArg(call, 0), parts: { database }, levels: ['schema', 'table'] },
+    2,
+  );
+}
+
+export const POSTGRES_FUNCTIONS: FunctionTable = {
+  'PostgreSQL.Database': postgresDatabase,
+};
