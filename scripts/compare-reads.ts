@@ -177,6 +177,21 @@ function lines(items: Json[]): string[] {
   return items.map((item) => JSON.stringify(normalise(item))).sort();
 }
 
+/** Which streams the differing lines belong to, e.g. " (activity_events 40, refresh_history 1)". */
+function byStream(lines: string[]): string {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const item = JSON.parse(line) as {
+      name?: string;
+      record?: { stream: string };
+      stream?: { stream_descriptor: { name: string } };
+    };
+    const name = item.record?.stream ?? item.stream?.stream_descriptor.name ?? item.name ?? '?';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts.size === 0 ? '' : ` (${[...counts].map(([name, n]) => `${name} ${n}`).join(', ')})`;
+}
+
 function diff(label: string, base: string[], head: string[]): number {
   const baseSet = new Set(base);
   const headSet = new Set(head);
@@ -185,7 +200,7 @@ function diff(label: string, base: string[], head: string[]): number {
   const countDiffers = base.length !== head.length;
   const status = missing.length || extra.length || countDiffers ? 'DIFFERENT' : 'identical';
   console.log(
-    `${label.padEnd(22)} base ${String(base.length).padStart(7)}  head ${String(head.length).padStart(7)}  ${status}`,
+    `${label.padEnd(22)} base ${String(base.length).padStart(7)}  head ${String(head.length).padStart(7)}  ${status}${byStream([...missing, ...extra])}`,
   );
   for (const line of missing.slice(0, 3)) console.log(`   only in base: ${line.slice(0, 400)}`);
   for (const line of extra.slice(0, 3)) console.log(`   only in head: ${line.slice(0, 400)}`);
