@@ -6,7 +6,8 @@ import prettier from 'eslint-config-prettier';
 // Imports point downward only (docs/ARCHITECTURE.md):
 // main -> commands -> {config, auth, powerbi, streams, protocol}; streams -> {powerbi, lineage, config};
 // streams take their options typed by config/options.ts (api streams read with them);
-// lineage -> nothing of ours; powerbi -> auth only through the TokenProvider interface;
+// lineage -> nothing of ours (inside, its own layering: src/lineage/README.md);
+// powerbi -> auth only through the TokenProvider interface;
 // generated types (from spec.json and schemas/) may be used by any layer that reads config or records.
 // Elements are folders. Top-level files (main.ts, errors.ts, secrets.ts) are shared by every layer.
 const layers = [
@@ -17,6 +18,14 @@ const layers = [
   { type: 'auth', pattern: 'src/auth' },
   { type: 'powerbi', pattern: 'src/powerbi' },
   { type: 'streams', pattern: 'src/streams' },
+  // Lineage's concerns (src/lineage/*/README.md); listed before the folder they sit in.
+  { type: 'lineage-m', pattern: 'src/lineage/m' },
+  { type: 'lineage-functions', pattern: 'src/lineage/functions' },
+  { type: 'lineage-sql', pattern: 'src/lineage/sql' },
+  { type: 'lineage-dax', pattern: 'src/lineage/dax' },
+  { type: 'lineage-analysis', pattern: 'src/lineage/analysis' },
+  { type: 'lineage-runtime', pattern: 'src/lineage/runtime' },
+  // index.ts (the public entry) and the shared pieces: types, limits, qualified names.
   { type: 'lineage', pattern: 'src/lineage' },
   { type: 'generated', pattern: 'src/generated' },
   { type: 'simulator', pattern: 'simulator' },
@@ -33,12 +42,48 @@ const allowed = {
   streams: ['powerbi', 'lineage', 'generated', 'config'],
   lineage: [],
   generated: [],
+  // Inside lineage, downward only: shared pieces <- sql, dax <- m <- functions <- analysis <- runtime.
+  // m may import from sql only types (the SqlTablePaths a CallContext hands back); see lineagePolicies.
+  'lineage-sql': ['lineage'],
+  'lineage-dax': ['lineage'],
+  'lineage-m': ['lineage'],
+  'lineage-functions': ['lineage', 'lineage-m', 'lineage-sql'],
+  'lineage-analysis': ['lineage', 'lineage-m', 'lineage-sql', 'lineage-dax', 'lineage-functions'],
+  'lineage-runtime': ['lineage', 'lineage-analysis'],
 };
 
-const policies = Object.entries(allowed).map(([from, to]) => ({
-  from: { element: { type: from } },
-  allow: { to: { element: { types: { anyOf: [from, ...to] } } } },
-}));
+/**
+ * Other layers reach lineage through its public entries only: src/lineage/index.ts, and
+ * runtime/worker-pool.ts for createLineageAnalyser (index.ts loads the M and SQL parsers at once;
+ * the pool loads them only in its workers, or when it falls back to the calling thread).
+ */
+const lineageEntries = [
+  { type: 'lineage', fileInternalPath: 'index.ts' },
+  { type: 'lineage-runtime', fileInternalPath: 'worker-pool.ts' },
+];
+
+const policies = Object.entries(allowed).map(([from, to]) => {
+  // Outside lineage, 'lineage' means its public entries only.
+  const outside = !from.startsWith('lineage') && to.includes('lineage');
+  const types = outside ? [from, ...to.filter((type) => type !== 'lineage')] : [from, ...to];
+  return {
+    from: { element: { type: from } },
+    allow: { to: { element: [{ types: { anyOf: types } }, ...(outside ? lineageEntries : [])] } },
+  };
+});
+
+const lineageTypes = Object.keys(allowed).filter((type) => type.startsWith('lineage-'));
+const lineagePolicies = [
+  // The shared pieces import nothing of lineage's folders; index.ts re-exports from all of them.
+  {
+    from: { element: { type: 'lineage', fileInternalPath: 'index.ts' } },
+    allow: { to: { element: { types: { anyOf: ['lineage', ...lineageTypes] } } } },
+  },
+  {
+    from: { element: { type: 'lineage-m' } },
+    allow: { to: { element: { type: 'lineage-sql' } }, dependency: { kind: 'type' } },
+  },
+];
 
 export default tseslint.config(
   {
@@ -73,7 +118,10 @@ export default tseslint.config(
       'import/resolver': { typescript: { project: './tsconfig.json' } },
     },
     rules: {
-      'boundaries/dependencies': ['error', { default: 'disallow', policies }],
+      'boundaries/dependencies': [
+        'error',
+        { default: 'disallow', policies: [...policies, ...lineagePolicies] },
+      ],
       'no-restricted-imports': ['error', { patterns: ['**/simulator/**'] }],
     },
   },

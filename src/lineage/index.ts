@@ -1,6 +1,6 @@
 /**
  * Lineage core: Power Query M (and the native SQL inside it) -> upstream warehouse tables.
- * Pure: text in, references out. See docs/lineage.md.
+ * Pure: text in, references out. See docs/lineage.md; the folders and their layering: README.md here.
  */
 export { extractMLineage } from './analysis/extract.js';
 export { extractSqlTables } from './sql/native-sql.js';
