@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { parseConfig } from '../config/config.js';
+import { parseOptions } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { explainLine, LineageCache, type LineageOptions } from '../lineage/index.js';
 import type { Redactor } from '../protocol/redactor.js';
@@ -13,14 +13,8 @@ async function optionsFromConfig(
   secrets: SecretRegistry,
 ): Promise<LineageOptions> {
   if (configPath === undefined) return {};
-  const config = parseConfig(await readJsonFile(configPath, '--config'), secrets);
-  const odbcDsnMap = Object.fromEntries(
-    config.lineage.odbc_dsn_map.map((m) => [
-      m.dsn,
-      { platform: m.platform, ...(m.database && { database: m.database }) },
-    ]),
-  );
-  return { odbcDsnMap };
+  const options = parseOptions(await readJsonFile(configPath, '--config'), secrets);
+  return { odbcDsnMap: options.lineage.odbcDsnMap };
 }
 
 /**

@@ -42,7 +42,7 @@ function checkSecretLengths(fields: readonly SecretField[]): void {
  * Validates a raw config, registers its secrets with the redactor first (so no error can echo
  * them), and returns it with every default of spec.json (validate.ts fills them in) and its options.
  */
-function load(raw: unknown, secrets: SecretRegistry): { config: ConnectorConfig; options: ConnectorOptions } {
+function load(raw: unknown, secrets: SecretRegistry): { options: ConnectorOptions } {
   const spec = loadSpec();
   const secretFields = collectSecretFields(spec.connectionSpecification, raw);
   for (const field of secretFields) secrets.register(field.value);
@@ -51,18 +51,10 @@ function load(raw: unknown, secrets: SecretRegistry): { config: ConnectorConfig;
   const options = connectorOptions(config, raw as ConnectorConfigInput);
   checkCertificateCredentials(config.credentials);
   checkSecretLengths(secretFields);
-  return { config, options };
+  return { options };
 }
 
 /** The config of a command, validated, as the typed options of each layer (src/config/options.ts). */
 export function parseOptions(raw: unknown, secrets: SecretRegistry): ConnectorOptions {
   return load(raw, secrets).options;
-}
-
-/**
- * The validated config with spec.json's keys.
- * @deprecated Only src/commands/explain-m.ts still reads it; use parseOptions (its lineage.odbcDsnMap).
- */
-export function parseConfig(raw: unknown, secrets: SecretRegistry): ConnectorConfig {
-  return load(raw, secrets).config;
 }

@@ -247,14 +247,14 @@ describeE2e('read under faults (built CLI against the simulator)', () => {
     expect(sim.stats().tokenRequests - before).toBeGreaterThanOrEqual(3);
   });
 
-  test('a token rejected as expired even right after renewal stops with a config_error naming the clock', async () => {
-    const out = await readWithFaults([{ kind: 'token-expiry', endpoint: 'scanStatus', skip: 1, times: 2 }], {
+  test('a token rejected as expired after every renewal (3 per call) stops with a transient_error naming the clock', async () => {
+    const out = await readWithFaults([{ kind: 'token-expiry', endpoint: 'scanStatus', skip: 1, times: 4 }], {
       ...config,
       scan: { ...(config.scan as object), max_scans_in_flight: 1 },
     });
     const { resumed } = await expectStoppedThenResumed(
       out,
-      'config_error',
+      'transient_error',
       /^TokenExpired: GET scanStatus: HTTP 403/,
     );
     const error = traceErrors(out.messages)[0]!;
