@@ -58,7 +58,7 @@ export interface OdbcDsnMapping {
 export interface LineageSettings {
   /** DSN name as written in M → its platform. */
   odbcDsnMap: Record<string, OdbcDsnMapping>;
-  /** Undefined: one thread per spare core (src/lineage/worker-pool.ts decides). */
+  /** Undefined: one thread per spare core (src/lineage/runtime/worker-pool.ts decides). */
   workerThreads: number | undefined;
 }
 
