@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliPath } from './paths.js';
+import { runCli } from './cli.js';
 
 export interface ProbedRun {
   code: number | null;
@@ -44,24 +43,11 @@ export async function runProbed(
     );
     const resolved = args.map((arg) => (arg.startsWith('@') ? paths[arg.slice(1)]! : arg));
     const started = Date.now();
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', probe, cliPath, ...resolved], {
-          env: { ...process.env, ...options.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-        const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stdout, stderr });
-        });
-      },
-    );
+    const result = await runCli(resolved, {
+      nodeArgs: ['--import', probe],
+      ...(options.env && { env: options.env }),
+      timeoutMs: options.timeoutMs ?? 60_000,
+    });
     const wallMs = Date.now() - started;
     const rssKb = Number(await readFile(rssFile, 'utf8').catch(() => 'NaN'));
     return { ...result, peakRssMb: rssKb / 1024, wallMs, paths };
