@@ -60,7 +60,10 @@ describe('resolveEndpoints', () => {
     [{ authority_host_override: 'http://127.0.0.1:8443' }, 'authority_host_override must be an https URL'],
     [{ authority_host_override: 'not a url' }, 'authority_host_override is not a valid URL'],
     [{ api_base_url_override: 'ftp://x/v1.0/myorg' }, 'api_base_url_override must be an https URL'],
-    [{ api_base_url_override: 'http://127.0.0.1:8443/v1.0/myorg' }, 'api_base_url_override must be an https URL'],
+    [
+      { api_base_url_override: 'http://127.0.0.1:8443/v1.0/myorg' },
+      'api_base_url_override must be an https URL',
+    ],
   ])('invalid override %p is a config error', (settings, message) => {
     let caught: unknown;
     try {
