@@ -1121,10 +1121,18 @@ export interface LineageRecord {
    */
   sourceTableName?: string | null;
   /**
-   * Kind of item depended on: a Power BI item, a datasource instance, a warehouse table or file found in M, or unresolved (M could not be resolved; see diagnostics).
+   * Kind of item depended on: a Power BI item, a datasource instance, another table of the same dataset (table: targetId is the dataset, upstream.table the table), a warehouse table or file found in M, or unresolved (M could not be resolved; see diagnostics).
    */
   targetType:
-    'report' | 'dataset' | 'dataflow' | 'datamart' | 'datasource' | 'external_table' | 'file' | 'unresolved';
+    | 'report'
+    | 'dataset'
+    | 'dataflow'
+    | 'datamart'
+    | 'datasource'
+    | 'table'
+    | 'external_table'
+    | 'file'
+    | 'unresolved';
   /**
    * Id of the Power BI item or datasource instance depended on; null for M references (see upstream).
    */
@@ -1162,7 +1170,7 @@ export interface LineageRecord {
      */
     qualifiedName?: string | null;
     /**
-     * table, file, dataflow or dataset.
+     * table, file, dataflow, dataset, or model_table (another table of the same dataset).
      */
     kind?: string | null;
     /**
@@ -1173,6 +1181,14 @@ export interface LineageRecord {
      * True when the table was read from native SQL.
      */
     nativeQuery?: boolean | null;
+    /**
+     * True when part of the name (server, database or schema) could not be determined; the known parts are given and a partial_name diagnostic says which is missing.
+     */
+    partial?: boolean | null;
+    /**
+     * True when the table is read in one branch of a condition that could not be decided (e.g. it depends on an unknown parameter); every branch is reported.
+     */
+    alternative?: boolean | null;
   } | null;
   /**
    * Why lineage from M is partial or missing (unsupported function, unresolved parameter, unparsable SQL, ...).

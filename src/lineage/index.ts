@@ -14,6 +14,7 @@ export type {
   MExpressionInput,
   MLineageResult,
   NamedExpression,
+  DataSourceHint,
   OdbcDsnTarget,
   SqlTableName,
   SqlTablesResult,

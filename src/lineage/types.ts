@@ -16,7 +16,8 @@ export interface LineageOptions {
   parseNativeQueries?: boolean;
 }
 
-export type UpstreamKind = 'table' | 'file' | 'dataflow' | 'dataset';
+/** `model_table`: another table of the same dataset (a reference between queries of one model). */
+export type UpstreamKind = 'table' | 'file' | 'dataflow' | 'dataset' | 'model_table';
 
 export interface UpstreamReference {
   platform: string;
@@ -31,6 +32,10 @@ export interface UpstreamReference {
   via?: string;
   /** True when the table was read from a native SQL query. */
   nativeQuery?: boolean;
+  /** True when a part of the name (server, database, schema) is unknown: what is known is given. */
+  partial?: boolean;
+  /** True when the reference comes from one branch of a condition that could not be decided. */
+  alternative?: boolean;
 }
 
 export type LineageDiagnosticKind =
@@ -47,7 +52,11 @@ export type LineageDiagnosticKind =
   | 'unknown_platform'
   | 'cyclic_reference'
   | 'limit_exceeded'
-  | 'analysis_failed';
+  | 'analysis_failed'
+  | 'sql_token_scan'
+  | 'partial_name'
+  | 'undecidable_condition'
+  | 'inferred_data_source';
 
 export interface LineageDiagnostic {
   kind: LineageDiagnosticKind;
@@ -61,6 +70,19 @@ export interface NamedExpression {
   expression: string;
 }
 
+/**
+ * One datasource the dataset uses, as the scan gives it (`datasourceUsages` -> `datasourceInstances`):
+ * resolves structured data source references (`#"SQL/server;db"`) whose names do not say it all.
+ */
+export interface DataSourceHint {
+  /** The scan's `datasourceType`, e.g. `Sql`, `Oracle`, `PostgreSql`, `Snowflake`, `AnalysisServices`. */
+  type: string;
+  server?: string;
+  database?: string;
+  url?: string;
+  path?: string;
+}
+
 export interface MExpressionInput {
   /** The table's M source expression (or DAX for a calculated table). */
   expression: string;
@@ -68,6 +90,13 @@ export interface MExpressionInput {
   expressions?: NamedExpression[];
   /** Parameter name -> value; overrides the value found in `expressions`. */
   parameters?: Record<string, string>;
+  /**
+   * The other tables of the dataset, each with its M source: a reference to one (`Source = Sales`)
+   * resolves through its M and adds a `model_table` reference. `expressions` win on a name clash.
+   */
+  tables?: NamedExpression[];
+  /** The dataset's datasources from the scan, for structured data source names that need them. */
+  dataSources?: DataSourceHint[];
   options?: LineageOptions;
 }
 

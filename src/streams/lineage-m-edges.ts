@@ -25,6 +25,7 @@ const targetTypes = {
   file: 'file',
   dataflow: 'dataflow',
   dataset: 'dataset',
+  model_table: 'table',
 } as const satisfies Record<UpstreamReference['kind'], EdgeParts['targetType']>;
 
 function namedExpressions(dataset: ScanDataset): NamedExpression[] {
@@ -80,6 +81,8 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
     kind: u.kind,
     via: u.via ?? null,
     nativeQuery: u.nativeQuery ?? null,
+    partial: u.partial ?? null,
+    alternative: u.alternative ?? null,
   };
 }
 
