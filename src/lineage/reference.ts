@@ -1,6 +1,6 @@
 /** Builds an upstream reference from a fully navigated source. */
-import { qualifiedNameOf, type Level } from './qualified-name.js';
-import type { UpstreamKind, UpstreamReference } from './types.js';
+import { namingOf, qualifiedNameOf, type Level } from './qualified-name.js';
+import type { LineageDiagnostic, UpstreamKind, UpstreamReference } from './types.js';
 
 export interface ReferenceParts {
   platform: string;
@@ -9,6 +9,16 @@ export interface ReferenceParts {
   parts: Partial<Record<Level, string>>;
   via: string;
   nativeQuery?: boolean;
+  /** Levels that exist but whose value is unknown: the reference is partial when its name has one. */
+  unknown?: readonly Level[];
+}
+
+/** The levels of the platform's names that are unknown and not filled. */
+function missingLevels(input: ReferenceParts): Level[] {
+  const unknown = input.unknown ?? [];
+  return namingOf(input.platform).levels.filter(
+    (level) => unknown.includes(level) && (input.parts[level] === undefined || input.parts[level] === ''),
+  );
 }
 
 export function referenceOf(input: ReferenceParts): UpstreamReference | undefined {
@@ -25,5 +35,28 @@ export function referenceOf(input: ReferenceParts): UpstreamReference | undefine
     via: input.via,
   };
   if (input.nativeQuery === true) reference.nativeQuery = true;
+  if (missingLevels(input).length > 0) reference.partial = true;
   return reference;
+}
+
+export function partialNameDiagnostic(
+  reference: UpstreamReference,
+  unknown: readonly Level[],
+): LineageDiagnostic {
+  const missing = namingOf(reference.platform).levels.filter((level) => unknown.includes(level));
+  return {
+    kind: 'partial_name',
+    functionName: reference.via,
+    message: `The ${missing.join(' and ')} of "${reference.qualifiedName}" (${reference.platform}) comes from a value unknown before refresh (e.g. a parameter without a value); the reference names only what is known and is flagged partial.`,
+  };
+}
+
+/** What makes two references the same upstream: platform, kind, qualified name and server. */
+export function referenceKey(reference: UpstreamReference): string {
+  return [
+    reference.platform,
+    reference.kind,
+    reference.qualifiedName,
+    (reference.server ?? '').toLowerCase(),
+  ].join('\u0000');
 }

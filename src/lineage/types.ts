@@ -95,6 +95,8 @@ export interface MExpressionInput {
    * resolves through its M and adds a `model_table` reference. `expressions` win on a name clash.
    */
   tables?: NamedExpression[];
+  /** The name of the table whose expression this is (a reference back to it is a cycle). */
+  tableName?: string;
   /** The dataset's datasources from the scan, for structured data source names that need them. */
   dataSources?: DataSourceHint[];
   options?: LineageOptions;

@@ -36,6 +36,17 @@ function namedExpressions(dataset: ScanDataset): NamedExpression[] {
   });
 }
 
+/** Each table's M, for references from one table to another (`Source = Sales`); the first partition's. */
+function namedTableSources(dataset: ScanDataset): NamedExpression[] {
+  return list(dataset.tables).flatMap((table) => {
+    const name = text(table.name);
+    const expression = list(table.source)
+      .map((part) => text(part.expression))
+      .find((m) => m !== null && m.trim() !== '');
+    return name !== null && expression !== undefined && expression !== null ? [{ name, expression }] : [];
+  });
+}
+
 /** Without an analyser from the read command: one in this thread for the process, made on first use. */
 let inThread: Promise<LineageAnalyser> | undefined;
 function inThreadDefault(): Promise<LineageAnalyser> {
@@ -89,10 +100,11 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
 /** One table's M analyses, started before its edges are wanted. */
 export interface TableAnalyses {
   source: TableSource;
+  workspaceId: string;
   results: Promise<MLineageResult[]>;
 }
 
-function edgesOf(source: TableSource, result: MLineageResult): EdgeParts[] {
+function edgesOf(source: TableSource, result: MLineageResult, workspaceId: string): EdgeParts[] {
   // A calculated table's DAX is recognised, not a problem: it has no M lineage.
   const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
   const diagnostics = problems.length > 0 ? problems : null;
@@ -100,6 +112,8 @@ function edgesOf(source: TableSource, result: MLineageResult): EdgeParts[] {
     ...source,
     relation: 'source',
     targetType: targetTypes[u.kind],
+    // Another table of the same dataset: the dataset is the item depended on.
+    ...(u.kind === 'model_table' ? { targetId: source.sourceId, targetWorkspaceId: workspaceId } : {}),
     upstream: upstream(u),
     diagnostics,
   }));
@@ -121,6 +135,7 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
     const sourceId = text(dataset.id);
     if (!sourceId) continue;
     const expressions = namedExpressions(dataset);
+    const tableSources = namedTableSources(dataset);
     // A dataset's tables go out together; each table takes its slice of the answers.
     const inputs: MExpressionInput[] = [];
     const tables: { source: TableSource; from: number; to: number }[] = [];
@@ -131,7 +146,7 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
       for (const part of list(table.source)) {
         const expression = text(part.expression);
         if (expression !== null && expression.trim() !== '')
-          inputs.push({ expression, expressions, options });
+          inputs.push({ expression, expressions, tables: tableSources, tableName: sourceTableName, options });
       }
       const source: TableSource = {
         sourceType: 'table',
@@ -143,7 +158,7 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
     }
     const results = analyse(inputs, sourceId, ctx);
     for (const { source, from, to } of tables) {
-      started.push({ source, results: results.then((all) => all.slice(from, to)) });
+      started.push({ source, workspaceId: ws.id, results: results.then((all) => all.slice(from, to)) });
     }
   }
   return started;
@@ -151,7 +166,7 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
 
 /** Edges from a dataset table to what its M reads, in table order. */
 export async function* mEdges(analyses: readonly TableAnalyses[]): AsyncIterable<EdgeParts> {
-  for (const { source, results } of analyses) {
-    for (const result of await results) yield* edgesOf(source, result);
+  for (const { source, workspaceId, results } of analyses) {
+    for (const result of await results) yield* edgesOf(source, result, workspaceId);
   }
 }

@@ -1,20 +1,16 @@
 /** Deterministic output: one reference per table, stable order; diagnostics once each. */
+import { referenceKey as identity } from '../reference.js';
 import type { LineageDiagnostic, UpstreamReference } from '../types.js';
-
-function identity(reference: UpstreamReference): string {
-  return [
-    reference.platform,
-    reference.kind,
-    reference.qualifiedName,
-    (reference.server ?? '').toLowerCase(),
-  ].join('\u0000');
-}
 
 function compare(a: UpstreamReference, b: UpstreamReference): number {
   const keyA = identity(a);
   const keyB = identity(b);
   if (keyA !== keyB) return keyA < keyB ? -1 : 1;
-  // Same table: prefer the navigation form over the native-query form, then by function name.
+  // Same table: one read whatever a condition says beats an alternative; then the navigation form
+  // over the native-query form, then by function name.
+  const alternativeA = a.alternative === true ? 1 : 0;
+  const alternativeB = b.alternative === true ? 1 : 0;
+  if (alternativeA !== alternativeB) return alternativeA - alternativeB;
   const nativeA = a.nativeQuery === true ? 1 : 0;
   const nativeB = b.nativeQuery === true ? 1 : 0;
   if (nativeA !== nativeB) return nativeA - nativeB;

@@ -6,8 +6,8 @@ import { DATA_ACCESS_FUNCTIONS } from '../functions/registry.js';
 import { Deadline, LimitExceededError, mTextTooLong } from '../limits.js';
 import { LineageCache, sharedLineageCache } from './lineage-cache.js';
 import { decodeMIdentifier } from '../m/m-string.js';
-import { DatasetGlobals } from '../m/parameters.js';
-import type { MAst, ParseOutcome } from '../m/parse-m.js';
+import { DatasetGlobals, type DatasetName } from '../m/parameters.js';
+import type { MAst } from '../m/parse-m.js';
 import { repairDiagnostic } from '../m/repair-diagnostic.js';
 import { resultKey } from './result-key.js';
 import type { LineageDiagnostic, MExpressionInput, MLineageResult } from '../types.js';
@@ -23,23 +23,38 @@ function daxResult(): MLineageResult {
   return { upstreams: [], diagnostics: [{ ...DAX_DIAGNOSTIC }] };
 }
 
-/** Parses the dataset expressions the table expression refers to, transitively, and nothing else. */
-async function parseReferencedExpressions(
+/**
+ * The dataset-level names an expression can refer to, with their M: queries and parameters first
+ * (they win on a clash), then the dataset's other tables (not a DAX calculated table: M cannot
+ * read one).
+ */
+function datasetTexts(input: MExpressionInput): Map<string, { text: string; table: boolean }> {
+  const texts = new Map<string, { text: string; table: boolean }>();
+  for (const named of input.tables ?? []) {
+    if (!looksLikeDax(named.expression)) texts.set(named.name, { text: named.expression, table: true });
+  }
+  for (const named of input.expressions ?? [])
+    texts.set(named.name, { text: named.expression, table: false });
+  return texts;
+}
+
+/** Parses the dataset queries and tables the table expression refers to, transitively, and nothing else. */
+async function parseReferencedNames(
   names: readonly string[],
   input: MExpressionInput,
   cache: LineageCache,
-): Promise<Map<string, ParseOutcome>> {
-  const texts = new Map<string, string>();
-  for (const named of input.expressions ?? []) texts.set(named.name, named.expression);
-  const parsed = new Map<string, ParseOutcome>();
+): Promise<Map<string, DatasetName>> {
+  const texts = datasetTexts(input);
+  const parsed = new Map<string, DatasetName>();
   const pending = [...names];
   while (pending.length > 0) {
     const name = pending.pop() ?? '';
-    const expressionText = texts.get(name);
-    if (expressionText === undefined || parsed.has(name)) continue;
-    const outcome = await cache.parse(expressionText);
-    parsed.set(name, outcome);
-    if (outcome.ok) pending.push(...outcome.names);
+    const entry = texts.get(name);
+    if (entry === undefined || parsed.has(name)) continue;
+    const outcome = await cache.parse(entry.text);
+    const self = entry.table && name === input.tableName;
+    parsed.set(name, { outcome, table: entry.table, ...(self ? { self } : {}) });
+    if (outcome.ok && !self) pending.push(...outcome.names);
   }
   return parsed;
 }
@@ -48,7 +63,7 @@ async function parseReferencedExpressions(
 function isBareUnknownName(ast: MAst, input: MExpressionInput): boolean {
   if (ast.kind !== PQP.Language.Ast.NodeKind.IdentifierExpression) return false;
   const name = decodeMIdentifier(ast.identifier.literal);
-  const known = (input.expressions ?? []).some((named) => named.name === name);
+  const known = datasetTexts(input).has(name);
   return !known && !Object.prototype.hasOwnProperty.call(input.parameters ?? {}, name);
 }
 
@@ -74,13 +89,14 @@ async function analyse(input: MExpressionInput, cache: LineageCache): Promise<ML
   }
   if (isBareUnknownName(parsed.ast, input)) return daxResult();
   const globals = new DatasetGlobals(
-    await parseReferencedExpressions(parsed.names, input, cache),
+    await parseReferencedNames(parsed.names, input, cache),
     input.parameters ?? {},
   );
   const walker = new Walker({
     functions: DATA_ACCESS_FUNCTIONS,
     options: input.options ?? {},
     globals,
+    dataSources: input.dataSources ?? [],
     sqlTablePaths: cache.sqlTablePaths,
     limits: cache.limits,
     deadline: new Deadline(cache.limits.timeBudgetMs, 'the analysis of this table expression'),

@@ -12,6 +12,8 @@ export interface DatabaseSourceSpec {
   keyLevels?: Record<string, Level>;
   kindLevels?: Record<string, Level>;
   defaults?: Partial<Record<Level, string>>;
+  /** Levels given by an argument whose value is unknown (see SourceState.unknown). */
+  unknown?: readonly Level[];
 }
 
 const DEFAULT_KEYS: Record<string, Level> = { schema: 'schema', item: 'table' };
@@ -29,7 +31,10 @@ export function databaseState(call: CallContext, spec: DatabaseSourceSpec): Sour
       kindLevels: spec.kindLevels ?? KIND_LEVELS,
     },
   };
-  return spec.defaults === undefined ? state : { ...state, defaults: spec.defaults };
+  const withDefaults = spec.defaults === undefined ? state : { ...state, defaults: spec.defaults };
+  return spec.unknown === undefined || spec.unknown.length === 0
+    ? withDefaults
+    : { ...withDefaults, unknown: spec.unknown };
 }
 
 /** A navigable source, or the tables of its `[Query="..."]` option when there is one. */
@@ -48,6 +53,19 @@ export function serverArg(call: CallContext, index: number): string | null {
 /** A required name argument; when missing the call yields no lineage (the diagnostic is already reported). */
 export function requireArg(call: CallContext, index: number, role: string): string | undefined {
   return call.text(index, role);
+}
+
+/**
+ * The database argument as the source's parts: known, or unknown (a parameter without a value),
+ * in which case tables read through the source are partial names. Undefined when it is missing.
+ */
+export function databaseArg(
+  call: CallContext,
+  index: number,
+): Pick<DatabaseSourceSpec, 'parts' | 'unknown'> | undefined {
+  const database = call.text(index, 'database');
+  if (database !== undefined) return { parts: { database } };
+  return call.args[index] === undefined ? undefined : { parts: {}, unknown: ['database'] };
 }
 
 export const NO_LINEAGE: MValue = opaque();

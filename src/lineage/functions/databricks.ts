@@ -11,6 +11,9 @@ import { fieldOf, source, type Level, type MValue } from '../m/values.js';
 function databricksCatalogs(call: CallContext): MValue {
   const catalogOption = fieldOf(call.args[2], 'Catalog');
   const catalog = catalogOption?.kind === 'text' ? catalogOption.text : undefined;
+  // A Catalog option from a parameter without a value: native SQL's unqualified names lack it.
+  const catalogUnknown =
+    catalogOption !== undefined && catalogOption.kind !== 'null' && catalogOption.kind !== 'text';
   const keyLevels: Record<string, Level> = { catalog: 'database', schema: 'schema', item: 'table' };
   const state = databaseState(call, {
     platform: 'databricks',
@@ -18,6 +21,7 @@ function databricksCatalogs(call: CallContext): MValue {
     levels: ['database', 'schema', 'table'],
     keyLevels,
     ...(catalog === undefined ? {} : { defaults: { database: catalog } }),
+    ...(catalogUnknown ? { unknown: ['database'] as Level[] } : {}),
   });
   return source(state);
 }

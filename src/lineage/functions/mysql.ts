@@ -4,18 +4,18 @@
  * https://learn.microsoft.com/powerquery-m/mysql-database
  */
 import type { CallContext, FunctionTable } from '../m/call-context.js';
-import { databaseSource, NO_LINEAGE, requireArg, serverArg } from './database-source.js';
+import { databaseSource, databaseArg, NO_LINEAGE, serverArg } from './database-source.js';
 import type { MValue } from '../m/values.js';
 
 function mysqlDatabase(call: CallContext): MValue {
-  const database = requireArg(call, 1, 'database');
+  const database = databaseArg(call, 1);
   if (database === undefined) return NO_LINEAGE;
   return databaseSource(
     call,
     {
       platform: 'mysql',
       server: serverArg(call, 0),
-      parts: { database },
+      ...database,
       levels: ['database', 'table'],
       keyLevels: { schema: 'database', item: 'table' },
     },

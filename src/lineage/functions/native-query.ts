@@ -5,7 +5,7 @@
  */
 import type { CallContext, FunctionTable } from '../m/call-context.js';
 import { namingOf } from '../qualified-name.js';
-import { referenceOf } from '../reference.js';
+import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { UpstreamReference } from '../types.js';
 import { opaque, type Level, type MValue, type SourceState } from '../m/values.js';
 
@@ -31,7 +31,8 @@ export function qualifyPath(path: readonly string[], state: SourceState): Partia
     const database = at(2) ?? contextPart(state, 'database');
     return database === undefined ? { table } : { database, table };
   }
-  const schema = at(2) ?? contextPart(state, 'schema') ?? naming.defaultSchema;
+  const schemaUnknown = state.unknown?.includes('schema') === true;
+  const schema = at(2) ?? contextPart(state, 'schema') ?? (schemaUnknown ? undefined : naming.defaultSchema);
   const database = at(3) ?? contextPart(state, 'database');
   const parts: Partial<Record<Level, string>> = { table };
   if (schema !== undefined) parts.schema = schema;
@@ -75,8 +76,11 @@ export function nativeQueryValue(
       parts: qualifyPath(path, state),
       via: call.name,
       nativeQuery: true,
+      ...(state.unknown === undefined ? {} : { unknown: state.unknown }),
     });
-    if (reference !== undefined) references.push(reference);
+    if (reference === undefined) continue;
+    if (reference.partial === true) call.report(partialNameDiagnostic(reference, state.unknown ?? []));
+    references.push(reference);
   }
   return opaque(references);
 }

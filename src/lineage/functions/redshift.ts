@@ -3,15 +3,15 @@
  * https://learn.microsoft.com/power-query/connectors/amazon-redshift
  */
 import type { CallContext, FunctionTable } from '../m/call-context.js';
-import { databaseSource, NO_LINEAGE, requireArg, serverArg } from './database-source.js';
+import { databaseSource, databaseArg, NO_LINEAGE, serverArg } from './database-source.js';
 import type { MValue } from '../m/values.js';
 
 function redshiftDatabase(call: CallContext): MValue {
-  const database = requireArg(call, 1, 'database');
+  const database = databaseArg(call, 1);
   if (database === undefined) return NO_LINEAGE;
   return databaseSource(
     call,
-    { platform: 'redshift', server: serverArg(call, 0), parts: { database }, levels: ['schema', 'table'] },
+    { platform: 'redshift', server: serverArg(call, 0), ...database, levels: ['schema', 'table'] },
     2,
   );
 }

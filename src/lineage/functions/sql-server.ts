@@ -4,7 +4,7 @@
  * https://learn.microsoft.com/powerquery-m/sql-database
  */
 import type { CallContext, FunctionTable } from '../m/call-context.js';
-import { databaseSource, NO_LINEAGE, requireArg, serverArg } from './database-source.js';
+import { databaseSource, databaseArg, NO_LINEAGE, serverArg } from './database-source.js';
 import type { MValue } from '../m/values.js';
 
 /** Fabric SQL analytics endpoints and warehouses answer on these hosts. */
@@ -21,11 +21,11 @@ export function sqlPlatformOf(server: string | null): string {
 
 function sqlDatabase(call: CallContext): MValue {
   const server = serverArg(call, 0);
-  const database = requireArg(call, 1, 'database');
+  const database = databaseArg(call, 1);
   if (database === undefined) return NO_LINEAGE;
   return databaseSource(
     call,
-    { platform: sqlPlatformOf(server), server, parts: { database }, levels: ['schema', 'table'] },
+    { platform: sqlPlatformOf(server), server, ...database, levels: ['schema', 'table'] },
     2,
   );
 }

@@ -3,7 +3,7 @@
  * `Source{[Schema="dbo",Item="Orders"]}[Data]`: each fills one or more levels of the source;
  * when the table level is filled the source becomes an upstream reference.
  */
-import { referenceOf } from '../reference.js';
+import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { LineageDiagnostic } from '../types.js';
 import { opaque, source, textOf, unresolvedOf, type Level, type MValue, type SourceState } from './values.js';
 
@@ -34,36 +34,67 @@ function unresolvedKey(state: SourceState, key: string, value: MValue, report: R
   return opaque(value.refs);
 }
 
-function nextLevel(state: SourceState, parts: Partial<Record<Level, string>>): Level | undefined {
-  return state.rules.levels.find((level) => parts[level] === undefined || level === 'table');
+function nextLevel(
+  state: SourceState,
+  parts: Partial<Record<Level, string>>,
+  unknown: ReadonlySet<Level>,
+): Level | undefined {
+  return state.rules.levels.find(
+    (level) => level === 'table' || (parts[level] === undefined && !unknown.has(level)),
+  );
+}
+
+/**
+ * A navigation key whose value is unknown: for an outer level (database, schema) navigation goes on
+ * and the table found is a partial name; for the table itself nothing can be named.
+ */
+function unknownLevel(
+  state: SourceState,
+  level: Level,
+  key: string,
+  value: MValue,
+  report: Report,
+): MValue | undefined {
+  const unresolved = unresolvedKey(state, key, value, report);
+  return level === 'table' ? unresolved : undefined;
 }
 
 /** Applies one navigation record to a source. */
 export function navigate(state: SourceState, rawKeys: ReadonlyMap<string, MValue>, report: Report): MValue {
   const keys = lowerKeys(rawKeys);
   const parts: Partial<Record<Level, string>> = { ...state.parts };
+  const unknown = new Set<Level>(state.unknown);
   let changed = false;
+  const fill = (level: Level, key: string, value: MValue): MValue | undefined => {
+    changed = true;
+    const name = textOf(value);
+    if (name !== undefined) {
+      parts[level] = name;
+      unknown.delete(level);
+      return undefined;
+    }
+    delete parts[level];
+    unknown.add(level);
+    return unknownLevel(state, level, key, value, report);
+  };
   for (const [key, value] of keys) {
     const level = state.rules.keyLevels[key];
     if (level === undefined) continue;
-    const name = textOf(value);
-    if (name === undefined) return unresolvedKey(state, key, value, report);
-    parts[level] = name;
-    changed = true;
+    const stop = fill(level, key, value);
+    if (stop !== undefined) return stop;
   }
   const nameValue = keys.get('name');
   if (nameValue !== undefined && state.rules.keyLevels['name'] === undefined) {
-    const name = textOf(nameValue);
-    if (name === undefined) return unresolvedKey(state, 'name', nameValue, report);
     const kind = textOf(keys.get('kind'))?.toLowerCase();
-    const level = (kind === undefined ? undefined : state.rules.kindLevels[kind]) ?? nextLevel(state, parts);
+    const level =
+      (kind === undefined ? undefined : state.rules.kindLevels[kind]) ?? nextLevel(state, parts, unknown);
     if (level !== undefined) {
-      parts[level] = name;
-      changed = true;
+      const stop = fill(level, 'name', nameValue);
+      if (stop !== undefined) return stop;
     }
   }
   if (!changed) return source(state);
-  const next: SourceState = { ...state, parts };
+  const next: SourceState = { ...state, parts, unknown: [...unknown] };
   if (parts.table === undefined) return source(next);
   const reference = referenceOf({
     platform: state.platform,
@@ -71,7 +102,9 @@ export function navigate(state: SourceState, rawKeys: ReadonlyMap<string, MValue
     server: state.server,
     parts,
     via: state.via,
+    unknown: [...unknown],
   });
+  if (reference?.partial === true) report(partialNameDiagnostic(reference, [...unknown]));
   return opaque(reference === undefined ? [] : [reference]);
 }
 

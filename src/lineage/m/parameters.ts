@@ -1,12 +1,33 @@
 /**
  * Dataset-level names: parameters (`"value" meta [IsParameterQuery=true]`, or given explicitly, which
- * wins) and shared queries (loaded or not) that table expressions refer to by name.
+ * wins), shared queries (loaded or not) and the other tables of the dataset, which table
+ * expressions refer to by name. A table read this way adds a `model_table` reference.
  */
 import type { MAst, ParseOutcome } from './parse-m.js';
 import { repairDiagnostic } from './repair-diagnostic.js';
-import type { LineageDiagnostic } from '../types.js';
-import { opaque, text, type MValue } from './values.js';
+import type { LineageDiagnostic, UpstreamReference } from '../types.js';
+import { mergeRefs, opaque, text, type MValue } from './values.js';
 import type { Globals } from './walker.js';
+
+/** A dataset-level name's parsed M, and whether it is a table of the dataset (else a query). */
+export interface DatasetName {
+  readonly outcome: ParseOutcome;
+  readonly table: boolean;
+  /** The table whose expression is being analysed: a reference to it is a cycle. */
+  readonly self?: boolean;
+}
+
+function modelTableReference(name: string): UpstreamReference {
+  return {
+    platform: 'powerbi',
+    server: null,
+    database: null,
+    schema: null,
+    table: name,
+    qualifiedName: name.toLowerCase(),
+    kind: 'model_table',
+  };
+}
 
 interface Entry {
   value?: MValue;
@@ -17,7 +38,7 @@ export class DatasetGlobals implements Globals {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly parsed: ReadonlyMap<string, ParseOutcome>,
+    private readonly parsed: ReadonlyMap<string, DatasetName>,
     private readonly parameters: Readonly<Record<string, string>>,
   ) {}
 
@@ -27,18 +48,19 @@ export class DatasetGlobals implements Globals {
     report: (d: LineageDiagnostic) => void,
   ): MValue | undefined {
     if (Object.prototype.hasOwnProperty.call(this.parameters, name)) return text(this.parameters[name] ?? '');
-    const outcome = this.parsed.get(name);
-    if (outcome === undefined) return undefined;
+    const named = this.parsed.get(name);
+    if (named === undefined) return undefined;
+    const outcome = named.outcome;
     const entry = this.entries.get(name) ?? {};
     this.entries.set(name, entry);
     if (entry.value !== undefined) return entry.value;
-    if (entry.busy === true) {
+    if (entry.busy === true || named.self === true) {
       report({
         kind: 'cyclic_reference',
         parameter: name,
-        message: `Query "${name}" refers back to itself.`,
+        message: `${named.table ? 'Table' : 'Query'} "${name}" refers back to itself.`,
       });
-      return opaque();
+      return named.table && named.self !== true ? opaque([modelTableReference(name)]) : opaque();
     }
     if (!outcome.ok) {
       report(
@@ -54,13 +76,16 @@ export class DatasetGlobals implements Globals {
               message: `Dataset expression "${name}" is not valid M: ${outcome.message}`,
             },
       );
-      entry.value = opaque();
+      entry.value = named.table ? opaque([modelTableReference(name)]) : opaque();
       return entry.value;
     }
     outcome.repairs.forEach((repair) => report(repairDiagnostic(repair, name)));
     entry.busy = true;
-    entry.value = evaluate(outcome.ast);
+    const value = evaluate(outcome.ast);
     entry.busy = false;
+    entry.value = named.table
+      ? { ...value, refs: mergeRefs(value.refs, [modelTableReference(name)]) }
+      : value;
     return entry.value;
   }
 }

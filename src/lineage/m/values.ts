@@ -34,6 +34,11 @@ export interface SourceState {
   readonly defaults?: Readonly<Partial<Record<Level, string>>>;
   /** Reference used when the source is consumed without navigation (a folder listing). */
   readonly fallback?: UpstreamReference;
+  /**
+   * Levels whose value exists but is unknown (an argument or navigation key from a parameter
+   * without a value): references through this source name what is known and are partial.
+   */
+  readonly unknown?: readonly Level[];
   /** Family-specific navigation (files); the generic Name/Kind/Schema/Item rules otherwise. */
   readonly navigate?: (state: SourceState, keys: ReadonlyMap<string, MValue>) => MValue;
 }
@@ -48,12 +53,22 @@ export interface Closure {
 export type MValue =
   | { readonly kind: 'text'; readonly text: string; readonly refs: Refs }
   | { readonly kind: 'null'; readonly refs: Refs }
+  | { readonly kind: 'logical'; readonly value: boolean; readonly refs: Refs }
   | { readonly kind: 'record'; readonly fields: ReadonlyMap<string, MValue>; readonly refs: Refs }
   | { readonly kind: 'list'; readonly items: readonly MValue[]; readonly refs: Refs }
   | { readonly kind: 'source'; readonly state: SourceState; readonly refs: Refs }
   | { readonly kind: 'function'; readonly closure: Closure; readonly refs: Refs }
   | { readonly kind: 'builtin'; readonly name: string; readonly refs: Refs }
-  | { readonly kind: 'choice'; readonly options: readonly MValue[]; readonly refs: Refs }
+  | {
+      readonly kind: 'choice';
+      readonly options: readonly MValue[];
+      readonly refs: Refs;
+      /**
+       * Set when the options are the branches of a condition that could not be decided: references
+       * found in only some of them are alternatives. Names the unknown the condition depends on.
+       */
+      readonly undecided?: { readonly dependsOn?: string };
+    }
   | { readonly kind: 'opaque'; readonly refs: Refs; readonly unresolved?: string };
 
 export const EMPTY: Refs = [];
@@ -64,6 +79,10 @@ export function opaque(refs: Refs = EMPTY, unresolved?: string): MValue {
 
 export function text(value: string, refs: Refs = EMPTY): MValue {
   return { kind: 'text', text: value, refs };
+}
+
+export function logical(value: boolean, refs: Refs = EMPTY): MValue {
+  return { kind: 'logical', value, refs };
 }
 
 export function source(state: SourceState, refs: Refs = EMPTY): MValue {

@@ -6,15 +6,19 @@
  */
 import * as PQP from '@microsoft/powerquery-parser';
 import type { CallContext, FunctionTable } from './call-context.js';
+import { decideEquality, decideLogical, knownLogical } from './conditions.js';
 import { freeNames } from './free-names.js';
 import { isLibraryName, isPureLibraryFunction } from './library.js';
 import { formatCount, type AnalysisLimits, type Deadline } from '../limits.js';
 import { decodeMIdentifier, decodeMTextLiteral } from './m-string.js';
 import { navigate } from './navigation.js';
+import { referenceKey } from '../reference.js';
 import type { MAst } from './parse-m.js';
-import type { LineageDiagnostic, LineageOptions } from '../types.js';
+import { inferStructuredSource, structuredSourceCall, type StructuredCall } from './structured-source.js';
+import type { DataSourceHint, LineageDiagnostic, LineageOptions } from '../types.js';
 import {
   EMPTY,
+  logical,
   mergeAllRefs,
   mergeRefs,
   opaque,
@@ -78,6 +82,8 @@ export interface WalkEnvironment {
   readonly functions: FunctionTable;
   readonly options: LineageOptions;
   readonly globals: Globals;
+  /** The dataset's datasources, for structured data source names that do not say what they are. */
+  readonly dataSources: readonly DataSourceHint[];
   readonly sqlTablePaths: (
     sql: string,
     platform: string,
@@ -136,7 +142,13 @@ export class Walker {
    * bodies; depth first, in order, without recursion (values can nest as deep as step chains are long).
    */
   refsOf = (root: MValue): Refs => {
-    if (root.kind === 'text' || root.kind === 'opaque' || root.kind === 'null' || root.kind === 'builtin')
+    if (
+      root.kind === 'text' ||
+      root.kind === 'opaque' ||
+      root.kind === 'null' ||
+      root.kind === 'builtin' ||
+      root.kind === 'logical'
+    )
       return root.refs;
     const found: Refs[] = [];
     const pending: MValue[] = [root];
@@ -150,7 +162,8 @@ export class Walker {
           pushReversed(pending, [...value.fields.values()]);
           break;
         case 'choice':
-          pushReversed(pending, value.options);
+          if (value.undecided !== undefined) found.push(this.branchRefs(value.options, value.undecided));
+          else pushReversed(pending, value.options);
           break;
         case 'function':
           found.push(this.closureBodyRefs(value.closure));
@@ -168,6 +181,7 @@ export class Walker {
           break;
         case 'text':
         case 'null':
+        case 'logical':
         case 'builtin':
         case 'opaque':
           break;
@@ -175,6 +189,34 @@ export class Walker {
     }
     return mergeAllRefs(found);
   };
+
+  /**
+   * The references of the branches of an undecided condition: one found in every branch is read
+   * whatever the condition says; the others are alternatives, flagged so, with a diagnostic.
+   */
+  private branchRefs(options: readonly MValue[], undecided: { dependsOn?: string }): Refs {
+    const perBranch = this.nested<Refs[]>([], () => options.map(this.refsOf));
+    const inEvery = perBranch
+      .map((refs) => new Set(refs.map(referenceKey)))
+      .reduce((common, keys) => new Set([...common].filter((key) => keys.has(key))));
+    const merged = mergeAllRefs(perBranch);
+    // Alternatives are sources to choose between: a branch that reads nothing (an error, a constant
+    // table, a recursive call not followed again) leaves the other's references as they are.
+    const reading = perBranch.filter((refs) => refs.length > 0).length;
+    if (reading < 2 || merged.every((ref) => inEvery.has(referenceKey(ref)))) return merged;
+    const dependsOn = undecided.dependsOn;
+    this.report({
+      kind: 'undecidable_condition',
+      ...(dependsOn === undefined ? {} : { parameter: dependsOn }),
+      message:
+        dependsOn === undefined
+          ? 'A condition that is only known at refresh time chooses between sources; every branch is reported, each flagged as an alternative.'
+          : `A condition on "${dependsOn}", whose value is unknown, chooses between sources; every branch is reported, each flagged as an alternative.`,
+    });
+    return merged.map((ref) =>
+      inEvery.has(referenceKey(ref)) || ref.alternative === true ? ref : { ...ref, alternative: true },
+    );
+  }
 
   private closureBodyRefs(closure: Closure): Refs {
     const known = this.closureRefs.get(closure);
@@ -239,8 +281,9 @@ export class Walker {
       case NodeKind.ArithmeticExpression:
         return this.evaluateArithmetic(node, scope);
       case NodeKind.EqualityExpression:
-      case NodeKind.RelationalExpression:
       case NodeKind.LogicalExpression:
+        return this.evaluateComparison(node, scope);
+      case NodeKind.RelationalExpression:
       case NodeKind.IsExpression:
         return opaque(
           mergeRefs(
@@ -251,12 +294,9 @@ export class Walker {
       case NodeKind.NullCoalescingExpression:
         return this.choice([this.evaluate(node.left, scope), this.evaluate(node.right, scope)], EMPTY);
       case NodeKind.UnaryExpression:
-        return opaque(this.refsOf(this.evaluate(node.typeExpression, scope)));
+        return this.evaluateUnary(node, scope);
       case NodeKind.IfExpression:
-        return this.choice(
-          [this.evaluate(node.trueExpression, scope), this.evaluate(node.falseExpression, scope)],
-          this.refsOf(this.evaluate(node.condition, scope)),
-        );
+        return this.evaluateIf(node, scope);
       case NodeKind.ErrorHandlingExpression: {
         const tried = this.evaluate(node.protectedExpression, scope);
         if (node.handler === undefined) return tried;
@@ -355,8 +395,9 @@ export class Walker {
         return text(decodeMTextLiteral(node.literal));
       case PQP.Language.Ast.LiteralKind.Null:
         return { kind: 'null', refs: EMPTY };
-      case PQP.Language.Ast.LiteralKind.Numeric:
       case PQP.Language.Ast.LiteralKind.Logical:
+        return logical(node.literal === 'true');
+      case PQP.Language.Ast.LiteralKind.Numeric:
       case PQP.Language.Ast.LiteralKind.List:
         return opaque();
     }
@@ -394,8 +435,53 @@ export class Walker {
     );
   }
 
-  private choice(options: MValue[], refs: Refs): MValue {
-    return { kind: 'choice', options, refs };
+  private choice(options: MValue[], refs: Refs, undecided?: { dependsOn?: string }): MValue {
+    return undecided === undefined
+      ? { kind: 'choice', options, refs }
+      : { kind: 'choice', options, refs, undecided };
+  }
+
+  private evaluateIf(node: PQP.Language.Ast.IfExpression, scope: Scope): MValue {
+    const condition = this.evaluate(node.condition, scope);
+    const conditionRefs = this.refsOf(condition);
+    const decided = knownLogical(condition);
+    if (decided !== undefined)
+      return this.withRefs(
+        this.evaluate(decided ? node.trueExpression : node.falseExpression, scope),
+        conditionRefs,
+      );
+    const dependsOn = unresolvedOf(condition);
+    return this.choice(
+      [this.evaluate(node.trueExpression, scope), this.evaluate(node.falseExpression, scope)],
+      conditionRefs,
+      dependsOn === undefined ? {} : { dependsOn },
+    );
+  }
+
+  /** `=`, `<>`, `and`, `or`: a logical when decidable, else opaque (an unknown it depends on is kept). */
+  private evaluateComparison(
+    node: PQP.Language.Ast.EqualityExpression | PQP.Language.Ast.LogicalExpression,
+    scope: Scope,
+  ): MValue {
+    const left = this.evaluate(node.left, scope);
+    const right = this.evaluate(node.right, scope);
+    const refs = mergeRefs(this.refsOf(left), this.refsOf(right));
+    const decided =
+      node.kind === NodeKind.EqualityExpression
+        ? decideEquality(node.operatorConstant.constantKind, left, right)
+        : decideLogical(node.operatorConstant.constantKind, left, right);
+    if (decided !== undefined) return logical(decided, refs);
+    return opaque(refs, unresolvedOf(left) ?? unresolvedOf(right));
+  }
+
+  private evaluateUnary(node: PQP.Language.Ast.UnaryExpression, scope: Scope): MValue {
+    const operand = this.evaluate(node.typeExpression, scope);
+    const refs = this.refsOf(operand);
+    const operators = node.operators.elements.map((operator) => operator.constantKind);
+    const known = knownLogical(operand);
+    if (known !== undefined && operators.every((op) => op === PQP.Language.Constant.UnaryOperator.Not))
+      return logical(operators.length % 2 === 0 ? known : !known, refs);
+    return opaque(refs, unresolvedOf(operand));
   }
 
   private lookup(name: string, scope: Scope): MValue {
@@ -409,14 +495,34 @@ export class Walker {
     if (global !== undefined) return global;
     const caseless = this.lookupIgnoringCase(name, scope);
     if (caseless !== undefined) return caseless;
+    const structured = structuredSourceCall(name);
+    if (structured !== undefined) return this.callStructured(structured);
     if (isLibraryName(name) || this.env.functions[name] !== undefined)
       return { kind: 'builtin', name, refs: EMPTY };
+    const inferred = inferStructuredSource(name, this.env.dataSources);
+    if (inferred !== undefined) {
+      const { hint } = inferred;
+      const connection = [hint.server ?? hint.url ?? hint.path, hint.database].filter(Boolean).join(', ');
+      this.report({
+        kind: 'inferred_data_source',
+        parameter: name,
+        functionName: inferred.call.functionName,
+        message: `"${name}" is not defined in the expression or the dataset; it was taken as the dataset's ${hint.type} datasource (${connection}), as models migrated from Analysis Services name their data sources.`,
+      });
+      return this.callStructured(inferred.call);
+    }
     this.report({
       kind: 'unresolved_reference',
       parameter: name,
-      message: `"${name}" is not a step of this expression, a query of the dataset or a known parameter.`,
+      message: `"${name}" is not a step of this expression, a query or table of the dataset or a known parameter.`,
     });
     return opaque(EMPTY, name);
+  }
+
+  /** A structured data source is the data-access call its name stands for. */
+  private callStructured(call: StructuredCall): MValue {
+    const args = call.args.map((arg): MValue => (arg === null ? { kind: 'null', refs: EMPTY } : text(arg)));
+    return this.callBuiltin(call.functionName, args);
   }
 
   /**
@@ -527,6 +633,7 @@ export class Walker {
         this.choice(
           target.options.map((option) => this.itemAccess(option, selector)),
           target.refs,
+          target.undecided,
         ),
       );
     }
@@ -568,11 +675,13 @@ export class Walker {
           this.choice(
             target.options.map((option) => this.fieldAccess(option, field)),
             target.refs,
+            target.undecided,
           ),
         );
       case 'list':
       case 'text':
       case 'null':
+      case 'logical':
       case 'function':
       case 'builtin':
       case 'opaque':
@@ -591,6 +700,7 @@ export class Walker {
           this.choice(
             target.options.map((option) => this.invoke(option, args)),
             target.refs,
+            target.undecided,
           ),
         );
       case 'opaque':
@@ -601,6 +711,7 @@ export class Walker {
       case 'list':
       case 'text':
       case 'null':
+      case 'logical':
         return opaque(mergeAllRefs([this.refsOf(target), ...args.map(this.refsOf)]));
     }
   }
@@ -647,7 +758,7 @@ export class Walker {
       next[index] = option;
       return this.expandChoices(next, call);
     });
-    return this.choice(results, choice.refs);
+    return this.choice(results, choice.refs, choice.undecided);
   }
 
   private callContext(name: string, args: MValue[]): CallContext {

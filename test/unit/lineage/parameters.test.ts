@@ -54,28 +54,54 @@ describe('parameters', () => {
     ).toEqual(['snowflake:db.raw.events']);
   });
 
-  test('Sql.Database(Server, MissingDb) reports the unresolved parameter by name', async () => {
+  test('Sql.Database(Server, MissingDb) names the unresolved parameter and reports the table as a partial name', async () => {
     const result = await lineageOf('Sql.Database(Server, MissingDb){[Schema="s",Item="t"]}[Data]', {
       expressions: PARAMS,
     });
-    expect(result.upstreams).toEqual([]);
+    expect(result.upstreams).toEqual([
+      expect.objectContaining({ qualifiedName: 's.t', database: null, schema: 's', partial: true }),
+    ]);
     expect(result.diagnostics).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'unresolved_parameter', parameter: 'MissingDb' }),
+        expect.objectContaining({ kind: 'partial_name', functionName: 'Sql.Database' }),
       ]),
     );
   });
 
-  test('S{[Name=Schema]} with an unknown parameter in navigation', async () => {
+  test('S{[Name=Schema]} with an unknown parameter in navigation gives the table without its schema, flagged partial', async () => {
     const result = await lineageOf(
       'Snowflake.Databases("h","w"){[Name="DB"]}[Data]{[Name=SchemaParam]}[Data]{[Name="T"]}[Data]',
     );
-    expect(result.upstreams).toEqual([]);
+    expect(result.upstreams).toEqual([
+      expect.objectContaining({ qualifiedName: 'db.t', database: 'DB', schema: null, partial: true }),
+    ]);
     expect(result.diagnostics).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'unresolved_parameter', parameter: 'SchemaParam' }),
+        expect.objectContaining({ kind: 'partial_name' }),
       ]),
     );
+  });
+
+  test('an unknown table name gives no reference: there is nothing to name', async () => {
+    const result = await lineageOf('Sql.Database("s", "db"){[Schema="dbo",Item=TableParam]}[Data]');
+    expect(result.upstreams).toEqual([]);
+    expect(result.diagnostics.map((d) => d.kind)).toContain('unresolved_parameter');
+    expect(result.diagnostics.map((d) => d.kind)).not.toContain('partial_name');
+  });
+
+  test('native SQL through a Databricks catalog from a parameter without a value keeps schema.table, flagged partial', async () => {
+    const result = await lineageOf(
+      `let Source = Databricks.Catalogs("h", "/sql/1.0/warehouses/x", [Catalog=null]),
+        Q = Value.NativeQuery(Source{[Name=CatalogParam,Kind="Database"]}[Data], "select o.id from sales.orders o join sales.lines l on l.id = o.id", null, [EnableFolding=true])
+      in Q`,
+    );
+    expect(result.upstreams.map((u) => [u.qualifiedName, u.partial])).toEqual([
+      ['sales.lines', true],
+      ['sales.orders', true],
+    ]);
+    expect(result.diagnostics.map((d) => d.kind)).toContain('partial_name');
   });
 
   test('a string literal "Env" is not replaced by the parameter named Env', async () => {

@@ -17,16 +17,59 @@ describe('expression shapes the walker follows', () => {
     ).toEqual(['sqlserver:db.x.n']);
   });
 
-  test('if Env = "prod" then Sql.Database("p", "prod") else Sql.Database("d", "dev")  (both branches)', async () => {
-    expect(
-      await edgesOf(
-        `let
+  const ENV_SWITCH = `let
         Source = if Env = "prod" then Sql.Database("p", "prod") else Sql.Database("d", "dev"),
         T = Source{[Schema="dbo",Item="T"]}[Data]
-      in T`,
-        { parameters: { Env: 'prod' } },
-      ),
-    ).toEqual(['sqlserver:dev.dbo.t', 'sqlserver:prod.dbo.t']);
+      in T`;
+
+  test('if Env = "prod" then ... else ...  with Env known: only the branch taken', async () => {
+    expect(await edgesOf(ENV_SWITCH, { parameters: { Env: 'prod' } })).toEqual(['sqlserver:prod.dbo.t']);
+    expect(await edgesOf(ENV_SWITCH, { parameters: { Env: 'test' } })).toEqual(['sqlserver:dev.dbo.t']);
+  });
+
+  test('if Env = "prod" then ... else ...  with Env unknown: both branches, each an alternative', async () => {
+    const result = await lineageOf(ENV_SWITCH);
+    expect(result.upstreams.map((u) => [u.qualifiedName, u.alternative])).toEqual([
+      ['dev.dbo.t', true],
+      ['prod.dbo.t', true],
+    ]);
+    expect(result.diagnostics).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'undecidable_condition', parameter: 'Env' })]),
+    );
+  });
+
+  test.each([
+    ['not (Env <> "prod")', 'prod'],
+    ['Env = "prod" and Region = "eu"', 'prod'],
+    ['Env = "dev" or Region = "eu"', 'prod'],
+    ['Env = "dev" and Unknown = "x"', 'dev'],
+    ['Env = "prod" or Unknown = "x"', 'prod'],
+    ['Flag', 'prod'],
+    ['Missing = null', 'dev'],
+  ])('condition %s decided from known values -> %s', async (condition, expected) => {
+    const result = await lineageOf(
+      `let Source = if ${condition} then Sql.Database("p", "prod") else Sql.Database("d", "dev"), T = Source{[Schema="dbo",Item="T"]}[Data] in T`,
+      {
+        parameters: { Env: 'prod', Region: 'eu' },
+        expressions: [
+          { name: 'Flag', expression: 'true meta [IsParameterQuery=true, Type="Logical"]' },
+          { name: 'Missing', expression: '"x" meta [IsParameterQuery=true, Type="Text"]' },
+        ],
+      },
+    );
+    expect(result.upstreams.map((u) => u.qualifiedName)).toEqual([`${expected}.dbo.t`]);
+    expect(result.upstreams.every((u) => u.alternative === undefined)).toBe(true);
+  });
+
+  test('a table read in both branches of an undecided condition is not an alternative', async () => {
+    const result = await lineageOf(
+      `let S = Sql.Database("p", "db"), A = S{[Schema="dbo",Item="A"]}[Data], B = S{[Schema="dbo",Item="B"]}[Data],
+        Out = if Unknown then Table.Combine({A, B}) else A in Out`,
+    );
+    expect(result.upstreams.map((u) => [u.qualifiedName, u.alternative ?? false])).toEqual([
+      ['db.dbo.a', false],
+      ['db.dbo.b', true],
+    ]);
   });
 
   test('Table.AddColumn(A, "x", each Table.RowCount(B))  (each bodies are followed)', async () => {
