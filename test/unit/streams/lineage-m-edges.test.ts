@@ -32,4 +32,45 @@ describe('lineage stream M edges', () => {
       ['d-dev-copy', 'sql-dev'],
     ]);
   });
+
+  test('a table built on another table of its dataset: a table edge to that table, and the warehouse edge through it', async () => {
+    const scan: ScanResult = {
+      workspaces: [
+        {
+          id: 'w1',
+          datasets: [
+            {
+              id: 'd1',
+              name: 'Sales',
+              tables: [
+                { name: 'Orders', source: [{ expression: TABLE_M }] },
+                {
+                  name: 'Big Orders',
+                  source: [
+                    { expression: 'let S = Orders, F = Table.SelectRows(S, each [Amount] > 1000) in F' },
+                  ],
+                },
+              ],
+              expressions: [
+                { name: 'Server', expression: '"sql-01" meta [IsParameterQuery=true, Type="Text"]' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const records = await mapScan(scanStream('lineage'), scan, context());
+    const fromBig = records.filter((r) => r['sourceTableName'] === 'Big Orders');
+    expect(
+      fromBig.map((r) => [
+        r['targetType'],
+        r['targetId'],
+        r['targetWorkspaceId'],
+        (r['upstream'] as { qualifiedName: string }).qualifiedName,
+      ]),
+    ).toEqual([
+      ['table', 'd1', 'w1', 'orders'],
+      ['external_table', null, null, 'sales.dbo.orders'],
+    ]);
+  });
 });
