@@ -33,6 +33,7 @@ const NAMING: Readonly<Record<string, PlatformNaming>> = {
   dataflow: { levels: THREE_PART },
   powerbi: { levels: TWO_PART },
   analysisservices: { levels: TWO_PART },
+  kusto: { levels: TWO_PART },
   file: { levels: ['table'] },
 };
 

@@ -2,11 +2,12 @@
 import { ANALYSIS_SERVICES_FUNCTIONS } from './analysis-services.js';
 import { ATHENA_FUNCTIONS } from './athena.js';
 import { BIGQUERY_FUNCTIONS } from './bigquery.js';
-import type { FunctionTable } from '../m/call-context.js';
+import type { FunctionHandler, FunctionTable } from '../m/call-context.js';
 import { DATABRICKS_FUNCTIONS } from './databricks.js';
 import { DATAFLOW_FUNCTIONS } from './dataflows.js';
 import { FABRIC_FUNCTIONS } from './fabric.js';
 import { FILE_FUNCTIONS } from './files.js';
+import { KUSTO_FUNCTIONS, withKustoNativeQuery } from './kusto.js';
 import { MYSQL_FUNCTIONS } from './mysql.js';
 import { NATIVE_QUERY_FUNCTIONS } from './native-query.js';
 import { ODBC_FUNCTIONS } from './odbc.js';
@@ -17,6 +18,8 @@ import { SNOWFLAKE_FUNCTIONS } from './snowflake.js';
 import { SQL_SERVER_FUNCTIONS } from './sql-server.js';
 import { TERADATA_FUNCTIONS } from './teradata.js';
 import { TEXT_FUNCTIONS } from './text-functions.js';
+
+const valueNativeQuery = NATIVE_QUERY_FUNCTIONS['Value.NativeQuery'] as FunctionHandler;
 
 export const DATA_ACCESS_FUNCTIONS: FunctionTable = {
   ...SQL_SERVER_FUNCTIONS,
@@ -34,6 +37,9 @@ export const DATA_ACCESS_FUNCTIONS: FunctionTable = {
   ...FABRIC_FUNCTIONS,
   ...FILE_FUNCTIONS,
   ...ANALYSIS_SERVICES_FUNCTIONS,
+  ...KUSTO_FUNCTIONS,
   ...NATIVE_QUERY_FUNCTIONS,
   ...TEXT_FUNCTIONS,
+  // KQL, not SQL, runs against a Kusto source.
+  'Value.NativeQuery': withKustoNativeQuery(valueNativeQuery),
 };
