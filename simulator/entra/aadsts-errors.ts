@@ -134,6 +134,55 @@ export const aadsts = {
     message:
       'The provided grant is invalid or malformed. The refresh token was issued to a different client.',
   }),
+  /** Authorize endpoint: the redirect URI is not registered for the app (shown on Entra's page, never redirected). */
+  redirectUriMismatch: (redirectUri: string, clientId: string): AadstsError => ({
+    status: 400,
+    error: 'invalid_request',
+    code: 50011,
+    message: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal.`,
+  }),
+  unsupportedResponseType: (responseType: string): AadstsError => ({
+    status: 400,
+    error: 'unsupported_response_type',
+    code: 700051,
+    message: `response_type '${responseType}' is not enabled for the application.`,
+  }),
+  authorizationCodeRedeemed: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 54005,
+    message:
+      'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+  }),
+  authorizationCodeInvalid: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 70008,
+    message:
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+  }),
+  /** Not verified against a real payload: the code and wording follow Entra's error-code table. */
+  authorizationCodeRedirectMismatch: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 500112,
+    message:
+      'The reply address does not match the reply address provided when requesting the authorization code.',
+  }),
+  authorizationCodeOtherClient: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 70000,
+    message:
+      'The provided grant is invalid or malformed. The authorization code was issued to a different client.',
+  }),
+  codeVerifierMismatch: (): AadstsError => ({
+    status: 400,
+    error: 'invalid_grant',
+    code: 50148,
+    message:
+      'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.',
+  }),
   refreshTokenMalformed: (): AadstsError => ({
     status: 400,
     error: 'invalid_grant',

@@ -45,7 +45,8 @@ export function authenticateClient(
     });
     return error ? { ok: false, error } : { ok: true, app };
   }
-  if (app.publicClient && grantType === 'refresh_token') return { ok: true, app };
+  if (app.publicClient && (grantType === 'refresh_token' || grantType === 'authorization_code'))
+    return { ok: true, app };
   return { ok: false, error: aadsts.missingCredential() };
 }
 

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { aadsts, aadstsBody, type AadstsError } from './aadsts-errors.js';
 import { AccessTokenAuthority } from './access-tokens.js';
+import { AuthorizationCodeStore } from './authorization-codes.js';
+import { handleAuthorize } from './authorize-endpoint.js';
 import { instanceDiscovery, openIdConfiguration } from './discovery.js';
 import { readForm, sendJson } from './http-io.js';
 import { RefreshTokenStore, userObjectId } from './refresh-tokens.js';
@@ -27,6 +29,8 @@ export function createEntra(options: EntraOptions): EntraSim {
     nowMs,
   );
   const refreshTokens = new RefreshTokenStore(nowMs);
+  const codes = new AuthorizationCodeStore(nowMs);
+  const consentingUser = options.consentingUser ?? `admin@${options.tenantDomain}`;
   const counters = { tokenRequests: 0, tokenErrors: 0 };
 
   const knownTenant = (segment: string) =>
@@ -48,6 +52,8 @@ export function createEntra(options: EntraOptions): EntraSim {
           apps,
           accessTokens,
           refreshTokens,
+          codes,
+          defaultConsentedScopes: DEFAULT_CONSENTED_SCOPES,
           signIdToken: (claims) => accessTokens.signOther(claims),
           nowMs,
         })
@@ -58,6 +64,24 @@ export function createEntra(options: EntraOptions): EntraSim {
     }
     counters.tokenErrors += 1;
     sendError(res, outcome.error, correlationId);
+  }
+
+  function serveAuthorize(res: ServerResponse, tenant: string, query: URLSearchParams) {
+    if (!knownTenant(tenant)) {
+      sendError(res, aadsts.tenantNotFound(tenant));
+      return;
+    }
+    const outcome = handleAuthorize(query, {
+      tenantPathSegment: tenant,
+      apps,
+      codes,
+      defaultUserPrincipalName: consentingUser,
+    });
+    if (outcome.kind === 'page') sendError(res, outcome.error);
+    else {
+      res.writeHead(302, { Location: outcome.location, 'Cache-Control': 'no-store, no-cache' });
+      res.end();
+    }
   }
 
   function serveDiscovery(res: ServerResponse, tenant: string, rest: string, origin: string): boolean {
@@ -96,10 +120,15 @@ export function createEntra(options: EntraOptions): EntraSim {
         await serveToken(req, res, tenant, origin);
         return true;
       }
+      if (rest === '/oauth2/v2.0/authorize' && req.method === 'GET') {
+        serveAuthorize(res, tenant, url.searchParams);
+        return true;
+      }
       if (req.method === 'GET' && serveDiscovery(res, tenant, rest, origin)) return true;
       sendJson(res, 404, { error: 'not_found', error_description: `No Entra endpoint at ${url.pathname}` });
       return true;
     },
+    consentingUser,
     verifyBearer: (authorizationHeader) => accessTokens.verify(authorizationHeader),
     issueRefreshToken(clientId, userPrincipalName) {
       return refreshTokens.issue({

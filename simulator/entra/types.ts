@@ -9,8 +9,10 @@ export interface EntraApp {
   displayName: string;
   secret?: string;
   certificatePem?: string;
-  /** "Allow public client flows": the refresh_token grant then needs no client credential. */
+  /** "Allow public client flows": the refresh_token and authorization_code grants then need no client credential. */
   publicClient?: boolean;
+  /** Web redirect URIs of the app registration; when absent, loopback http URIs (any port) are accepted. */
+  redirectUris?: string[];
   /** Member of the security group allowed to use read-only admin APIs (consumed by the Power BI side). */
   inAllowedSecurityGroup: boolean;
 }
@@ -23,15 +25,19 @@ export interface EntraOptions {
   tokenLifetimeSeconds?: number;
   /** Simulated clock in epoch ms; default Date.now. */
   now?: () => number;
+  /** Signs in at the authorize endpoint when no login_hint is given; default admin@{tenantDomain}. */
+  consentingUser?: string;
 }
 
 export interface EntraSim {
   /**
-   * Serves Entra paths (token endpoint, OpenID configuration, JWKS, instance discovery).
+   * Serves Entra paths (authorize and token endpoints, OpenID configuration, JWKS, instance discovery).
    * Returns false when the path is not Entra's. origin = e.g. https://127.0.0.1:PORT
    */
   handle(req: IncomingMessage, res: ServerResponse, url: URL, origin: string): Promise<boolean>;
   verifyBearer(authorizationHeader: string | undefined, origin: string): BearerCheck;
+  /** The user who signs in at the authorize endpoint when the request has no login_hint. */
+  readonly consentingUser: string;
   /** Seeds a delegated consent of `userPrincipalName` to the app; returns its refresh token. */
   issueRefreshToken(clientId: string, userPrincipalName: string): string;
   revokeRefreshTokens(): void;
