@@ -14,11 +14,11 @@ import type {
 import { createLineageAnalyser } from '../lineage/runtime/worker-pool.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
-import type { MappingContext } from './stream.js';
+import { datasourceHints, mayNeedDatasources, type TableSource } from './lineage-deferred.js';
+import type { MappingContext, ScanBatch } from './stream.js';
 import { list, text } from './values.js';
 
 type Diagnostic = NonNullable<EdgeParts['diagnostics']>[number];
-type TableSource = Pick<EdgeParts, 'sourceType' | 'sourceId' | 'sourceName' | 'sourceTableName'>;
 
 const targetTypes = {
   table: 'external_table',
@@ -55,7 +55,7 @@ function inThreadDefault(): Promise<LineageAnalyser> {
 }
 
 /** The library is pure but M in the wild is endless: a crash becomes a diagnostic, not a failed sync. */
-function analyse(
+export function analyse(
   inputs: MExpressionInput[],
   affinity: string,
   ctx: MappingContext,
@@ -101,10 +101,13 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
 export interface TableAnalyses {
   source: TableSource;
   workspaceId: string;
+  inputs: MExpressionInput[];
+  /** The dataset's datasourceUsages, lower-cased instance ids. */
+  usedInstanceIds: string[];
   results: Promise<MLineageResult[]>;
 }
 
-function edgesOf(source: TableSource, result: MLineageResult, workspaceId: string): EdgeParts[] {
+export function edgesOf(source: TableSource, result: MLineageResult, workspaceId: string): EdgeParts[] {
   // A calculated table's DAX is recognised, not a problem: it has no M lineage.
   const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
   const diagnostics = problems.length > 0 ? problems : null;
@@ -136,6 +139,10 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
     if (!sourceId) continue;
     const expressions = namedExpressions(dataset);
     const tableSources = namedTableSources(dataset);
+    const usedInstanceIds = list(dataset.datasourceUsages).flatMap((usage) => {
+      const id = text(usage.datasourceInstanceId);
+      return id === null ? [] : [id.toLowerCase()];
+    });
     // A dataset's tables go out together; each table takes its slice of the answers.
     const inputs: MExpressionInput[] = [];
     const tables: { source: TableSource; from: number; to: number }[] = [];
@@ -158,15 +165,47 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
     }
     const results = analyse(inputs, sourceId, ctx);
     for (const { source, from, to } of tables) {
-      started.push({ source, workspaceId: ws.id, results: results.then((all) => all.slice(from, to)) });
+      started.push({
+        source,
+        workspaceId: ws.id,
+        inputs: inputs.slice(from, to),
+        usedInstanceIds,
+        results: results.then((all) => all.slice(from, to)),
+      });
     }
   }
   return started;
 }
 
-/** Edges from a dataset table to what its M reads, in table order. */
-export async function* mEdges(analyses: readonly TableAnalyses[]): AsyncIterable<EdgeParts> {
-  for (const { source, workspaceId, results } of analyses) {
-    for (const result of await results) yield* edgesOf(source, result, workspaceId);
+/**
+ * Edges from a dataset table to what its M reads, in table order. A table with a name only the
+ * dataset's datasources can resolve waits for its batch when the read gives a place to wait.
+ */
+export async function* mEdges(
+  analyses: readonly TableAnalyses[],
+  ctx: MappingContext,
+): AsyncIterable<EdgeParts> {
+  for (const table of analyses) {
+    const results = await table.results;
+    const deferred = ctx.lineage.deferred;
+    if (deferred !== undefined && table.usedInstanceIds.length > 0 && mayNeedDatasources(results)) {
+      deferred.add({ ...table, affinity: table.source.sourceId });
+      continue;
+    }
+    for (const result of results) yield* edgesOf(table.source, result, table.workspaceId);
+  }
+}
+
+/** The waiting tables' edges, analysed again with their datasets' datasources from the batch. */
+export async function* deferredEdges(
+  batch: ScanBatch,
+  ctx: MappingContext,
+): AsyncIterable<{ workspaceId: string; parts: EdgeParts }> {
+  for (const table of ctx.lineage.deferred?.drain() ?? []) {
+    const dataSources = datasourceHints(table.usedInstanceIds, batch.datasourceInstances);
+    const inputs = table.inputs.map((input) => ({ ...input, dataSources }));
+    for (const result of await analyse(inputs, table.affinity, ctx))
+      for (const parts of edgesOf(table.source, result, table.workspaceId))
+        yield { workspaceId: table.workspaceId, parts };
   }
 }

@@ -3,8 +3,8 @@ import type { LineageRecord } from '../generated/records.js';
 import type { ScanWorkspace } from '../powerbi/scan-types.js';
 import { makeEdge } from './lineage-edge.js';
 import { itemEdges } from './lineage-item-edges.js';
-import { mEdges, startMAnalyses, type TableAnalyses } from './lineage-m-edges.js';
-import { defineStream, type MappingContext } from './stream.js';
+import { deferredEdges, mEdges, startMAnalyses, type TableAnalyses } from './lineage-m-edges.js';
+import { defineStream, type MappingContext, type ScanBatch } from './stream.js';
 
 /** The same edge can be found twice (a table joining one warehouse table twice); emit it once. */
 async function* edges(
@@ -13,7 +13,7 @@ async function* edges(
   analyses: readonly TableAnalyses[],
 ): AsyncIterable<LineageRecord> {
   const seen = new Set<string>();
-  for (const parts of [itemEdges(ws), mEdges(analyses)]) {
+  for (const parts of [itemEdges(ws), mEdges(analyses, ctx)]) {
     for await (const part of parts) {
       const edge = makeEdge(ws.id, ctx, part);
       if (seen.has(edge.edgeId)) continue;
@@ -28,8 +28,15 @@ function fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<Li
   return edges(ws, ctx, startMAnalyses(ws, ctx));
 }
 
+/** Edges of tables that waited for the batch's datasource instances (the read drops repeated edgeIds). */
+async function* fromBatch(batch: ScanBatch, ctx: MappingContext): AsyncIterable<LineageRecord> {
+  for await (const { workspaceId, parts } of deferredEdges(batch, ctx))
+    yield makeEdge(workspaceId, ctx, parts);
+}
+
 export const lineageStream = defineStream<LineageRecord>({
   name: 'lineage',
   primaryKey: ['edgeId'],
   fromWorkspace,
+  fromBatch,
 });

@@ -6,6 +6,7 @@
  * The read command drives both; no stream writes to stdout or builds protocol messages.
  */
 import type { LineageAnalyser } from '../lineage/index.js';
+import type { DeferredLineage } from './lineage-deferred.js';
 import type { OdbcDsnMapping } from '../config/options.js';
 import type { ScanDatasourceInstance, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { ApiStreamDefinition } from './api-stream.js';
@@ -26,6 +27,11 @@ export interface MappingContext {
     odbcDsnMap?: Record<string, OdbcDsnMapping>;
     /** Where M is analysed (worker threads in a read); without one, in this thread. */
     analyser?: LineageAnalyser;
+    /**
+     * Tables that wait for their batch's datasource instances (structured data sources): given
+     * by the read, which always maps the batch (fromBatch) after its workspaces.
+     */
+    deferred?: DeferredLineage;
   };
 }
 

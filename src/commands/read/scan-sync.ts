@@ -2,6 +2,7 @@ import type { ConnectorOptions, ScanSettings } from '../../config/options.js';
 import type { LineageAnalyser } from '../../lineage/index.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import type { ScanEvent, ScanOptions } from '../../powerbi/scan-events.js';
+import { DeferredLineage } from '../../streams/lineage-deferred.js';
 import type { ScanWorkspace } from '../../powerbi/scan-types.js';
 import type { JsonObject } from '../../protocol/messages.js';
 import type { ScanObserver } from '../../streams/api-stream.js';
@@ -56,6 +57,7 @@ function scanOptions(scan: ScanSettings): ScanOptions {
 function mappingContext(
   options: ConnectorOptions,
   scannedAt: string,
+  deferred: DeferredLineage,
   analyser?: LineageAnalyser,
 ): MappingContext {
   return {
@@ -64,6 +66,7 @@ function mappingContext(
     lineage: {
       enabled: options.scan.datasetExpressions,
       odbcDsnMap: options.lineage.odbcDsnMap,
+      deferred,
       ...(analyser && { analyser }),
     },
   };
@@ -92,10 +95,12 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   // A workspace's mappings start when it arrives (lineage hands its M to worker threads then) and
   // its records are written once LOOKAHEAD later workspaces have arrived too, or the batch ends.
   const ahead: { emitter: StreamEmitter; records: AsyncIterable<StreamRecord> }[][] = [];
+  // Lineage of tables that need their batch's datasource instances: emitted with the batch.
+  const deferredLineage = new DeferredLineage();
   const startWorkspace = (workspace: ScanWorkspace, scannedAt: string): void => {
     const treatment = filter.treat(workspace);
     if (treatment === 'skip') return;
-    const ctx = mappingContext(options, scannedAt, input.lineageAnalyser);
+    const ctx = mappingContext(options, scannedAt, deferredLineage, input.lineageAnalyser);
     ahead.push(
       streams.flatMap(({ definition, emitter }) => {
         if (!definition.fromWorkspace) return [];
@@ -119,7 +124,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   // Tenant-level rows (datasources) come with every batch that uses them: emit each once per sync.
   const emittedBatchKeys = new Map<string, Set<string>>();
   const emitBatch = async (batch: ScanBatch, scannedAt: string): Promise<void> => {
-    const ctx = mappingContext(options, scannedAt, input.lineageAnalyser);
+    const ctx = mappingContext(options, scannedAt, deferredLineage, input.lineageAnalyser);
     for (const { definition, emitter } of streams) {
       if (!definition.fromBatch) continue;
       const seen = emittedBatchKeys.get(definition.name) ?? new Set<string>();
