@@ -10,10 +10,10 @@
 import type { CallContext, FunctionHandler, FunctionTable } from '../m/call-context.js';
 import { KIND_LEVELS } from '../m/navigation.js';
 import { formatCount } from '../limits.js';
-import { referenceOf } from '../reference.js';
+import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { UpstreamReference } from '../types.js';
-import { NO_LINEAGE, requireArg, serverArg } from './database-source.js';
-import { kqlSourceTables, type KqlGap } from './kql-tables.js';
+import { NO_LINEAGE, serverArg } from './database-source.js';
+import { kqlSourceTables, type KqlGap, type KqlTable } from './kql-tables.js';
 import { opaque, source, unresolvedOf, type Level, type MValue } from '../m/values.js';
 
 const PLATFORM = 'kusto';
@@ -21,6 +21,8 @@ const PLATFORM = 'kusto';
 interface KustoContext {
   cluster: string | null;
   database: string | undefined;
+  /** Set when the database argument is a parameter without a value: tables found are partial names. */
+  unknown?: readonly Level[];
 }
 
 /** A table name as the third argument (entity names may hold spaces, dots and dashes), not a query. */
@@ -37,32 +39,42 @@ function isAbsent(value: MValue | undefined): boolean {
 }
 
 function navigable(call: CallContext, context: KustoContext): MValue {
-  const levels: Level[] = context.database === undefined ? ['database', 'table'] : ['table'];
+  const databaseGiven = context.database !== undefined || context.unknown !== undefined;
   return source({
     via: call.name,
     platform: PLATFORM,
     kind: 'table',
     server: context.cluster,
     parts: context.database === undefined ? {} : { database: context.database },
-    rules: { levels, keyLevels: {}, kindLevels: KIND_LEVELS },
+    rules: {
+      levels: databaseGiven ? ['table'] : ['database', 'table'],
+      keyLevels: {},
+      kindLevels: KIND_LEVELS,
+    },
+    ...(context.unknown === undefined ? {} : { unknown: context.unknown }),
   });
 }
 
+/** A table read in `context`; `cluster`/`database` when the query names others. A partial name says so. */
 function tableReference(
   call: CallContext,
-  server: string | null,
-  database: string | undefined,
-  table: string,
+  context: KustoContext,
+  found: KqlTable,
   nativeQuery: boolean,
 ): UpstreamReference | undefined {
-  return referenceOf({
+  const database = found.database ?? context.database;
+  const unknown = found.database === undefined ? (context.unknown ?? []) : [];
+  const reference = referenceOf({
     platform: PLATFORM,
     kind: 'table',
-    server,
-    parts: database === undefined ? { table } : { database, table },
+    server: found.cluster ?? context.cluster,
+    parts: database === undefined ? { table: found.table } : { database, table: found.table },
     via: call.name,
     nativeQuery,
+    unknown,
   });
+  if (reference?.partial === true) call.report(partialNameDiagnostic(reference, unknown));
+  return reference;
 }
 
 function gapDiagnostic(call: CallContext, gap: KqlGap): void {
@@ -106,7 +118,7 @@ function queryAllowed(call: CallContext, query: string): boolean {
 function tablesOfQuery(call: CallContext, context: KustoContext, text: string): MValue {
   const trimmed = text.trim();
   if (isPlainName(trimmed)) {
-    const reference = tableReference(call, context.cluster, context.database, trimmed, false);
+    const reference = tableReference(call, context, { table: trimmed }, false);
     return opaque(reference === undefined ? [] : [reference]);
   }
   if (!queryAllowed(call, text)) return opaque();
@@ -114,8 +126,7 @@ function tablesOfQuery(call: CallContext, context: KustoContext, text: string): 
   gaps.forEach((gap) => gapDiagnostic(call, gap));
   const references: UpstreamReference[] = [];
   for (const table of tables) {
-    const server = table.cluster ?? context.cluster;
-    const reference = tableReference(call, server, table.database ?? context.database, table.table, true);
+    const reference = tableReference(call, context, table, true);
     if (reference !== undefined) references.push(reference);
   }
   return opaque(references);
@@ -136,9 +147,9 @@ function unknownQuery(call: CallContext, value: MValue | undefined): MValue {
 function kustoContents(call: CallContext): MValue {
   const cluster = serverArg(call, 0);
   if (isAbsent(call.args[1])) return navigable(call, { cluster, database: undefined });
-  const database = requireArg(call, 1, 'database');
-  if (database === undefined) return NO_LINEAGE;
-  const context = { cluster, database };
+  const database = call.text(1, 'database');
+  const context: KustoContext =
+    database === undefined ? { cluster, database, unknown: ['database'] } : { cluster, database };
   if (isAbsent(call.args[2])) return navigable(call, context);
   const text = call.text(2, 'table or query');
   return text === undefined ? unknownQuery(call, call.args[2]) : tablesOfQuery(call, context, text);
@@ -153,7 +164,13 @@ export function withKustoNativeQuery(otherwise: FunctionHandler): FunctionHandle
   return (call) => {
     const target = call.args[0];
     if (target?.kind !== 'source' || target.state.platform !== PLATFORM) return otherwise(call);
-    const context = { cluster: target.state.server, database: target.state.parts.database };
+    const { server, parts, unknown } = target.state;
+    // Without a database the query runs in one that is not known here: its tables are partial names.
+    const context: KustoContext = {
+      cluster: server,
+      database: parts.database,
+      ...(parts.database === undefined ? { unknown: unknown ?? ['database'] } : {}),
+    };
     const text = call.textOfValue(call.args[1], 'native query');
     return text === undefined ? unknownQuery(call, call.args[1]) : tablesOfQuery(call, context, text);
   };

@@ -147,12 +147,40 @@ describe('Kusto / Azure Data Explorer / Fabric Eventhouse functions', () => {
     );
   });
 
-  test('an unknown database or query gives no table and names the parameter', async () => {
-    const noDatabase = await lineageOf(`AzureDataExplorer.Contents("${HELP}", Db, "StormEvents")`);
-    expect(noDatabase.upstreams).toEqual([]);
-    expect(noDatabase.diagnostics).toContainEqual(
-      expect.objectContaining({ kind: 'unresolved_parameter', parameter: 'Db' }),
+  test('an unknown database: the tables are partial names, with partial_name', async () => {
+    const named = await lineageOf(`AzureDataExplorer.Contents("${HELP}", Db, "StormEvents")`);
+    expect(named.upstreams.map((u) => [u.qualifiedName, u.database, u.partial])).toEqual([
+      ['stormevents', null, true],
+    ]);
+    expect(named.diagnostics.map((d) => [d.kind, d.parameter])).toEqual([
+      ['unresolved_reference', 'Db'],
+      ['unresolved_parameter', 'Db'],
+      ['partial_name', undefined],
+    ]);
+
+    const queried = await lineageOf(
+      `let S = AzureDataExplorer.Contents("${HELP}", Db, "Readings | join (database('Geo').Sites) on SiteId") in S`,
     );
+    expect(queried.upstreams.map((u) => [u.qualifiedName, u.partial])).toEqual([
+      ['geo.sites', undefined],
+      ['readings', true],
+    ]);
+
+    const navigated = await lineageOf(
+      `let S = Kusto.Contents("${HELP}", Db), T = S{[Name="Readings"]}[Data] in T`,
+    );
+    expect(navigated.upstreams.map((u) => [u.qualifiedName, u.partial])).toEqual([['readings', true]]);
+    expect(navigated.diagnostics.map((d) => d.kind)).toContain('partial_name');
+  });
+
+  test('KQL run without a database (Value.NativeQuery on a cluster) gives partial names', async () => {
+    const { upstreams } = await lineageOf(
+      `Value.NativeQuery(AzureDataExplorer.Databases("${HELP}"), "StormEvents | take 1")`,
+    );
+    expect(upstreams.map((u) => [u.qualifiedName, u.partial])).toEqual([['stormevents', true]]);
+  });
+
+  test('an unknown query gives no table and names the parameter', async () => {
     const noQuery = await lineageOf(`AzureDataExplorer.Contents("${HELP}", "Samples", KqlText)`);
     expect(noQuery.upstreams).toEqual([]);
     expect(noQuery.diagnostics).toContainEqual(
