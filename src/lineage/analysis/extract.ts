@@ -1,6 +1,7 @@
 /** extractMLineage: M text (plus the dataset's expressions and parameters) -> upstream tables and diagnostics. */
 import * as PQP from '@microsoft/powerquery-parser';
 import { looksLikeDax, looksLikeM } from '../dax/dax.js';
+import { datasetTexts } from './dataset-names.js';
 import { dedupeDiagnostics, dedupeReferences } from './dedupe.js';
 import { DATA_ACCESS_FUNCTIONS } from '../functions/registry.js';
 import { Deadline, LimitExceededError, mTextTooLong } from '../limits.js';
@@ -21,21 +22,6 @@ const DAX_DIAGNOSTIC: LineageDiagnostic = {
 
 function daxResult(): MLineageResult {
   return { upstreams: [], diagnostics: [{ ...DAX_DIAGNOSTIC }] };
-}
-
-/**
- * The dataset-level names an expression can refer to, with their M: queries and parameters first
- * (they win on a clash), then the dataset's other tables (not a DAX calculated table: M cannot
- * read one).
- */
-function datasetTexts(input: MExpressionInput): Map<string, { text: string; table: boolean }> {
-  const texts = new Map<string, { text: string; table: boolean }>();
-  for (const named of input.tables ?? []) {
-    if (!looksLikeDax(named.expression)) texts.set(named.name, { text: named.expression, table: true });
-  }
-  for (const named of input.expressions ?? [])
-    texts.set(named.name, { text: named.expression, table: false });
-  return texts;
 }
 
 /** Parses the dataset queries and tables the table expression refers to, transitively, and nothing else. */

@@ -5,16 +5,14 @@
  * such a name may be a structured data source). Undefined while a text involved has not been parsed yet.
  */
 import { isLibraryName } from '../m/library.js';
+import { datasetTexts } from './dataset-names.js';
 import type { LineageCache } from './lineage-cache.js';
 import type { MExpressionInput } from '../types.js';
 
 export function resultKey(input: MExpressionInput, cache: LineageCache): string | undefined {
   const own = cache.namesOf(input.expression);
   if (own === undefined) return undefined;
-  const texts = new Map<string, { text: string; kind: 'table' | 'query' }>();
-  for (const named of input.tables ?? []) texts.set(named.name, { text: named.expression, kind: 'table' });
-  for (const named of input.expressions ?? [])
-    texts.set(named.name, { text: named.expression, kind: 'query' });
+  const texts = datasetTexts(input);
   const parameters = input.parameters ?? {};
   const seen = new Set<string>();
   const pending = [...(own ?? [])];
@@ -35,13 +33,13 @@ export function resultKey(input: MExpressionInput, cache: LineageCache): string 
         unknownNames = true;
       continue;
     }
-    if (entry.kind === 'table' && name === input.tableName) {
+    if (entry.table && name === input.tableName) {
       part(name, 'self', '');
       continue;
     }
     const names = cache.namesOf(entry.text);
     if (names === undefined) return undefined;
-    part(name, entry.kind, entry.text);
+    part(name, entry.table ? 'table' : 'query', entry.text);
     if (names !== null) pending.push(...names);
   }
   parts.sort();
