@@ -23,6 +23,15 @@ export function permissiveSchema(schema: unknown): unknown {
 }
 
 /**
+ * A full_refresh read of the stream given the state of an interrupted one continues it: scan streams
+ * (the scan's unfinished `pending` part) and api streams that declare it. Others start over, so they
+ * say so: the platform then does not treat their full refresh as resumable.
+ */
+export function isResumable(stream: StreamDefinition): boolean {
+  return stream.kind === 'scan' || stream.fullRefreshResumes === true;
+}
+
+/**
  * Every stream is incremental (its cursor lives in state); in records, the stream's cursor field is
  * the one a destination dedups on (scan streams: `scannedAt`, the latest scan of a row wins).
  */
@@ -34,7 +43,7 @@ export function toAirbyteStream(stream: StreamDefinition): AirbyteStream {
     source_defined_cursor: true,
     default_cursor_field: stream.cursorField,
     source_defined_primary_key: stream.primaryKey,
-    is_resumable: true,
+    is_resumable: isResumable(stream),
   };
 }
 

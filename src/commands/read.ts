@@ -3,15 +3,11 @@ import type { ConnectorOptions } from '../config/options.js';
 import { asConnectorError, configError } from '../errors.js';
 import { readJsonFile } from '../config/json-file.js';
 import { parseConfiguredCatalog } from '../protocol/catalog.js';
-import {
-  logMessage,
-  streamStatusMessage,
-  type AirbyteMessage,
-  type JsonObject,
-} from '../protocol/messages.js';
+import { logMessage, type AirbyteMessage, type JsonObject } from '../protocol/messages.js';
 import { parseInputState } from '../protocol/state.js';
 import { streamByName, streams } from '../streams/registry.js';
 import type { CommandContext } from './context.js';
+import { aheadCursor, completeAhead, type AheadStream } from './read/ahead-streams.js';
 import { runApiStreams, type SelectedApiStream } from './read/api-sync.js';
 import { MessageChannel } from './read/channel.js';
 import { readScanState, type ScanState } from './read/scan-state.js';
@@ -49,6 +45,10 @@ interface Prepared {
   selected: SelectedStream[];
   /** Streams with their own reads (activity events, refresh history, apps). */
   api: SelectedApiStream[];
+  /** Incremental streams whose cursor lies in the future: not read, their state handed back. */
+  ahead: AheadStream[];
+  /** Every selected stream's emitter, in catalog order. */
+  emitters: StreamEmitter[];
   plan: SyncPlan;
   previous: ScanState;
   warnings: string[];
@@ -70,22 +70,33 @@ async function prepare(
   const input = parseInputState(inputs.state);
   const warnings = [...input.warnings];
   const now = new Date();
-  const api = configured.flatMap(({ name, syncMode }): SelectedApiStream[] => {
+  const emitters = new Map(configured.map(({ name }) => [name, new StreamEmitter(name, emit)]));
+  const ahead: AheadStream[] = [];
+  const toRead = configured.flatMap(({ name, syncMode }) => {
     const definition = streamByName(name);
-    if (definition?.kind !== 'api') return [];
-    if (!definition.enabled(options)) {
+    if (!definition) return [];
+    if (definition.kind === 'api' && !definition.enabled(options)) {
       throw configError(
         `Stream ${name} is selected but turned off in the config; enable it (e.g. activity_events.enabled: true) or deselect it.`,
       );
     }
-    const emitter = new StreamEmitter(name, emit);
     const state = input.streams.get(name);
-    return [{ definition, emitter, syncMode, state, observer: definition.observeScan?.() }];
+    const emitter = emitters.get(name)!;
+    const cursorAt = aheadCursor(definition, syncMode, state, now);
+    if (cursorAt !== undefined && state) {
+      ahead.push({ emitter, state, cursorAt });
+      return [];
+    }
+    return [{ definition, name, syncMode, state, emitter }];
   });
-  const scanConfigured = configured.flatMap(({ name, syncMode }) => {
-    const definition = streamByName(name);
-    return definition?.kind === 'scan' ? [{ definition, name, syncMode }] : [];
-  });
+  const api = toRead.flatMap(({ definition, syncMode, state, emitter }): SelectedApiStream[] =>
+    definition.kind === 'api'
+      ? [{ definition, emitter, syncMode, state, observer: definition.observeScan?.() }]
+      : [],
+  );
+  const scanConfigured = toRead.flatMap(({ definition, name, syncMode, emitter }) =>
+    definition.kind === 'scan' ? [{ definition, name, syncMode, emitter }] : [],
+  );
   const planned = scanConfigured.map(({ name, syncMode }) => {
     const { state, warning } = readScanState(input.streams.get(name), now);
     if (warning) warnings.push(`State of stream ${name} ignored (${warning}); it gets a full scan.`);
@@ -111,11 +122,8 @@ async function prepare(
     ...(cursors[0] && { cursor: cursors[0] }),
     ...(fulls[0] && { lastFullScanAt: fulls[0] }),
   };
-  const selected = scanConfigured.map(({ definition, name }) => ({
-    definition,
-    emitter: new StreamEmitter(name, emit),
-  }));
-  return { options, selected, api, plan, previous, warnings };
+  const selected = scanConfigured.map(({ definition, emitter }) => ({ definition, emitter }));
+  return { options, selected, api, ahead, emitters: [...emitters.values()], plan, previous, warnings };
 }
 
 function finalState(prepared: Prepared, failed: string[]): JsonObject {
@@ -140,17 +148,17 @@ async function sync(
   const log = (level: 'INFO' | 'WARN', message: string): Promise<void> => emit(logMessage(level, message));
   const prepared = await prepare(load, context, emit);
   for (const warning of prepared.warnings) await log('WARN', warning);
-  const emitters = [...prepared.selected.map((s) => s.emitter), ...prepared.api.map((u) => u.emitter)];
+  const { emitters } = prepared;
   for (const emitter of emitters) await emitter.started();
   try {
+    for (const stream of prepared.ahead) await completeAhead(stream, log);
     const session = connectPowerBi(
       prepared.options,
       context,
       {
         offer: (message) => channel.offer(message),
         onRateLimited: (info) => {
-          for (const emitter of emitters)
-            channel.offer(streamStatusMessage(emitter.name, 'RUNNING', info.untilMs));
+          for (const emitter of emitters) emitter.rateLimited(info.untilMs, (m) => channel.offer(m));
         },
       },
       context.signal ? { signal: context.signal } : {},
@@ -163,7 +171,6 @@ async function sync(
         log,
         ...(context.signal && { signal: context.signal }),
       });
-      for (const emitter of emitters) await emitter.complete();
       await log('INFO', summary(emitters, session.client.stats().requests));
     } finally {
       session.close();
@@ -187,6 +194,7 @@ async function scan(
   channel: MessageChannel<AirbyteMessage>,
 ): Promise<void> {
   const { options, selected, plan } = prepared;
+  for (const { emitter } of selected) emitter.begin();
   await log('INFO', `${plan.mode === 'full' ? 'Full' : 'Incremental'} sync: ${plan.reasons.join('; ')}.`);
   const list = await listWorkspacesToScan(session.client, options.workspaces, plan);
   await log(
@@ -218,7 +226,11 @@ async function scan(
     },
   }).finally(() => analyser?.close());
   const state = finalState(prepared, result.failedWorkspaceIds);
-  for (const { emitter } of selected) await emitter.state(state);
+  // Each scan stream is done with its final STATE: COMPLETE now, whatever the api streams do next.
+  for (const { emitter } of selected) {
+    await emitter.state(state);
+    await emitter.complete();
+  }
   if (context.interactive) context.liveStatus('');
   await log('INFO', `Scan complete: ${result.workspacesScanned} workspace(s) scanned.`);
 }

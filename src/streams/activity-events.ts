@@ -70,5 +70,7 @@ export const activityEventsStream = defineApiStream<ActivityEventsRecord>({
   primaryKey: ['id'],
   cursorField: 'creationTime',
   enabled: (options) => options.usage.activityEvents.enabled,
+  // Its checkpoints are day boundaries: read from one, the days still owed follow.
+  fullRefreshResumes: true,
   read,
 });

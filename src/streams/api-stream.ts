@@ -41,6 +41,12 @@ export interface ApiStreamDefinition extends StreamBase {
   enabled: (options: ConnectorOptions) => boolean;
   /** Optional: a fresh observer of the shared scan, which runs only when a scan stream is selected too. */
   observeScan?: () => ScanObserver;
+  /**
+   * A full_refresh read given the checkpoint of an unfinished full_refresh read continues it: its
+   * read from that checkpoint in incremental mode yields exactly what the full read had left.
+   * Declared in discover as `is_resumable`; without it a full_refresh read always starts over.
+   */
+  fullRefreshResumes?: boolean;
   read: (input: ApiReadInput) => AsyncIterable<ApiItem>;
 }
 
@@ -51,6 +57,7 @@ export interface ApiStreamSpec<R extends object> {
   cursorField: keyof R & string;
   enabled: (options: ConnectorOptions) => boolean;
   observeScan?: () => ScanObserver;
+  fullRefreshResumes?: boolean;
   read: (input: ApiReadInput) => AsyncIterable<ApiItem<R>>;
 }
 
@@ -64,6 +71,7 @@ export function defineApiStream<R extends object>(spec: ApiStreamSpec<R>): ApiSt
     jsonSchema: loadStreamSchema(spec.name, spec.primaryKey, spec.cursorField),
     enabled: spec.enabled,
     ...(observeScan && { observeScan }),
+    ...(spec.fullRefreshResumes && { fullRefreshResumes: true }),
     // Generated record interfaces have no index signature, hence the one widening cast.
     read: (input) => read(input) as unknown as AsyncIterable<ApiItem>,
   };

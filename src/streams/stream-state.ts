@@ -53,3 +53,39 @@ export function savedEntries(
     typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {},
   ]);
 }
+
+/**
+ * Airbyte's rule for a cursor in the future (an "abnormal" state): nothing is newer, so an
+ * incremental read of the stream emits no record and hands the state back unchanged. The cursor is
+ * looked for where this connector keeps it (`cursor`) and under the stream's cursor field, where
+ * Airbyte's acceptance tests put it. Returns the cursor in epoch ms, or undefined when not ahead.
+ */
+export function futureCursor(
+  state: StreamState | undefined,
+  cursorField: string | undefined,
+  now: number,
+): number | undefined {
+  if (state === undefined) return undefined;
+  for (const key of ['cursor', cursorField]) {
+    const time = key === undefined ? undefined : savedTime(state[key], now);
+    if (time?.kind === 'future') return time.at;
+  }
+  return undefined;
+}
+
+/** Marks the checkpoints of a full_refresh read that has not finished; its last checkpoint has none. */
+const UNFINISHED_FULL_REFRESH = 'unfinishedFullRefresh';
+
+export function markUnfinishedFullRefresh(state: StreamState): StreamState {
+  return { ...state, [UNFINISHED_FULL_REFRESH]: true };
+}
+
+/**
+ * The state of an interrupted full_refresh read, without its mark, or undefined when the state is
+ * anything else (none, or a finished read's: a new full_refresh read then starts over).
+ */
+export function unfinishedFullRefresh(state: StreamState | undefined): StreamState | undefined {
+  if (state?.[UNFINISHED_FULL_REFRESH] !== true) return undefined;
+  const { [UNFINISHED_FULL_REFRESH]: _mark, ...rest } = state;
+  return rest;
+}

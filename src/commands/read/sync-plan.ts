@@ -67,13 +67,21 @@ function resumePlan(input: PlanInput, states: ScanState[]): SyncPlan | undefined
 
 /**
  * Decides between a full scan and an incremental one. The scan is shared by every stream, so the
- * most demanding stream decides: any stream without state or in full_refresh makes it a full scan,
- * and the oldest cursor sets modifiedSince.
+ * most demanding stream decides: any stream without state or in full_refresh makes it a full scan
+ * (unless every stream's state is the same unfinished full scan: that one resumes), and the oldest
+ * cursor sets modifiedSince.
  */
 export function planSync(input: PlanInput): SyncPlan {
   const { now } = input;
   const fullRefresh = input.streams.find((s) => s.syncMode === 'full_refresh');
-  if (fullRefresh) return full(now, `stream ${fullRefresh.name} is in full_refresh mode`);
+  if (fullRefresh) {
+    // Resumable full refresh: an interrupted full scan continues where it stopped; anything else
+    // (no state, a finished sync's state, an unfinished incremental one) starts a new full scan.
+    const states = input.streams.map((s) => s.state);
+    const unfinishedFull = states.every((s) => s?.pending?.mode === 'full');
+    const resumed = unfinishedFull ? resumePlan(input, states as ScanState[]) : undefined;
+    return resumed ?? full(now, `stream ${fullRefresh.name} is in full_refresh mode`);
+  }
   const missing = input.streams.find((s) => s.state === undefined);
   if (missing) return full(now, `stream ${missing.name} has no state yet`);
   const states = input.streams.map((s) => s.state!);
