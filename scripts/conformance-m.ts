@@ -1,6 +1,8 @@
 /**
  * Runs the peer corpus ../shared/corpora/datahub-m-cases.json (DataHub's Power BI M tests) through
  * our lineage core and prints recall and precision. The corpus is read at run time, never copied.
+ * Then runs our own cases (test/fixtures/lineage-conformance, scripts/real-world-cases.ts) and
+ * prints recall, precision and diagnostics per category, with every failing case.
  *   npm run conformance:m
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +14,14 @@ import {
   type LineageOptions,
   type OdbcDsnTarget,
 } from '../src/lineage/index.js';
+import {
+  casesDirectory,
+  CATEGORIES,
+  describeFailure,
+  loadRealWorldCases,
+  runRealWorldCases,
+  type CategoryScore,
+} from './real-world-cases.js';
 
 export interface CorpusCase {
   id: string;
@@ -209,14 +219,7 @@ function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
-async function main(): Promise<void> {
-  const cases = loadCorpus();
-  if (cases === undefined) {
-    console.log(
-      `conformance:m skipped: ${corpusPath()} not found (the peer corpus lives next to the repository).`,
-    );
-    return;
-  }
+async function printPeerCorpus(cases: CorpusCase[]): Promise<void> {
   const report = await runConformance(cases);
   const { overall } = report;
   console.log(
@@ -250,6 +253,36 @@ async function main(): Promise<void> {
   console.log(`classification (DAX vs M, no lineage): ${passed}/${report.classification.length}`);
   for (const item of report.classification)
     console.log(`  ${item.passed ? 'ok  ' : 'FAIL'} ${item.id}: ${item.detail}`);
+}
+
+function scoreLine(label: string, score: CategoryScore): string {
+  const recall = `${percent(ratio(score.truePositives, score.expected)).padStart(6)} (${score.truePositives}/${score.expected})`;
+  const precision = `${percent(ratio(score.truePositives, score.produced)).padStart(6)} (${score.truePositives}/${score.produced})`;
+  return `  ${label.padEnd(20)} recall ${recall.padEnd(16)} precision ${precision.padEnd(16)} cases passed ${score.passed}/${score.cases}  diagnostics held ${score.diagnosticsHeld}/${score.cases}`;
+}
+
+async function printOwnCases(): Promise<void> {
+  const cases = loadRealWorldCases(casesDirectory(repoRoot()));
+  const report = await runRealWorldCases(cases);
+  console.log(`\nour cases (test/fixtures/lineage-conformance): ${cases.length}`);
+  for (const category of CATEGORIES) console.log(scoreLine(category, report.perCategory[category]));
+  console.log(scoreLine('overall', report.overall));
+  console.log(`failing cases: ${report.failures.length}`);
+  for (const failure of report.failures)
+    for (const line of describeFailure(failure)) console.log(`  ${line}`);
+}
+
+async function main(): Promise<void> {
+  const cases = loadCorpus();
+  if (cases === undefined) {
+    console.log(
+      `peer corpus skipped: ${corpusPath()} not found (the peer corpus lives next to the repository).`,
+    );
+  } else {
+    await printPeerCorpus(cases);
+  }
+  await printOwnCases();
+  if (cases === undefined) return;
   const count = Number(process.env['CONFORMANCE_TIMING_COUNT'] ?? 10000);
   const timing = await measureThroughput(cases, count);
   console.log(
