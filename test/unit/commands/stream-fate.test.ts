@@ -226,7 +226,7 @@ describe('planSync with full_refresh streams', () => {
     expect(result).toMatchObject({ mode: 'full', resumeAfterId: 'a', syncStartedAt: new Date(ago(10)) });
   });
 
-  test.each([
+  const restarts: [string, (ScanState | undefined)[]][] = [
     ['no state', [undefined]],
     ['one stream without state', [pendingFull('a'), undefined]],
     ['a finished sync', [{ version: 1, cursor: ago(60), lastFullScanAt: ago(60) }]],
@@ -240,7 +240,8 @@ describe('planSync with full_refresh streams', () => {
         },
       ],
     ],
-  ])('%s: a new full scan', (_label, states) => {
+  ];
+  test.each(restarts)('%s: a new full scan', (_label, states) => {
     const result = plan(states);
     expect(result.mode).toBe('full');
     expect(result.resumeAfterId).toBeUndefined();
