@@ -1,11 +1,12 @@
 /**
  * Core of the `explain-m` command: one JSON line in, one JSON line out.
- * In:  {"id", "expression", "expressions"?: [{"name","expression"}], "parameters"?: {...}, "options"?: {...}}
+ * In:  {"id", "expression", "expressions"?: [{"name","expression"}], "tables"?: [{"name","expression"}],
+ *       "tableName"?, "dataSources"?: [{"type","server"?,"database"?,"url"?,"path"?}], "parameters"?: {...}, "options"?: {...}}
  * Out: {"id", "upstreams": [...], "diagnostics": [...]}, or {"id", "error"} when the line is not usable.
  */
 import { extractMLineage } from './extract.js';
 import type { LineageCache } from './lineage-cache.js';
-import type { LineageOptions, MExpressionInput, NamedExpression } from '../types.js';
+import type { DataSourceHint, LineageOptions, MExpressionInput, NamedExpression } from '../types.js';
 
 type Json = Record<string, unknown>;
 
@@ -17,15 +18,37 @@ function errorLine(id: unknown, error: string): string {
   return JSON.stringify({ id: id ?? null, error });
 }
 
-function namedExpressions(value: unknown): NamedExpression[] | string {
+function namedExpressions(value: unknown, field = 'expressions'): NamedExpression[] | string {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) return '"expressions" must be an array of {"name","expression"}';
+  if (!Array.isArray(value)) return `"${field}" must be an array of {"name","expression"}`;
   const out: NamedExpression[] = [];
   for (const item of value as unknown[]) {
     if (!isRecord(item) || typeof item['name'] !== 'string' || typeof item['expression'] !== 'string') {
-      return 'each item of "expressions" needs string "name" and "expression"';
+      return `each item of "${field}" needs string "name" and "expression"`;
     }
     out.push({ name: item['name'], expression: item['expression'] });
+  }
+  return out;
+}
+
+const HINT_FIELDS = ['server', 'database', 'url', 'path'] as const;
+
+function dataSourceHints(value: unknown): DataSourceHint[] | string {
+  if (value === undefined) return [];
+  const problem =
+    '"dataSources" must be an array of {"type", "server"?, "database"?, "url"?, "path"?} with text values';
+  if (!Array.isArray(value)) return problem;
+  const out: DataSourceHint[] = [];
+  for (const item of value as unknown[]) {
+    if (!isRecord(item) || typeof item['type'] !== 'string') return problem;
+    const hint: DataSourceHint = { type: item['type'] };
+    for (const field of HINT_FIELDS) {
+      const given = item[field];
+      if (given === undefined) continue;
+      if (typeof given !== 'string') return problem;
+      hint[field] = given;
+    }
+    out.push(hint);
   }
   return out;
 }
@@ -60,7 +83,21 @@ function inputOf(request: Json, defaults: LineageOptions | undefined): MExpressi
   if (typeof parameters === 'string') return parameters;
   const options = mergeOptions(defaults, request['options']);
   if (typeof options === 'string') return options;
-  return { expression: request['expression'], expressions, parameters, options };
+  const tables = namedExpressions(request['tables'], 'tables');
+  if (typeof tables === 'string') return tables;
+  const dataSources = dataSourceHints(request['dataSources']);
+  if (typeof dataSources === 'string') return dataSources;
+  const tableName = request['tableName'];
+  if (tableName !== undefined && typeof tableName !== 'string') return '"tableName" must be a string';
+  return {
+    expression: request['expression'],
+    expressions,
+    tables,
+    dataSources,
+    parameters,
+    options,
+    ...(tableName === undefined ? {} : { tableName }),
+  };
 }
 
 export async function explainLine(

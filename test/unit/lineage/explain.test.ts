@@ -46,4 +46,31 @@ describe('explainLine', () => {
       error: '"expression" must be a string',
     });
   });
+
+  test('tables, tableName and dataSources reach the analysis', async () => {
+    const line = JSON.stringify({
+      id: 'refs',
+      expression:
+        'let Source = Base, J = Table.NestedJoin(Source, {"k"}, #"DWH", {"k"}, "d", JoinKind.Inner) in J',
+      tableName: 'Report',
+      tables: [{ name: 'Base', expression: 'Sql.Database("s", "db"){[Schema="dbo",Item="Base"]}[Data]' }],
+      dataSources: [{ type: 'Sql', server: 'sql-01', database: 'DWH' }],
+    });
+    const out = JSON.parse(await explainLine(line)) as {
+      upstreams: { qualifiedName: string; kind: string }[];
+    };
+    expect(out.upstreams.map((u) => `${u.kind}:${u.qualifiedName}`)).toEqual([
+      'model_table:base',
+      'table:db.dbo.base',
+    ]);
+  });
+
+  test('a malformed dataSources entry is an error line naming the field', async () => {
+    const out = JSON.parse(
+      await explainLine(
+        JSON.stringify({ id: 'x', expression: '1', dataSources: [{ type: 'Sql', server: 7 }] }),
+      ),
+    ) as { error: string };
+    expect(out.error).toMatch(/"dataSources" must be an array/);
+  });
 });
