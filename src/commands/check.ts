@@ -101,9 +101,25 @@ function withVendorCode(error: ConnectorError): ConnectorError {
 }
 
 /**
+ * Every failure of check is its answer: FAILED with what could not be done and why (an unreachable
+ * host, a refused secret, a bug), exit 0, as Airbyte's CDK answers any failed connection check. A
+ * bug's details go to the log too, for the report.
+ */
+function failedStatus(thrown: unknown): AirbyteMessage[] {
+  const error = withVendorCode(asConnectorError(thrown));
+  const retry =
+    error.retryAfterMs === undefined ? '' : ` Retry after ${new Date(error.retryAfterMs).toISOString()}.`;
+  const details =
+    error.failureType === 'system_error' && error.internalMessage
+      ? [logMessage('ERROR', `check failed unexpectedly: ${error.internalMessage}`)]
+      : [];
+  return [...details, connectionStatusMessage('FAILED', `${error.message}${retry}`)];
+}
+
+/**
  * check: config, token, Power BI API, read-only admin APIs, then a one-batch test scan that shows
  * whether tables and expressions come back. Never a full scan; CONTROL goes out if the refresh
- * token rotates.
+ * token rotates. Always ends with one CONNECTION_STATUS.
  */
 export async function* checkCommand(
   rawConfig: unknown,
@@ -115,7 +131,10 @@ export async function* checkCommand(
       channel.offer(status);
       channel.close();
     },
-    (error: unknown) => channel.close(withVendorCode(asConnectorError(error))),
+    (error: unknown) => {
+      for (const message of failedStatus(error)) channel.offer(message);
+      channel.close();
+    },
   );
   try {
     yield* channel.drain();
