@@ -14,6 +14,44 @@ export interface CloudEndpoints {
 }
 
 /**
+ * The Fabric REST API (report definitions): Microsoft documents its host and token scope for the
+ * public cloud only, so the other clouds have none until someone confirms theirs.
+ * https://learn.microsoft.com/rest/api/fabric/articles/using-fabric-apis
+ */
+export interface FabricEndpoints {
+  /** e.g. https://api.fabric.microsoft.com/v1 (no trailing slash). */
+  apiBaseUrl: string;
+  /** The scope to request: https://api.fabric.microsoft.com/.default. */
+  scope: string;
+}
+
+const FABRIC: Partial<Record<CloudName, FabricEndpoints>> = {
+  public: {
+    apiBaseUrl: 'https://api.fabric.microsoft.com/v1',
+    scope: 'https://api.fabric.microsoft.com/.default',
+  },
+};
+
+/**
+ * The cloud's Fabric endpoints, the override replacing the host (the scope stays the cloud's);
+ * undefined for a cloud whose Fabric API is not known. Throws a config error for a bad override.
+ */
+export function resolveFabricEndpoints(
+  cloud: CloudName | undefined,
+  override: string | undefined,
+): FabricEndpoints | undefined {
+  const known = FABRIC[cloud ?? 'public'];
+  if (!known) return undefined;
+  if (!override) return known;
+  const url = parseUrl(override, 'report_definitions.fabric_api_base_url_override');
+  if (url.protocol !== 'https:')
+    throw configError(
+      'report_definitions.fabric_api_base_url_override must be an https URL ending in /v1 (the access token is never sent over plain http).',
+    );
+  return { apiBaseUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, scope: known.scope };
+}
+
+/**
  * Hosts and resource ids per sovereign cloud. GCC signs in on the commercial authority; GCC High and
  * DoD on login.microsoftonline.us.
  * https://learn.microsoft.com/power-bi/enterprise/service-govus-overview

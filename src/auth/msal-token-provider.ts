@@ -41,7 +41,8 @@ export class MsalTokenProvider implements TokenProvider {
   private app: MsalApp | undefined;
   private account: AccountInfo | undefined;
   private refreshToken: string | undefined;
-  private delegatedScopes: string[] | undefined;
+  /** Per requested scope: the permissions Entra granted for it (delegated auth). */
+  private readonly delegatedScopes = new Map<string, string[]>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: MsalTokenProviderOptions) {
@@ -70,19 +71,32 @@ export class MsalTokenProvider implements TokenProvider {
   }
 
   getAccessToken(options: { forceRefresh?: boolean } = {}): Promise<string> {
-    const next = this.queue.then(() => this.acquire(options.forceRefresh === true));
+    return this.enqueue(this.cloudEndpoints.scope, options.forceRefresh === true);
+  }
+
+  /**
+   * Tokens for another resource (e.g. the Fabric API) from the same credentials, msal cache and
+   * queue, so a rotating refresh token is still used once.
+   */
+  forScope(scope: string): TokenProvider {
+    return { getAccessToken: (options = {}) => this.enqueue(scope, options.forceRefresh === true) };
+  }
+
+  private enqueue(scope: string, forceRefresh: boolean): Promise<string> {
+    const next = this.queue.then(() => this.acquire(scope, forceRefresh));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async acquire(forceRefresh: boolean): Promise<string> {
+  private async acquire(scope: string, forceRefresh: boolean): Promise<string> {
     try {
-      const result = await this.withRetries(() => this.requestToken(forceRefresh));
+      const result = await this.withRetries(() => this.requestToken(scope, forceRefresh));
       if (!result?.accessToken) throw systemError('msal-node returned no access token.');
       this.remember(result.accessToken);
       this.remember(result.idToken);
       if (result.account) this.account = result.account;
-      this.delegatedScopes ??= grantedPermissionScopes(result.scopes);
+      if (!this.delegatedScopes.has(scope))
+        this.delegatedScopes.set(scope, grantedPermissionScopes(result.scopes, scope));
       this.noticeRotatedRefreshToken();
       return result.accessToken;
     } catch (error) {
@@ -90,9 +104,9 @@ export class MsalTokenProvider implements TokenProvider {
     }
   }
 
-  private requestToken(forceRefresh: boolean): Promise<AuthenticationResult | null> {
+  private requestToken(scope: string, forceRefresh: boolean): Promise<AuthenticationResult | null> {
     const app = this.msalApp();
-    const scopes = [this.cloudEndpoints.scope];
+    const scopes = [scope];
     if (this.settings.credentials.auth_type !== 'oauth2_refresh_token') {
       if (!('acquireTokenByClientCredential' in app))
         throw systemError('Service principals need a confidential client.');
@@ -100,7 +114,8 @@ export class MsalTokenProvider implements TokenProvider {
     }
     const clientId = this.settings.credentials.client_id;
     if (this.account && cachedRefreshToken(app, clientId)) {
-      const silentScopes = this.delegatedScopes?.length ? this.delegatedScopes : scopes;
+      const granted = this.delegatedScopes.get(scope);
+      const silentScopes = granted?.length ? granted : scopes;
       return app.acquireTokenSilent({ account: this.account, scopes: silentScopes, forceRefresh });
     }
     // forceCache: msal otherwise drops the tokens of an account it has not seen before.
@@ -187,7 +202,11 @@ export class MsalTokenProvider implements TokenProvider {
  * permissions it granted (Tenant.Read.All, …), with or without `/.default` itself. Asking for the
  * granted permissions by name afterwards makes cache hits independent of that detail.
  */
-function grantedPermissionScopes(scopes: string[]): string[] {
+function grantedPermissionScopes(scopes: string[], asked: string): string[] {
   const oidc = new Set(['openid', 'profile', 'offline_access', 'email']);
-  return scopes.filter((scope) => !oidc.has(scope) && !scope.endsWith('/.default'));
+  // Only the asked resource's permissions: a Fabric token must not be looked up by Power BI names.
+  const resource = asked.slice(0, asked.length - '.default'.length);
+  return scopes.filter(
+    (scope) => !oidc.has(scope) && !scope.endsWith('/.default') && scope.startsWith(resource),
+  );
 }

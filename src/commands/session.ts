@@ -1,3 +1,4 @@
+import { resolveFabricEndpoints } from '../auth/clouds.js';
 import { MsalTokenProvider } from '../auth/msal-token-provider.js';
 import type { AuthSettings } from '../auth/settings.js';
 import type { AuthOptions, ConnectorOptions } from '../config/options.js';
@@ -75,9 +76,16 @@ export function connectPowerBi(
       hooks.offer(configControlMessage(currentConfig));
     },
   });
+  // The Fabric API only when report definitions are read: no Fabric token is asked for otherwise.
+  const fabric = options.reportDefinitions.enabled
+    ? resolveFabricEndpoints(options.auth.cloud, options.reportDefinitions.fabricApiBaseUrlOverride)
+    : undefined;
   const client = createPowerBiClient({
     apiBaseUrl: tokens.cloudEndpoints.apiBaseUrl,
     tokenProvider: tokens,
+    ...(fabric && {
+      fabric: { apiBaseUrl: fabric.apiBaseUrl, tokenProvider: tokens.forScope(fabric.scope) },
+    }),
     ...(options.auth.tlsCaCertificate && { caCertificate: options.auth.tlsCaCertificate }),
     maxRetryWaitSeconds: Math.min(options.http.maxRetryWaitSeconds, tuning.maxRetryWaitSeconds ?? Infinity),
     requestTimeoutMs:

@@ -68,6 +68,16 @@ export interface UsageOptions {
   apps: { enabled: boolean };
 }
 
+/** The report_definitions, report_pages and report_visuals streams (Fabric getDefinition). */
+export interface ReportDefinitionOptions {
+  enabled: boolean;
+  maxReportsPerSync: number;
+  concurrency: number;
+  operationTimeoutSeconds: number;
+  /** Fabric REST base instead of the cloud's (e.g. https://api.fabric.microsoft.com/v1). */
+  fabricApiBaseUrlOverride: string | undefined;
+}
+
 export interface PrivacyOptions {
   userIdentifiers: ConnectorConfig['privacy']['user_identifiers'];
 }
@@ -81,6 +91,7 @@ export interface ConnectorOptions {
   incremental: IncrementalOptions;
   lineage: LineageSettings;
   usage: UsageOptions;
+  reportDefinitions: ReportDefinitionOptions;
   privacy: PrivacyOptions;
 }
 
@@ -109,7 +120,7 @@ function odbcDsnMap(list: ConnectorConfig['lineage']['odbc_dsn_map']): Record<st
 
 /** Throws a config_error for a workspace name pattern RE2 refuses. */
 export function connectorOptions(config: ConnectorConfig, input: ConnectorConfigInput): ConnectorOptions {
-  const { scan, activity_events: activity, refresh_history: refresh } = config;
+  const { scan, activity_events: activity, refresh_history: refresh, report_definitions: reports } = config;
   return {
     input,
     auth: {
@@ -155,6 +166,13 @@ export function connectorOptions(config: ConnectorConfig, input: ConnectorConfig
         concurrency: refresh.concurrency,
       },
       apps: { enabled: config.apps.enabled },
+    },
+    reportDefinitions: {
+      enabled: reports.enabled,
+      maxReportsPerSync: reports.max_reports_per_sync,
+      concurrency: reports.concurrency,
+      operationTimeoutSeconds: reports.operation_timeout_seconds,
+      fabricApiBaseUrlOverride: reports.fabric_api_base_url_override,
     },
     privacy: { userIdentifiers: config.privacy.user_identifiers },
   };

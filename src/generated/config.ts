@@ -247,6 +247,31 @@ export interface ConnectorConfigInput {
    * How long one HTTP request may take, headers and body together, before it is retried (a scan result download may take 10 times as long, at least 30 minutes, as long as data keeps arriving).
    */
   request_timeout_seconds?: number;
+  /**
+   * The report_definitions, report_pages and report_visuals streams: the pages and visuals of each Power BI report and the columns and measures they show, read through the Fabric API (Items - Get Report Definition, one long-running operation per report). Needs the service principal in each workspace as Contributor (or higher) and the tenant setting "Service principals can use Fabric APIs". Only reports created or modified since the last sync are read.
+   */
+  report_definitions?: {
+    /**
+     * Read report definitions (pages, visuals and the fields they show).
+     */
+    enabled?: boolean;
+    /**
+     * At most this many report definitions are read per sync; the rest wait for the next sync (oldest first).
+     */
+    max_reports_per_sync?: number;
+    /**
+     * Report definitions read at once (each one a long-running operation).
+     */
+    concurrency?: number;
+    /**
+     * How long one report's definition may take (its long-running operation polled as Retry-After asks); past it the report is recorded as timed out and read again next sync.
+     */
+    operation_timeout_seconds?: number;
+    /**
+     * Fabric REST base URL to use instead of the cloud's: an https URL ending in /v1. The token scope stays the cloud's Fabric scope.
+     */
+    fabric_api_base_url_override?: string;
+  };
   [k: string]: unknown | undefined;
 }
 
@@ -498,5 +523,30 @@ export interface ConnectorConfig {
    * How long one HTTP request may take, headers and body together, before it is retried (a scan result download may take 10 times as long, at least 30 minutes, as long as data keeps arriving).
    */
   request_timeout_seconds: number;
+  /**
+   * The report_definitions, report_pages and report_visuals streams: the pages and visuals of each Power BI report and the columns and measures they show, read through the Fabric API (Items - Get Report Definition, one long-running operation per report). Needs the service principal in each workspace as Contributor (or higher) and the tenant setting "Service principals can use Fabric APIs". Only reports created or modified since the last sync are read.
+   */
+  report_definitions: {
+    /**
+     * Read report definitions (pages, visuals and the fields they show).
+     */
+    enabled: boolean;
+    /**
+     * At most this many report definitions are read per sync; the rest wait for the next sync (oldest first).
+     */
+    max_reports_per_sync: number;
+    /**
+     * Report definitions read at once (each one a long-running operation).
+     */
+    concurrency: number;
+    /**
+     * How long one report's definition may take (its long-running operation polled as Retry-After asks); past it the report is recorded as timed out and read again next sync.
+     */
+    operation_timeout_seconds: number;
+    /**
+     * Fabric REST base URL to use instead of the cloud's: an https URL ending in /v1. The token scope stays the cloud's Fabric scope.
+     */
+    fabric_api_base_url_override?: string;
+  };
   [k: string]: unknown | undefined;
 }

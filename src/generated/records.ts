@@ -1312,6 +1312,291 @@ export interface RefreshHistoryRecord {
 }
 
 /**
+ * One row per report the connector tried to read through the Fabric API (Items - Get Report Definition): whether its pages and visuals could be read and, if not, why. A report that cannot be read is a row here with its status and reason, never a failed sync.
+ */
+export interface ReportDefinitionsRecord {
+  /**
+   * Report id (reports.id).
+   */
+  reportId: string;
+  /**
+   * Workspace of the report.
+   */
+  workspaceId: string;
+  /**
+   * When the connector read the report (the cursor); report_pages and report_visuals rows of this report carry the same readAt.
+   */
+  readAt: string;
+  /**
+   * Report name, as the scan gave it.
+   */
+  reportName?: string | null;
+  /**
+   * The report's last change as the scan gave it: the report is read again when it changes.
+   */
+  reportModifiedDateTime?: string | null;
+  /**
+   * The report's semantic model (from the scan).
+   */
+  datasetId?: string | null;
+  /**
+   * Workspace of the semantic model, when it is another one than the report's.
+   */
+  datasetWorkspaceId?: string | null;
+  /**
+   * read: pages and visuals read from the definition; no_access: the service principal has no (or too low a) role in the workspace, or the tenant does not let service principals use Fabric APIs; encrypted_label: a sensitivity label with encryption blocks the definition; unsupported: no definition for this report (paginated report, OperationNotSupportedForItem, no Fabric API for the cloud); skipped: an app's copy (read through its original); not_found: deleted since the scan; operation_failed / timed_out: the long-running operation failed or took too long (read again next sync); unparsable: the definition could not be read.
+   */
+  status:
+    | 'read'
+    | 'no_access'
+    | 'encrypted_label'
+    | 'unsupported'
+    | 'skipped'
+    | 'not_found'
+    | 'operation_failed'
+    | 'timed_out'
+    | 'unparsable';
+  /**
+   * Why the report could not be read, and what would fix it; null when read.
+   */
+  reason?: string | null;
+  /**
+   * Microsoft's error code (Fabric errorCode), when there was one.
+   */
+  vendorCode?: string | null;
+  /**
+   * Where the report's pages come from: definition (with visuals), pages_api (Reports - Get Pages In Group: names and order only, no visuals), null (none).
+   */
+  source?: 'definition' | 'pages_api' | null;
+  /**
+   * Format of the definition: pbir-legacy (report.json) or pbir (definition/ folder).
+   */
+  format?: 'pbir-legacy' | 'pbir' | null;
+  /**
+   * The semantic model definition.pbir connects to, when its connection names one.
+   */
+  definitionDatasetId?: string | null;
+  /**
+   * Pages read (from the definition or the Pages API).
+   */
+  pageCount?: number | null;
+  /**
+   * Visuals read (visual groups included); null when no definition was read.
+   */
+  visualCount?: number | null;
+  /**
+   * Fields shown by the report's visuals (a field used twice counts twice); null when no definition was read.
+   */
+  fieldCount?: number | null;
+  /**
+   * Measures the report defines itself (report-level measures), not in the semantic model.
+   */
+  reportMeasures?:
+    | {
+        /**
+         * Model table the measure is attached to.
+         */
+        table?: string | null;
+        /**
+         * Measure name.
+         */
+        name?: string | null;
+        /**
+         * DAX expression.
+         */
+        expression?: string | null;
+        /**
+         * Data type, when given.
+         */
+        dataType?: string | null;
+      }[]
+    | null;
+  /**
+   * Parts of the definition that could not be read and were left out (at most 10).
+   */
+  problems?: string[] | null;
+  /**
+   * API calls made for this report this sync (getDefinition, each poll, the result, the Pages API).
+   */
+  apiCalls?: number | null;
+}
+
+/**
+ * Pages of each report read by report_definitions: from the definition, or from the Pages API (names and order only) when the definition could not be read.
+ */
+export interface ReportPagesRecord {
+  /**
+   * Report id.
+   */
+  reportId: string;
+  /**
+   * Page name (unique in the report; the section name, e.g. ReportSection3f1a9c).
+   */
+  name: string;
+  /**
+   * Workspace of the report.
+   */
+  workspaceId: string;
+  /**
+   * When the connector read the report (the cursor). Rows of a report with an older readAt than the report's row in report_definitions no longer exist in the report.
+   */
+  readAt: string;
+  /**
+   * Page name as users see it.
+   */
+  displayName?: string | null;
+  /**
+   * Position of the page in the report, from 0.
+   */
+  order?: number | null;
+  /**
+   * Hidden in view mode; null when only the Pages API answered.
+   */
+  hidden?: boolean | null;
+  /**
+   * Drillthrough or Tooltip for such pages; null for an ordinary page.
+   */
+  pageType?: string | null;
+  /**
+   * Page width (pixels).
+   */
+  width?: number | null;
+  /**
+   * Page height (pixels).
+   */
+  height?: number | null;
+  /**
+   * Visuals on the page; null when only the Pages API answered.
+   */
+  visualCount?: number | null;
+  /**
+   * definition (Fabric getDefinition) or pages_api (Reports - Get Pages In Group).
+   */
+  source?: 'definition' | 'pages_api';
+}
+
+/**
+ * Visuals of each report read by report_definitions, with the columns and measures each shows. Join fields[].table and column or measure with columns/measures (datasetId, tableName, name) to find the visuals that show a model column, and with lineage to reach the warehouse table behind it.
+ */
+export interface ReportVisualsRecord {
+  /**
+   * Report id.
+   */
+  reportId: string;
+  /**
+   * Page the visual is on (report_pages.name).
+   */
+  pageName: string;
+  /**
+   * Visual name (unique on its page).
+   */
+  id: string;
+  /**
+   * Workspace of the report.
+   */
+  workspaceId: string;
+  /**
+   * When the connector read the report (the cursor). Rows of a report with an older readAt than the report's row in report_definitions no longer exist in the report.
+   */
+  readAt: string;
+  /**
+   * The report's semantic model: the model fields[] refer to.
+   */
+  datasetId?: string | null;
+  /**
+   * Workspace of the semantic model (the report's own when the scan names no other).
+   */
+  datasetWorkspaceId?: string | null;
+  /**
+   * Visual type, e.g. barChart, tableEx, card, slicer (null for a group).
+   */
+  visualType?: string | null;
+  /**
+   * Title set on the visual, when one is.
+   */
+  title?: string | null;
+  /**
+   * Hidden on the page.
+   */
+  hidden?: boolean | null;
+  /**
+   * A group of visuals (shows no data itself).
+   */
+  isGroup?: boolean | null;
+  /**
+   * The group the visual belongs to (its id), if any.
+   */
+  parentGroup?: string | null;
+  /**
+   * Position on the page (pixels).
+   */
+  x?: number | null;
+  /**
+   * Position on the page (pixels).
+   */
+  y?: number | null;
+  /**
+   * Size (pixels).
+   */
+  width?: number | null;
+  /**
+   * Size (pixels).
+   */
+  height?: number | null;
+  /**
+   * The model fields the visual shows, bucket by bucket.
+   */
+  fields?:
+    | {
+        /**
+         * The visual's bucket the field is in (projection role, e.g. Category, Y, Values, Rows); null when in no bucket.
+         */
+        role?: string | null;
+        /**
+         * column, measure, aggregation (a column summarized, see aggregation) or hierarchy_level (a level of a hierarchy, see hierarchy and level).
+         */
+        kind: 'column' | 'measure' | 'aggregation' | 'hierarchy_level';
+        /**
+         * Model table (in datasetId).
+         */
+        table?: string | null;
+        /**
+         * Column shown (for aggregation: the column summarized; for hierarchy_level: the column under the level, when known).
+         */
+        column?: string | null;
+        /**
+         * Measure shown.
+         */
+        measure?: string | null;
+        /**
+         * Sum, Avg, Count, Min, Max, CountNonNull, Median, StandardDeviation or Variance.
+         */
+        aggregation?: string | null;
+        /**
+         * Hierarchy name (hierarchy_level).
+         */
+        hierarchy?: string | null;
+        /**
+         * Hierarchy level name (hierarchy_level).
+         */
+        level?: string | null;
+        /**
+         * The name the visual knows the field by, e.g. Sum(Sales.Amount).
+         */
+        queryRef?: string | null;
+        /**
+         * True for a measure the report defines itself (see report_definitions.reportMeasures), not the semantic model.
+         */
+        reportMeasure?: boolean | null;
+        /**
+         * True when the column or measure exists in the report's semantic model as the scan of this sync saw it, false when it does not (a broken visual, or a report-level measure), null when the model was not scanned this sync.
+         */
+        resolved?: boolean | null;
+      }[]
+    | null;
+}
+
+/**
  * Power BI and paginated reports.
  */
 export interface ReportsRecord {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from './clock.js';
 import type { Endpoint } from './endpoints.js';
 import { describeFailure } from './http-failure.js';
-import type { HttpOutcome, HttpRequest, HttpTransport } from './http.js';
+import type { HttpOutcome, HttpRequest, HttpTransport, OperationHeaders } from './http.js';
 import type { RequestScheduler } from './rate-limiter.js';
 import { decide, type RetryPolicyOptions } from './retry-policy.js';
 import type { TokenProvider } from '../auth/contract/token-provider.js';
@@ -21,6 +21,8 @@ export interface ApiResponse<T> {
   status: number;
   data: T;
   requestId?: string;
+  /** Long-running operation headers (Fabric), when the answer had any. */
+  operation?: OperationHeaders;
 }
 
 export interface ApiCallerDeps {
@@ -69,7 +71,10 @@ export function createApiCaller(deps: ApiCallerDeps): ApiCaller {
       attempts += 1;
       stats.attempts += 1;
       const outcome = await send(token, signal);
-      if (outcome.ok) return { status: outcome.status, data: outcome.data, requestId: outcome.requestId };
+      if (outcome.ok) {
+        const { status, data, requestId, operation } = outcome;
+        return { status, data, requestId, ...(operation && { operation }) };
+      }
       const { failure } = outcome;
       if (failure.kind === 'http' && failure.status === 429) throttledAttempts += 1;
       if (failure.kind === 'http' && failure.retryAfterIgnored) {

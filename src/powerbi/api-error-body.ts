@@ -1,7 +1,7 @@
 /**
  * Reads Microsoft's error code and message out of an error response body. Power BI uses
  * `{"error":{"code","message"}}` (sometimes with a "pbi.error" block and no message), throttling
- * uses a bare `{"message"}`, some gateways `{"Message"}`, and a few errors have an empty body
+ * uses a bare `{"message"}`, some gateways `{"Message"}`, the Fabric API `{"errorCode","message"}`, and a few errors have an empty body
  * (see errors-and-limits.md, section 3). Both are cut (MAX_VENDOR_MESSAGE_CHARS, MAX_VENDOR_CODE_CHARS):
  * they come from the server and end up in log lines and error messages.
  */
@@ -40,7 +40,9 @@ function readUncut(body: unknown): ApiErrorBody {
     return { code, message: stringOf(error.message) ?? stringOf(parsed.message) };
   }
   if (typeof error === 'string') return { code: error, message: stringOf(parsed.error_description) };
-  return { code: stringOf(parsed.code), message: stringOf(parsed.message) ?? stringOf(parsed.Message) };
+  // Fabric: {"requestId", "errorCode", "message", "moreDetails"}.
+  const code = stringOf(parsed.code) ?? stringOf(parsed.errorCode);
+  return { code, message: stringOf(parsed.message) ?? stringOf(parsed.Message) };
 }
 
 function tryParse(text: string): unknown {

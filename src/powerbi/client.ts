@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { systemError } from '../errors.js';
+import { configError, systemError } from '../errors.js';
 import { iterateActivityEvents, type ActivityEventsQuery } from './activity-events.js';
 import { createApiCaller, type CallStats, type LogFn } from './api-caller.js';
 import { iterateApps } from './apps.js';
@@ -16,6 +16,12 @@ import {
 } from './limits.js';
 import { RequestScheduler, type SchedulerStats, type WaitInfo } from './rate-limiter.js';
 import { listDataflowTransactions, listDatasetRefreshes } from './refreshes.js';
+import {
+  DEFAULT_OPERATION_POLLING,
+  getReportDefinition,
+  type DefinitionOutcome,
+} from './report-definitions.js';
+import { listReportPages } from './report-pages.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryPolicyOptions } from './retry-policy.js';
 import type { ScanEvent, ScanOptions } from './scan-events.js';
 import { scanWorkspaces } from './scanner.js';
@@ -42,6 +48,8 @@ export interface PowerBiClientOptions {
   onWait?: (info: WaitInfo) => void;
   /** Aborts every call and wait (clean shutdown). */
   signal?: AbortSignal;
+  /** The Fabric REST API (report definitions): its base URL and tokens for its scope; absent when the cloud has none. */
+  fabric?: { apiBaseUrl: string; tokenProvider: TokenProvider };
   /** Tuning and tests; defaults follow Microsoft's documented limits. */
   retry?: Partial<Omit<RetryPolicyOptions, 'maxRetryWaitMs'>>;
   hourlyBudgets?: Partial<HourlyBudgets>;
@@ -59,6 +67,15 @@ export interface PowerBiClient {
   iterateGroups(query?: GroupsQuery): AsyncGenerator<JsonObject>;
   listDatasetRefreshes(groupId: string, datasetId: string, top: number): Promise<JsonObject[]>;
   listDataflowTransactions(groupId: string, dataflowId: string, top: number): Promise<JsonObject[]>;
+  /** Whether a Fabric API is configured (getReportDefinition throws a config_error otherwise). */
+  readonly fabricAvailable: boolean;
+  /** Fabric getDefinition, polled to its end or to `maxWaitMs` (src/powerbi/report-definitions.ts). */
+  getReportDefinition(
+    workspaceId: string,
+    reportId: string,
+    wait: { maxWaitMs: number; defaultPollMs?: number; maxPollMs?: number },
+  ): Promise<DefinitionOutcome>;
+  listReportPages(groupId: string, reportId: string): Promise<JsonObject[]>;
   stats(): PowerBiClientStats;
   /** Releases the keep-alive sockets. */
   close(): void;
@@ -72,13 +89,15 @@ export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClien
   const clock = options.clock ?? systemClock;
   const log: LogFn = options.log ?? (() => undefined);
   const maxWaitMs = options.maxRetryWaitSeconds * 1000;
-  const transport = createHttpTransport({
-    apiBaseUrl: options.apiBaseUrl,
-    caCertificate: options.caCertificate,
-    requestTimeoutMs: options.requestTimeoutMs,
-    ...(options.deadlines && { deadlines: options.deadlines }),
-    ...(options.bodyLimits && { bodyLimits: options.bodyLimits }),
-  });
+  const transportFor = (apiBaseUrl: string) =>
+    createHttpTransport({
+      apiBaseUrl,
+      caCertificate: options.caCertificate,
+      requestTimeoutMs: options.requestTimeoutMs,
+      ...(options.deadlines && { deadlines: options.deadlines }),
+      ...(options.bodyLimits && { bodyLimits: options.bodyLimits }),
+    });
+  const transport = transportFor(options.apiBaseUrl);
   const scheduler = new RequestScheduler({
     clock,
     budgets: { ...DEFAULT_HOURLY_BUDGETS, ...options.hourlyBudgets },
@@ -87,15 +106,30 @@ export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClien
     onWait: options.onWait,
     signal: options.signal,
   });
+  const policy = { ...DEFAULT_RETRY_OPTIONS, ...options.retry, maxRetryWaitMs: maxWaitMs };
   const caller = createApiCaller({
     transport,
     scheduler,
     tokenProvider: options.tokenProvider,
     clock,
-    policy: { ...DEFAULT_RETRY_OPTIONS, ...options.retry, maxRetryWaitMs: maxWaitMs },
+    policy,
     log,
     signal: options.signal,
   });
+  // The Fabric API: its own host and token scope, the same scheduler, policy and counters' shape.
+  const fabricTransport = options.fabric && transportFor(options.fabric.apiBaseUrl);
+  const fabricCaller =
+    options.fabric &&
+    fabricTransport &&
+    createApiCaller({
+      transport: fabricTransport,
+      scheduler,
+      tokenProvider: options.fabric.tokenProvider,
+      clock,
+      policy,
+      log,
+      signal: options.signal,
+    });
   const scannerDeps = {
     caller,
     scheduler,
@@ -113,8 +147,39 @@ export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClien
     listDatasetRefreshes: (groupId, datasetId, top) => listDatasetRefreshes(caller, groupId, datasetId, top),
     listDataflowTransactions: (groupId, dataflowId, top) =>
       listDataflowTransactions(caller, groupId, dataflowId, top),
-    stats: () => ({ ...caller.stats(), ...scheduler.stats() }),
-    close: () => transport.close(),
+    fabricAvailable: fabricCaller !== undefined,
+    getReportDefinition: (workspaceId, reportId, wait) => {
+      if (!fabricCaller)
+        return Promise.reject(
+          configError('No Fabric API is known for this cloud: report definitions cannot be read.'),
+        );
+      return getReportDefinition(fabricCaller, clock, workspaceId, reportId, {
+        ...DEFAULT_OPERATION_POLLING,
+        ...wait,
+        signal: options.signal,
+      });
+    },
+    listReportPages: (groupId, reportId) => listReportPages(caller, groupId, reportId),
+    stats: () => sumStats(caller.stats(), fabricCaller?.stats(), scheduler.stats()),
+    close: () => {
+      transport.close();
+      fabricTransport?.close();
+    },
+  };
+}
+
+function sumStats(
+  main: CallStats,
+  fabric: CallStats | undefined,
+  scheduler: SchedulerStats,
+): PowerBiClientStats {
+  if (!fabric) return { ...main, ...scheduler };
+  return {
+    attempts: main.attempts + fabric.attempts,
+    retries: main.retries + fabric.retries,
+    tokenRefreshes: main.tokenRefreshes + fabric.tokenRefreshes,
+    repeatedPosts: main.repeatedPosts + fabric.repeatedPosts,
+    ...scheduler,
   };
 }
 
@@ -126,6 +191,8 @@ function checkOptions(options: PowerBiClientOptions): void {
     throw systemError(`The Power BI API base URL "${options.apiBaseUrl}" is not a URL.`);
   }
   if (url.protocol !== 'https:') throw systemError('The Power BI API base URL must use https.');
+  if (options.fabric && !options.fabric.apiBaseUrl.startsWith('https://'))
+    throw systemError('The Fabric API base URL must use https.');
   if (!(options.maxRetryWaitSeconds >= 0)) throw systemError('maxRetryWaitSeconds must be a number >= 0.');
   if (!(options.requestTimeoutMs > 0)) throw systemError('requestTimeoutMs must be a number > 0.');
   for (const [name, ms] of Object.entries(options.deadlines ?? {}))

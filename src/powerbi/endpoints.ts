@@ -4,7 +4,17 @@
  * https://learn.microsoft.com/rest/api/power-bi/admin/workspace-info-post-workspace-info).
  */
 export type Endpoint =
-  'modified' | 'getInfo' | 'scanStatus' | 'scanResult' | 'groups' | 'activityEvents' | 'apps' | 'refreshes';
+  | 'modified'
+  | 'getInfo'
+  | 'scanStatus'
+  | 'scanResult'
+  | 'groups'
+  | 'activityEvents'
+  | 'apps'
+  | 'refreshes'
+  | 'reportPages'
+  | 'fabricGetDefinition'
+  | 'fabricOperation';
 
 export const ENDPOINTS: readonly Endpoint[] = [
   'modified',
@@ -15,6 +25,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
   'activityEvents',
   'apps',
   'refreshes',
+  'reportPages',
+  'fabricGetDefinition',
+  'fabricOperation',
 ];
 
 /** Requests per rolling hour; undefined = no published limit (generic per-user throttling only). */
@@ -30,6 +43,11 @@ export const DEFAULT_HOURLY_BUDGETS: HourlyBudgets = {
   activityEvents: 200,
   apps: 200,
   refreshes: undefined,
+  reportPages: undefined,
+  // Fabric throttles every caller per API without publishing numbers: 429 + Retry-After only.
+  // https://learn.microsoft.com/rest/api/fabric/articles/throttling
+  fabricGetDefinition: undefined,
+  fabricOperation: undefined,
 };
 
 /** Microsoft: "Not more than 16 calls can be made simultaneously" (scans in flight). */
@@ -39,6 +57,13 @@ export const MAX_SCANS_IN_FLIGHT = 16;
 export const MAX_WORKSPACES_PER_SCAN = 100;
 
 /** Admin endpoints need the tenant setting for service principals; 401/403 there has a known fix. */
+const WORKSPACE_ENDPOINTS: ReadonlySet<Endpoint> = new Set([
+  'refreshes',
+  'reportPages',
+  'fabricGetDefinition',
+  'fabricOperation',
+]);
+
 export function isAdminEndpoint(endpoint: Endpoint): boolean {
-  return endpoint !== 'refreshes';
+  return !WORKSPACE_ENDPOINTS.has(endpoint);
 }

@@ -27,8 +27,19 @@ export interface HttpRequest {
   body?: unknown;
 }
 
+/** What a long-running operation's answers (Fabric: 202, operation state) say about the next call. */
+export interface OperationHeaders {
+  /** x-ms-operation-id, cut. */
+  operationId?: string;
+  /** Location, cut: informative only, a client never sends its token to a host a header names. */
+  location?: string;
+  /** Retry-After as a delay; absent when missing or unusable. */
+  retryAfterMs?: number;
+}
+
 export type HttpOutcome<T> =
-  { ok: true; status: number; data: T; requestId?: string } | { ok: false; failure: HttpFailure };
+  | { ok: true; status: number; data: T; requestId?: string; operation?: OperationHeaders }
+  | { ok: false; failure: HttpFailure };
 
 export interface HttpOptions {
   apiBaseUrl: string;
@@ -117,13 +128,15 @@ async function sendJson(
       return { ok: false, failure: { kind: 'over-limit', status: response.status, detail, requestId } };
     }
     const text = body.text;
-    if (text.trim() === '') return { ok: true, status: response.status, data: undefined, requestId };
+    if (text.trim() === '')
+      return { ok: true, status: response.status, data: undefined, requestId, ...operationOf(response) };
     if (jsonDepthExceeds(text, limits.jsonDepth)) {
       const detail = `JSON nested deeper than ${limits.jsonDepth} levels`;
       return { ok: false, failure: { kind: 'over-limit', status: response.status, detail, requestId } };
     }
     try {
-      return { ok: true, status: response.status, data: JSON.parse(text) as unknown, requestId };
+      const data = JSON.parse(text) as unknown;
+      return { ok: true, status: response.status, data, requestId, ...operationOf(response) };
     } catch (parseError) {
       const detail = parseError instanceof Error ? parseError.message.slice(0, 300) : 'invalid JSON';
       return { ok: false, failure: { kind: 'invalid-body', status: response.status, detail, requestId } };
@@ -325,6 +338,19 @@ function codeOf(error: unknown): string | undefined {
 function headerOf(response: AxiosResponse<unknown>, name: string): string | undefined {
   const value: unknown = (response.headers as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The long-running-operation headers of an answer, when it has any. */
+function operationOf(response: AxiosResponse<unknown>): { operation?: OperationHeaders } {
+  const operationId = headerOf(response, 'x-ms-operation-id');
+  const location = headerOf(response, 'location');
+  const retryAfter = readRetryAfter(headerOf(response, 'retry-after'), Date.now());
+  const operation: OperationHeaders = {
+    ...(operationId !== undefined && { operationId: cut(operationId, 100) }),
+    ...(location !== undefined && { location: cut(location, 2000) }),
+    ...(retryAfter.kind === 'delay' && { retryAfterMs: retryAfter.ms }),
+  };
+  return Object.keys(operation).length > 0 ? { operation } : {};
 }
 
 /** Power BI's RequestId header (a GUID), cut: it goes into messages. */

@@ -54,8 +54,12 @@ function accessDenied({ endpoint, failure }: MessageContext): string {
   }
   if (isAdminEndpoint(endpoint))
     return `Power BI refused the admin API call ${endpoint} (${what}). ${ADMIN_FIX}`;
+  const role =
+    endpoint === 'fabricGetDefinition' || endpoint === 'fabricOperation'
+      ? 'a Contributor (or higher) role in the workspace (a report definition needs read and write permission on the report)'
+      : 'at least Viewer access to the workspace';
   return (
-    `Power BI refused ${endpoint} (${what}). The identity needs at least Viewer access to the workspace, and ` +
+    `Power BI refused ${endpoint} (${what}). The identity needs ${role}, and ` +
     '"Service principals can use Fabric APIs" must be enabled for it.'
   );
 }

@@ -25,7 +25,7 @@ const EXPIRED_TOKEN_TEXT = /\btoken (?:has )?expired\b|\bexpired (?:access )?tok
  */
 const POWER_BI_ANSWER = /^(?:GET|POST) \S+: HTTP (\d{3})\b/;
 
-function answeredByPowerBi(error: ConnectorError): boolean {
+export function answeredByPowerBi(error: ConnectorError): boolean {
   if (error.vendorCode?.toUpperCase().startsWith('AADSTS')) return false;
   const match = POWER_BI_ANSWER.exec(error.internalMessage ?? '');
   return match !== null && Number(match[1]) === error.httpStatus;

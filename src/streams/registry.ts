@@ -16,6 +16,9 @@ import { datasourcesStream } from './datasources.js';
 import { lineageStream } from './lineage.js';
 import { measuresStream } from './measures.js';
 import { refreshHistoryStream } from './refresh-history.js';
+import { reportDefinitionsStream } from './report-definitions.js';
+import { reportPagesStream } from './report-pages.js';
+import { reportVisualsStream } from './report-visuals.js';
 import { reportsStream } from './reports.js';
 import type { ScanStreamDefinition, StreamDefinition } from './stream.js';
 import { tablesStream } from './tables.js';
@@ -40,6 +43,9 @@ export const streams: readonly StreamDefinition[] = [
   activityEventsStream,
   refreshHistoryStream,
   appsStream,
+  reportDefinitionsStream,
+  reportPagesStream,
+  reportVisualsStream,
 ];
 
 export const scanStreams: readonly ScanStreamDefinition[] = streams.filter((s) => s.kind === 'scan');
