@@ -1,11 +1,13 @@
 /**
- * Physical tables read by a native SQL query, found with node-sql-parser in the platform's dialect.
+ * Physical tables read by a native SQL query, found with node-sql-parser in the platform's dialect
+ * (then the fallback dialects, then a token scan when none parses it: token-scan.ts).
  * CTE names, temp tables (#t, @t) and write targets are left out; identifiers come back unquoted.
  */
 import sqlParser from 'node-sql-parser';
 import { DEFAULT_ANALYSIS_LIMITS, formatCount, type AnalysisLimits, type Deadline } from '../limits.js';
 import { namingOf } from '../qualified-name.js';
 import { procedureDiagnostics } from './sql-procedures.js';
+import { rewriteForParser, scanSqlTables } from './token-scan.js';
 import type { LineageDiagnostic, SqlTableName, SqlTablesResult } from '../types.js';
 
 const parser = new sqlParser.Parser();
@@ -87,7 +89,53 @@ interface ParsedTables {
 /** The SQL parser's own recursion ran out of stack: every dialect would, so none is tried further. */
 const TOO_DEEP = 'too deep';
 
-function tryParse(sql: string, dialect: string): ParsedTables | undefined | typeof TOO_DEEP {
+/** Why a dialect rejected the query, shortly: `transactsql stopped at line 1, column 18, at "*"`. */
+interface ParseFailure {
+  failure: string;
+}
+
+type ParseOutcome = ParsedTables | ParseFailure | typeof TOO_DEEP;
+
+/** node-sql-parser's errors carry where the grammar stopped and the character it found there. */
+function describeFailure(error: unknown, dialect: string): string {
+  const { location, found, message } = (error ?? {}) as {
+    location?: { start?: { line?: number; column?: number } };
+    found?: unknown;
+    message?: unknown;
+  };
+  const line = location?.start?.line;
+  const column = location?.start?.column;
+  if (line === undefined || column === undefined) {
+    const text = typeof message === 'string' ? message : String(error);
+    return `${dialect}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`;
+  }
+  const where = typeof found === 'string' ? `at ${JSON.stringify(found)}` : 'at the end of the query';
+  return `${dialect} stopped at line ${line}, column ${column}, ${where}`;
+}
+
+/**
+ * The tables a query reads among the names found (by the parser or the token scan): temp tables
+ * (#t, @t, anything in tempdb), CTE names and `dual` left out, each name once (case-insensitive), sorted so that the
+ * output does not depend on the order the names were visited in.
+ */
+function readTablePaths(candidates: readonly string[][], ctes: ReadonlySet<string>): string[][] {
+  const seen = new Set<string>();
+  const paths: string[][] = [];
+  for (const path of candidates) {
+    const last = path[path.length - 1];
+    if (last === undefined || isTemporary(last)) continue;
+    if (path.length === 1 && (ctes.has(last.toLowerCase()) || last.toLowerCase() === 'dual')) continue;
+    if (path.length > 1 && path[0]?.toLowerCase() === 'tempdb') continue;
+    const key = path.join('.').toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    paths.push(path);
+  }
+  paths.sort((a, b) => a.join('.').toLowerCase().localeCompare(b.join('.').toLowerCase()));
+  return paths;
+}
+
+function tryParse(sql: string, dialect: string): ParseOutcome {
   let tableList: string[];
   let ast: unknown;
   try {
@@ -95,26 +143,17 @@ function tryParse(sql: string, dialect: string): ParsedTables | undefined | type
     tableList = result.tableList;
     ast = result.ast;
   } catch (error) {
-    return error instanceof RangeError ? TOO_DEEP : undefined;
+    return error instanceof RangeError ? TOO_DEEP : { failure: describeFailure(error, dialect) };
   }
   const ctes = new Set<string>();
   collectCteNames(ast, ctes);
-  const seen = new Set<string>();
-  const paths: string[][] = [];
+  const candidates: string[][] = [];
   for (const entry of tableList) {
     const parsed = pathOf(entry);
-    if (parsed === undefined || parsed.op !== 'select' || parsed.path.length === 0) continue;
-    const last = parsed.path[parsed.path.length - 1] ?? '';
-    if (isTemporary(last) || (parsed.path.length === 1 && ctes.has(last.toLowerCase()))) continue;
-    if (parsed.path.length === 1 && last.toLowerCase() === 'dual') continue;
-    const key = parsed.path.join('.').toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    paths.push(parsed.path);
+    if (parsed !== undefined && parsed.op === 'select' && parsed.path.length > 0)
+      candidates.push(parsed.path);
   }
-  // Sorted so the output does not depend on the order the grammar visits clauses in.
-  paths.sort((a, b) => a.join('.').toLowerCase().localeCompare(b.join('.').toLowerCase()));
-  return { paths, procedures: procedureDiagnostics(ast) };
+  return { paths: readTablePaths(candidates, ctes), procedures: procedureDiagnostics(ast) };
 }
 
 /** Dot paths of the tables a query reads, or a diagnostic. Read-only: results are shared through the cache. */
@@ -127,10 +166,74 @@ function limitExceeded(message: string): SqlTablePaths {
   return { paths: [], diagnostics: [{ kind: 'limit_exceeded', message }] };
 }
 
+/** `FROM t (NOLOCK)`: the parser reads `t(…)` as a table function and reports no table, so the rewrite goes first. */
+const OLD_STYLE_TABLE_HINT =
+  /\(\s*(?:nolock|readuncommitted|readcommitted|repeatableread|serializable|holdlock|updlock|xlock|tablock|tablockx|paglock|rowlock|nowait|readpast|noexpand)\s*[,)]/i;
+
 /**
- * Dot paths of the tables a query reads, or a diagnostic when no dialect can parse it or the query
- * is longer than `limits.maxSqlChars`. When `deadline` passes between two dialects, its
- * LimitExceededError is thrown.
+ * The texts given to the parser, in order: the query, then the query with the T-SQL the parser
+ * rejects rewritten (token-scan.ts: rewriteForParser); the rewrite first when the query has a table
+ * hint the parser would misread.
+ */
+function* parserInputs(sql: string, platform: string): Generator<string> {
+  const corrected = OLD_STYLE_TABLE_HINT.test(sql) ? rewriteForParser(sql, platform) : undefined;
+  if (corrected !== undefined) yield corrected;
+  yield sql;
+  if (corrected === undefined) {
+    const rewritten = rewriteForParser(sql, platform);
+    if (rewritten !== undefined) yield rewritten;
+  }
+}
+
+/** The procedures the token scan found, reported as the parser path reports them. */
+function scannedProcedures(procedures: readonly string[][]): LineageDiagnostic[] {
+  const statements = procedures.map((parts) => ({
+    type: 'exec',
+    module: { db: parts.slice(0, -1).join('.') || null, table: parts[parts.length - 1] },
+  }));
+  return procedureDiagnostics(statements);
+}
+
+/**
+ * The tables and stored procedures a token scan of `sql` finds (token-scan.ts), filtered and
+ * ordered like the parser path's: the fallback for SQL that no dialect parses.
+ */
+export function tokenScanTablePaths(sql: string, platform: string): SqlTablePaths {
+  const scan = scanSqlTables(cleanSql(sql), platform);
+  return {
+    paths: readTablePaths(scan.paths, scan.cteNames),
+    diagnostics: scannedProcedures(scan.procedures),
+  };
+}
+
+/** When every dialect rejected the query: the names a token scan finds, marked as such. */
+function tokenScanFallback(
+  sql: string,
+  platform: string,
+  dialects: string[],
+  failure: string,
+): SqlTablePaths {
+  const { paths, diagnostics } = tokenScanTablePaths(sql, platform);
+  const tried = `tried dialects: ${dialects.join(', ')}`;
+  const diagnostic: LineageDiagnostic =
+    paths.length > 0
+      ? {
+          kind: 'sql_token_scan',
+          message: `The native ${platform} query could not be parsed (${tried}; ${failure}); its tables were recovered by a token scan of its FROM, JOIN, APPLY and USING clauses and may be incomplete.`,
+        }
+      : {
+          kind: 'unparsable_sql',
+          message: `The native ${platform} query could not be parsed (${tried}); its tables are not in the lineage.`,
+        };
+  return { paths, diagnostics: [diagnostic, ...diagnostics] };
+}
+
+/**
+ * Dot paths of the tables a query reads, or a diagnostic when the query is longer than
+ * `limits.maxSqlChars`. Each dialect is tried on the query (and on the query with T-SQL the parser
+ * rejects rewritten); when none parses it, a token scan recovers the names (diagnostic
+ * `sql_token_scan`; `unparsable_sql` when it finds none). When `deadline` passes between two
+ * attempts, its LimitExceededError is thrown.
  */
 export function extractSqlTablePaths(
   sql: string,
@@ -148,25 +251,23 @@ export function extractSqlTablePaths(
     return { paths: [], diagnostics: [{ kind: 'unparsable_sql', message: 'The native query is empty.' }] };
   }
   const dialects = dialectsFor(platform);
-  for (const [index, dialect] of dialects.entries()) {
-    if (index > 0) deadline?.checkNow();
-    const parsed = tryParse(cleaned, dialect);
-    if (parsed === TOO_DEEP) {
-      return limitExceeded(
-        `The native ${platform} query is nested too deeply for the SQL parser; its tables are not in the lineage.`,
-      );
+  let firstFailure: string | undefined;
+  let attempts = 0;
+  for (const text of parserInputs(cleaned, platform)) {
+    for (const dialect of dialects) {
+      if (attempts++ > 0) deadline?.checkNow();
+      const parsed = tryParse(text, dialect);
+      if (parsed === TOO_DEEP) {
+        return limitExceeded(
+          `The native ${platform} query is nested too deeply for the SQL parser; its tables are not in the lineage.`,
+        );
+      }
+      if ('paths' in parsed) return { paths: parsed.paths, diagnostics: parsed.procedures };
+      firstFailure ??= parsed.failure;
     }
-    if (parsed !== undefined) return { paths: parsed.paths, diagnostics: parsed.procedures };
   }
-  return {
-    paths: [],
-    diagnostics: [
-      {
-        kind: 'unparsable_sql',
-        message: `The native ${platform} query could not be parsed (tried dialects: ${dialects.join(', ')}); its tables are not in the lineage.`,
-      },
-    ],
-  };
+  deadline?.checkNow();
+  return tokenScanFallback(cleaned, platform, dialects, firstFailure ?? 'no dialect accepted it');
 }
 
 /** Maps a dot path to named parts by the platform's naming: 2-part platforms read `a.b` as database.table. */
