@@ -1,6 +1,7 @@
 /**
- * What the acceptance replay (test/e2e/acceptance.test.ts) shares: the simulator tenant the files in
- * integration_tests/ describe, the parsed acceptance-test-config.yml, and CAT's record comparison.
+ * What the CAT replay (test/e2e/cat-replay.test.ts) shares: the simulator tenant the files in
+ * integration_tests/ describe, the parsed acceptance-test-config.yml (at the repository root, its
+ * paths relative to it), and CAT's current record comparison.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -53,82 +54,106 @@ export function stableRecord(stream: string, data: Record<string, unknown>): Acc
   };
 }
 
-export function readJsonFile<T>(relativeToIntegrationDir: string): T {
-  return JSON.parse(readFileSync(path.resolve(integrationDir, relativeToIntegrationDir), 'utf8')) as T;
+/** A JSON file named in acceptance-test-config.yml (paths relative to the repository root). */
+export function readRepoJson<T>(relativeToRoot: string): T {
+  return JSON.parse(readFileSync(path.resolve(repoRoot, relativeToRoot), 'utf8')) as T;
 }
 
-export function readExpectedRecords(file: string): AcceptanceRecord[] {
-  return readFileSync(path.resolve(integrationDir, file), 'utf8')
+export function readExpectedRecords(relativeToRoot: string): AcceptanceRecord[] {
+  return readFileSync(path.resolve(repoRoot, relativeToRoot), 'utf8')
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as AcceptanceRecord);
 }
 
-// ---- acceptance-test-config.yml (the subset of CAT's format we use) ----
+// ---- acceptance-test-config.yml (the parts the replay reads; the full model: cat-config-model.ts) ----
 
 export interface NamedBypass {
   name: string;
   bypass_reason?: string;
 }
 
+export interface AcceptanceTest {
+  config_path: string;
+  spec_path?: string;
+  status?: 'succeed' | 'failed' | 'exception';
+  configured_catalog_path?: string;
+  empty_streams?: NamedBypass[];
+  expect_records?: { path?: string; exact_order?: boolean; bypass_reason?: string };
+  validate_stream_statuses?: boolean;
+  validate_state_messages?: boolean;
+  validate_primary_keys_data_type?: boolean;
+  fail_on_extra_columns?: boolean;
+  ignored_fields?: Record<string, NamedBypass[]>;
+  future_state?: {
+    future_state_path?: string;
+    bypass_reason?: string;
+    cursor_format?: { format?: string; streams?: { name: string; format?: string }[] };
+  };
+  skip_comprehensive_incremental_tests?: boolean;
+}
+
 export interface AcceptanceConfig {
   connector_image: string;
-  test_strictness_level?: string;
-  acceptance_tests: {
-    spec: { tests: { spec_path: string; auth_default_method?: unknown }[] };
-    connection: { tests: { config_path: string; status: 'succeed' | 'failed' | 'exception' }[] };
-    discovery: { tests: { config_path: string }[] };
-    basic_read: {
-      tests: {
-        config_path: string;
-        configured_catalog_path: string;
-        empty_streams?: NamedBypass[];
-        expect_records?: {
-          path: string;
-          exact_order?: boolean;
-          extra_fields?: boolean;
-          extra_records?: boolean;
-        };
-        fail_on_extra_columns?: boolean;
-        validate_stream_statuses?: boolean;
-      }[];
-    };
-    full_refresh: {
-      tests: {
-        config_path: string;
-        configured_catalog_path: string;
-        ignored_fields?: Record<string, NamedBypass[]>;
-      }[];
-    };
-    incremental: {
-      tests: {
-        config_path: string;
-        configured_catalog_path: string;
-        future_state?: { future_state_path: string; bypass_reason?: string };
-      }[];
-    };
-  };
+  test_strictness_level?: 'high' | 'low';
+  acceptance_tests: Record<
+    'spec' | 'connection' | 'discovery' | 'basic_read' | 'full_refresh' | 'incremental',
+    { tests: AcceptanceTest[] }
+  >;
 }
+
+export const acceptanceConfigPath = path.join(repoRoot, 'acceptance-test-config.yml');
 
 export function readAcceptanceConfig(): AcceptanceConfig {
-  return parseYaml(
-    readFileSync(path.join(integrationDir, 'acceptance-test-config.yml'), 'utf8'),
-  ) as AcceptanceConfig;
+  return parseYaml(readFileSync(acceptanceConfigPath, 'utf8')) as AcceptanceConfig;
 }
 
-// ---- CAT's record comparison (connector_acceptance_test TestBasicRead.compare_records) ----
+// ---- CAT's record comparison (TestBasicRead.compare_records, CAT 3.x) ----
 
-/** Keeps only the keys the expected value has, recursively; a missing key is a mismatch. */
-function keepExpectedKeys(actual: unknown, expected: unknown): unknown {
-  if (typeof expected !== 'object' || expected === null || Array.isArray(expected)) return actual;
-  if (typeof actual !== 'object' || actual === null) return actual;
-  const source = actual as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.entries(expected).map(([key, value]) => [
-      key,
-      key in source ? keepExpectedKeys(source[key], value) : '<missing>',
-    ]),
+/** The primary-key values of a record, one per key path (a missing part is null). */
+export function primaryKeyOf(record: Record<string, unknown>, primaryKey: string[][]): unknown[] {
+  return primaryKey.map((keyPath) =>
+    keyPath.reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null
+          ? ((value as Record<string, unknown>)[key] ?? null)
+          : null,
+      record,
+    ),
   );
+}
+
+/**
+ * What CAT asserts about expected records of one stream: with a primary key, the expected keys must
+ * be the first keys read, in order (exact_order), or all be among them; without one, only that no
+ * fewer records were read than expected. Other fields are not compared. Returns the problems.
+ */
+export function compareExpectedRecords(
+  stream: string,
+  actual: Record<string, unknown>[],
+  expected: Record<string, unknown>[],
+  primaryKey: string[][],
+  exactOrder: boolean,
+): string[] {
+  if (primaryKey.length > 0) {
+    const expectedKeys = expected.map((r) => canonical(primaryKeyOf(r, primaryKey)));
+    const actualKeys = actual.map((r) => canonical(primaryKeyOf(r, primaryKey)));
+    if (exactOrder) {
+      const prefix = actualKeys.slice(0, expectedKeys.length);
+      const first = expectedKeys.findIndex((key, i) => prefix[i] !== key);
+      return first < 0
+        ? []
+        : [`${stream}[${first}]: read ${prefix[first] ?? 'nothing'}, expected ${expectedKeys[first]!}`];
+    }
+    const read = new Set(actualKeys);
+    return expectedKeys
+      .filter((key) => !read.has(key))
+      .slice(0, 5)
+      .map((key) => `${stream}: ${key} not read`);
+  }
+  return expected.length > actual.length
+    ? [`${stream}: ${actual.length} records, ${expected.length} expected`]
+    : [];
 }
 
 /** Canonical JSON (sorted keys), so two equal objects compare equal as strings. */
@@ -140,40 +165,4 @@ export function canonical(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-export interface CompareFlags {
-  exactOrder: boolean;
-  extraFields: boolean;
-  extraRecords: boolean;
-}
-
-/** The problems CAT would report for one stream; empty when the records match. */
-export function compareRecords(
-  stream: string,
-  actual: Record<string, unknown>[],
-  expected: Record<string, unknown>[],
-  flags: CompareFlags,
-): string[] {
-  if (flags.exactOrder) {
-    const problems: string[] = [];
-    if (!flags.extraRecords && actual.length !== expected.length)
-      problems.push(`${stream}: ${actual.length} records, ${expected.length} expected`);
-    expected.forEach((record, index) => {
-      const got = flags.extraFields ? keepExpectedKeys(actual[index], record) : actual[index];
-      if (canonical(got) !== canonical(record))
-        problems.push(
-          `${stream}[${index}]: ${canonical(got).slice(0, 300)} != ${canonical(record).slice(0, 300)}`,
-        );
-    });
-    return problems.slice(0, 5);
-  }
-  const actualSet = new Set(actual.map(canonical));
-  const expectedSet = new Set(expected.map(canonical));
-  const missing = [...expectedSet].filter((r) => !actualSet.has(r));
-  const extra = flags.extraRecords ? [] : [...actualSet].filter((r) => !expectedSet.has(r));
-  return [
-    ...missing.slice(0, 3).map((r) => `${stream}: missing ${r.slice(0, 300)}`),
-    ...extra.slice(0, 3).map((r) => `${stream}: extra ${r.slice(0, 300)}`),
-  ];
 }

@@ -1,6 +1,7 @@
 /**
- * Regenerates integration_tests/configured_catalog.json and expected_records.jsonl from the built CLI
- * against the acceptance simulator tenant. Run after a deliberate change of streams or schemas:
+ * Regenerates integration_tests/configured_catalog.json, configured_catalog_incremental.json (the
+ * workspaces stream only: see acceptance-test-config.yml) and expected_records.jsonl from the built
+ * CLI against the acceptance simulator tenant. Run after a deliberate change of streams or schemas:
  *   npm run build && npx tsx test/helpers/packaging-regenerate.ts
  * then review the diff: the acceptance replay compares the connector with these files.
  */
@@ -54,6 +55,11 @@ async function main(): Promise<void> {
     writeFileSync(
       path.join(integrationDir, 'configured_catalog.json'),
       `${JSON.stringify(catalog, null, 2)}\n`,
+    );
+
+    writeFileSync(
+      path.join(integrationDir, 'configured_catalog_incremental.json'),
+      `${JSON.stringify({ streams: catalog.streams.filter((s) => (s as { stream: DiscoveredStream }).stream.name === 'workspaces') }, null, 2)}\n`,
     );
 
     const readInputs = await writeInputs({ config: { ...sim.config, ...FAST_POLLING }, catalog });

@@ -34,9 +34,7 @@ describe('Dockerfile agrees with metadata.yaml and package.json', () => {
   });
 
   test('acceptance tests target the same docker repository', () => {
-    const cat = parseYaml(
-      readFileSync(path.join(repoRoot, 'integration_tests', 'acceptance-test-config.yml'), 'utf8'),
-    ) as {
+    const cat = parseYaml(readFileSync(path.join(repoRoot, 'acceptance-test-config.yml'), 'utf8')) as {
       connector_image: string;
     };
     expect(cat.connector_image.split(':')[0]).toBe(data.dockerRepository);
