@@ -4,6 +4,12 @@ import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
 /** The audience Power BI accepts (public cloud resource id). */
 export const POWER_BI_RESOURCE = 'https://analysis.windows.net/powerbi/api';
 
+/** The Fabric API's resource id (report definitions); its tokens carry it as `aud`. */
+export const FABRIC_RESOURCE = 'https://api.fabric.microsoft.com';
+
+/** The resources this tenant issues tokens for. */
+export const RESOURCES: readonly string[] = [POWER_BI_RESOURCE, FABRIC_RESOURCE];
+
 export interface BearerClaims {
   tid: string;
   appid: string;
@@ -52,12 +58,12 @@ export class AccessTokenAuthority {
     this.keyId = createHash('sha1').update(der).digest('base64url');
   }
 
-  issue(subject: AccessTokenSubject): { token: string; expiresIn: number } {
+  issue(subject: AccessTokenSubject, audience = POWER_BI_RESOURCE): { token: string; expiresIn: number } {
     const now = Math.floor(this.nowMs() / 1000);
     this.sequence += 1;
     const issuer = `https://sts.windows.net/${this.tenantId}/`;
     const payload: Record<string, unknown> = {
-      aud: POWER_BI_RESOURCE,
+      aud: audience,
       iss: issuer,
       iat: now,
       nbf: now,
@@ -92,7 +98,7 @@ export class AccessTokenAuthority {
     this.expiredThrough = this.sequence;
   }
 
-  verify(authorizationHeader: string | undefined): BearerCheck {
+  verify(authorizationHeader: string | undefined, audience = POWER_BI_RESOURCE): BearerCheck {
     if (!authorizationHeader) return { ok: false, reason: 'missing' };
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorizationHeader);
     const decoded = match?.[1] ? decodeJwt(match[1]) : undefined;
@@ -100,7 +106,7 @@ export class AccessTokenAuthority {
     if (!verifyJwtSignature(decoded, this.publicKey)) return { ok: false, reason: 'invalid_signature' };
     const claims = bearerClaims(decoded.payload);
     if (!claims) return { ok: false, reason: 'malformed' };
-    if (decoded.payload['aud'] !== POWER_BI_RESOURCE) return { ok: false, reason: 'wrong_audience' };
+    if (decoded.payload['aud'] !== audience) return { ok: false, reason: 'wrong_audience' };
     if (claims.tid !== this.tenantId) return { ok: false, reason: 'wrong_tenant' };
     const sequence = parseInt(String(decoded.payload['uti']).split('.')[0] ?? '', 36);
     const expiredByFault = Number.isFinite(sequence) && sequence <= this.expiredThrough;

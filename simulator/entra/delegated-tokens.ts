@@ -1,5 +1,5 @@
 import { aadsts, type AadstsError } from './aadsts-errors.js';
-import { POWER_BI_RESOURCE, type AccessTokenAuthority } from './access-tokens.js';
+import { FABRIC_RESOURCE, POWER_BI_RESOURCE, type AccessTokenAuthority } from './access-tokens.js';
 import type { AuthorizationCodeStore } from './authorization-codes.js';
 import type { DelegatedGrant, RefreshTokenStore } from './refresh-tokens.js';
 import type { EntraApp } from './types.js';
@@ -35,18 +35,16 @@ export function delegatedTokens(
   context: TokenEndpointContext,
   nextRefreshToken: () => string,
 ): TokenOutcome {
-  const scp = grantedPermissions(scopes, grant);
+  const resource = resourceOf(scopes);
+  const scp = grantedPermissions(scopes, grant, resource);
   if (typeof scp !== 'string') return { ok: false, error: scp };
-  const issued = context.accessTokens.issue({
-    appid: app.clientId,
-    oid: grant.userObjectId,
-    idtyp: 'user',
-    scp,
-    upn: grant.userPrincipalName,
-  });
+  const issued = context.accessTokens.issue(
+    { appid: app.clientId, oid: grant.userObjectId, idtyp: 'user', scp, upn: grant.userPrincipalName },
+    resource,
+  );
   // Like the documented sample (auth-entra.md §2): granted permissions, plus /.default when asked for.
-  const granted = scp.split(' ').map((permission) => `${POWER_BI_RESOURCE}/${permission}`);
-  if (scopes.includes(`${POWER_BI_RESOURCE}/.default`)) granted.push(`${POWER_BI_RESOURCE}/.default`);
+  const granted = scp.split(' ').map((permission) => `${resource}/${permission}`);
+  if (scopes.includes(`${resource}/.default`)) granted.push(`${resource}/.default`);
   const body: Record<string, unknown> = {
     token_type: 'Bearer',
     scope: granted.join(' '),
@@ -60,16 +58,29 @@ export function delegatedTokens(
   return { ok: true, body };
 }
 
-/** The Power BI permissions the token carries: all consented ones for /.default, else those asked for. */
-export function grantedPermissions(scopes: string[], grant: DelegatedGrant): string | AadstsError {
+/** Fabric permissions a delegated consent grants in this tenant (report definitions need Item.ReadWrite.All). */
+const FABRIC_CONSENTED_SCOPES = 'Item.ReadWrite.All';
+
+/** The resource a token request is for: Fabric when its scopes name Fabric, else Power BI. */
+function resourceOf(scopes: string[]): string {
+  return scopes.some((s) => s.startsWith(`${FABRIC_RESOURCE}/`)) ? FABRIC_RESOURCE : POWER_BI_RESOURCE;
+}
+
+/** The permissions the token carries: all consented ones for /.default, else those asked for. */
+export function grantedPermissions(
+  scopes: string[],
+  grant: DelegatedGrant,
+  resource = POWER_BI_RESOURCE,
+): string | AadstsError {
   const resourceScopes = scopes.filter((s) => !OIDC_SCOPES.has(s));
   if (resourceScopes.length === 0) return aadsts.invalidScope(scopes.join(' '));
-  const consented = grant.consentedScopes.split(' ');
+  const consentedScopes = resource === FABRIC_RESOURCE ? FABRIC_CONSENTED_SCOPES : grant.consentedScopes;
+  const consented = consentedScopes.split(' ');
   const asked: string[] = [];
   for (const scope of resourceScopes) {
-    if (!scope.startsWith(`${POWER_BI_RESOURCE}/`)) return aadsts.invalidScope(scope);
-    const permission = scope.slice(POWER_BI_RESOURCE.length + 1);
-    if (permission === '.default') return grant.consentedScopes;
+    if (!scope.startsWith(`${resource}/`)) return aadsts.invalidScope(scope);
+    const permission = scope.slice(resource.length + 1);
+    if (permission === '.default') return consentedScopes;
     if (!consented.includes(permission)) return aadsts.invalidScope(scope);
     asked.push(permission);
   }

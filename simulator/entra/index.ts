@@ -10,7 +10,7 @@ import { handleTokenRequest } from './token-endpoint.js';
 import type { EntraApp, EntraOptions, EntraSim } from './types.js';
 
 export type { BearerCheck, BearerClaims, EntraApp, EntraOptions, EntraSim } from './types.js';
-export { POWER_BI_RESOURCE } from './access-tokens.js';
+export { FABRIC_RESOURCE, POWER_BI_RESOURCE } from './access-tokens.js';
 
 /** Tenant-less path segments Entra serves discovery for. */
 const MULTI_TENANT_SEGMENTS = new Set(['common', 'organizations', 'consumers']);
@@ -129,7 +129,8 @@ export function createEntra(options: EntraOptions): EntraSim {
       return true;
     },
     consentingUser,
-    verifyBearer: (authorizationHeader) => accessTokens.verify(authorizationHeader),
+    verifyBearer: (authorizationHeader, _origin, audience) =>
+      accessTokens.verify(authorizationHeader, audience),
     issueRefreshToken(clientId, userPrincipalName) {
       return refreshTokens.issue({
         clientId,

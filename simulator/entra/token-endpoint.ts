@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { aadsts } from './aadsts-errors.js';
-import { POWER_BI_RESOURCE } from './access-tokens.js';
+import { POWER_BI_RESOURCE, RESOURCES } from './access-tokens.js';
 import { authorizationCodeGrant } from './authorization-code-grant.js';
 import { authenticateClient } from './client-auth.js';
 import {
@@ -63,14 +63,13 @@ function clientCredentials(
     return { ok: false, error: aadsts.invalidScope(scope) };
   if (!only.endsWith('/.default')) return { ok: false, error: aadsts.clientCredentialsScope(only) };
   const resource = only.slice(0, -'/.default'.length);
-  if (resource !== POWER_BI_RESOURCE) {
+  if (!RESOURCES.includes(resource)) {
     return { ok: false, error: aadsts.resourceNotFound(resource, context.tenantId) };
   }
-  const issued = context.accessTokens.issue({
-    appid: app.clientId,
-    oid: userObjectId(`sp:${app.clientId}`),
-    idtyp: 'app',
-  });
+  const issued = context.accessTokens.issue(
+    { appid: app.clientId, oid: userObjectId(`sp:${app.clientId}`), idtyp: 'app' },
+    resource,
+  );
   return {
     ok: true,
     body: {

@@ -35,7 +35,8 @@ export interface EntraSim {
    * Returns false when the path is not Entra's. origin = e.g. https://127.0.0.1:PORT
    */
   handle(req: IncomingMessage, res: ServerResponse, url: URL, origin: string): Promise<boolean>;
-  verifyBearer(authorizationHeader: string | undefined, origin: string): BearerCheck;
+  /** `audience`: the resource the token must be for (default Power BI; the Fabric routes ask for Fabric's). */
+  verifyBearer(authorizationHeader: string | undefined, origin: string, audience?: string): BearerCheck;
   /** The user who signs in at the authorize endpoint when the request has no login_hint. */
   readonly consentingUser: string;
   /** Seeds a delegated consent of `userPrincipalName` to the app; returns its refresh token. */
