@@ -29,3 +29,10 @@ export {
   LineageWorkerPool,
   type WorkerPoolOptions,
 } from './runtime/worker-pool.js';
+export {
+  daxReferences,
+  type DaxHost,
+  type DaxModel,
+  type DaxReference,
+  type DaxReferencesResult,
+} from './dax/dax-references.js';
