@@ -128,7 +128,8 @@ function indexOf(model: DaxModel): ModelIndex {
 
 /** A token whose meaning depends on the next one: is `Sales` followed by `[`, `(` or neither? */
 interface Pending {
-  kind: 'table' | 'keyword' | 'variable' | 'string';
+  /** `name`: a bare name (table or function), `quoted`: `'Sales'`, `keyword`: see ARGUMENT_KEYWORDS. */
+  kind: 'name' | 'quoted' | 'keyword' | 'variable' | 'string';
   text: string;
 }
 
@@ -145,11 +146,14 @@ class ReferenceScan {
   private readonly unresolvedBare = new Map<string, string>();
   private pending: Pending | undefined;
   private expectingVariableName = false;
+  private readonly host: IndexedTable | undefined;
 
   constructor(
     private readonly model: ModelIndex,
     private readonly hostTable: string | undefined,
-  ) {}
+  ) {
+    this.host = hostTable === undefined ? undefined : model.tables.get(hostTable.toLowerCase());
+  }
 
   run(expression: string): DaxReferencesResult {
     const tokens = new DaxTokenizer(expression);
@@ -181,7 +185,7 @@ class ReferenceScan {
         else this.takeName(token.text);
         return;
       case 'quoted':
-        this.pending = { kind: 'table', text: token.text };
+        this.pending = { kind: 'quoted', text: token.text };
         return;
       case 'string':
         this.pending = { kind: 'string', text: token.text };
@@ -203,7 +207,7 @@ class ReferenceScan {
     else if (OPERATOR_KEYWORDS.has(upper)) return;
     else if (this.variables.has(name.toLowerCase())) this.pending = { kind: 'variable', text: name };
     else if (ARGUMENT_KEYWORDS.has(upper)) this.pending = { kind: 'keyword', text: name };
-    else this.pending = { kind: 'table', text: name };
+    else this.pending = { kind: 'name', text: name };
   }
 
   /** Decides the pending token now that `next` follows it; true when `next` was part of it. */
@@ -220,10 +224,11 @@ class ReferenceScan {
       case 'variable':
         return isBracket;
       case 'keyword':
-      case 'table':
+      case 'name':
+      case 'quoted':
         if (isBracket) this.qualifiedName(pending.text, next.text);
-        else if (isCall) this.noteCall(pending.text);
-        else if (pending.kind === 'table') this.wholeTable(pending.text);
+        else if (isCall && pending.kind !== 'quoted') this.noteCall(pending.text);
+        else if (pending.kind !== 'keyword') this.wholeTable(pending.text);
         return isBracket;
     }
   }
@@ -271,12 +276,10 @@ class ReferenceScan {
   private bareName(name: string): void {
     const key = name.toLowerCase();
     const measure = this.model.measures.get(key);
-    const host =
-      this.hostTable === undefined ? undefined : this.model.tables.get(this.hostTable.toLowerCase());
-    const column = host?.columns.get(key);
+    const column = this.host?.columns.get(key);
     if (measure !== undefined) this.add({ kind: 'measure', table: measure.table, measure: measure.name });
-    else if (host !== undefined && column !== undefined)
-      this.add({ kind: 'column', table: host.name, column });
+    else if (this.host !== undefined && column !== undefined)
+      this.add({ kind: 'column', table: this.host.name, column });
     else if (!this.unresolvedBare.has(key)) this.unresolvedBare.set(key, name);
   }
 
