@@ -64,5 +64,7 @@ export function connectorConfig(
     authority_host_override: url,
     api_base_url_override: `${url}/v1.0/myorg`,
     tls_ca_certificate: ca,
+    // The Fabric API (report definitions) is served on the same origin; the streams stay off by default.
+    report_definitions: { fabric_api_base_url_override: `${url}/v1` },
   };
 }

@@ -2,6 +2,7 @@ import { createClock } from './clock.js';
 import { connectorConfig, type ConnectorConfig, type CredentialKind } from './connector-config.js';
 import { createCredentials, type SimulatorCredentials } from './credentials.js';
 import { createEntra, type EntraApp, type EntraSim } from './entra/index.js';
+import { FabricSim, type FabricOptions } from './fabric/fabric-sim.js';
 import { Faults, parseFaultSpec } from './faults.js';
 import { PayloadCorruptions } from './payload-corruption.js';
 import { Budgets, type BudgetOverrides } from './powerbi/budgets.js';
@@ -44,6 +45,8 @@ export interface SimulatorOptions {
   maxScansInFlight?: number;
   /** Listening port on 127.0.0.1 (default 0 = any free port). */
   port?: number;
+  /** The Fabric API (report definitions): Retry-After of its long-running operations. */
+  fabric?: FabricOptions;
 }
 
 export interface SimulatorStats {
@@ -75,6 +78,8 @@ export interface Simulator {
   faults: Faults;
   /** Odd-but-well-formed payloads (simulator/payload-corruption.ts); off until enabled. */
   payloads: PayloadCorruptions;
+  /** The Fabric API: report definitions (ground truth: fabric.truth), operations, access knobs. */
+  fabric: FabricSim;
   stats(): SimulatorStats;
   mutate(request: { workspaces: number; seed: number }): MutationResult;
   advanceClock(ms: number): void;
@@ -130,6 +135,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     activity: new ActivityLog(tenant.ctx, credentials.tenantId),
     maxScansInFlight: options.maxScansInFlight ?? 16,
     payloads: new PayloadCorruptions(),
+    fabric: new FabricSim(tenant, options.fabric),
   };
   const faults = new Faults(seed);
   if (options.faults) faults.setProbabilities(parseFaultSpec(options.faults), seed);
@@ -181,6 +187,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     settings,
     faults,
     payloads: powerbi.payloads,
+    fabric: powerbi.fabric,
     stats,
     mutate,
     advanceClock: (ms) => clock.advance(ms),

@@ -5,6 +5,7 @@ import { handleControl, type ControlTarget } from './control.js';
 import type { EntraSim } from './entra/index.js';
 import { applyFault } from './fault-response.js';
 import type { Faults } from './faults.js';
+import { authorizeFabric } from './fabric/routes.js';
 import { authorize } from './powerbi/auth.js';
 import type { Budgets } from './powerbi/budgets.js';
 import type { PowerBiContext } from './powerbi/context.js';
@@ -62,13 +63,15 @@ async function handle(
     if (await deps.entra.handle(req, res, url, origin)) return;
     return notFoundRoute(res);
   }
-  const claims = authorize(
-    deps.powerbi,
-    req.headers.authorization,
-    origin,
-    ADMIN_ENDPOINTS.has(match.route.endpoint),
-    res,
-  );
+  const claims = match.route.fabric
+    ? authorizeFabric(deps.powerbi, req.headers.authorization, origin, res)
+    : authorize(
+        deps.powerbi,
+        req.headers.authorization,
+        origin,
+        ADMIN_ENDPOINTS.has(match.route.endpoint),
+        res,
+      );
   if (!claims) return;
   const budget = deps.budgets.take(match.route.endpoint, `${claims.appid}:${claims.oid}`);
   if (!budget.ok) {

@@ -6,6 +6,7 @@ import type { PayloadCorruptions } from '../payload-corruption.js';
 import type { ActivityLog } from '../tenant/activity.js';
 import type { Tenant } from '../tenant/tenant.js';
 import type { TenantSettings } from '../tenant/types.js';
+import type { FabricSim } from '../fabric/fabric-sim.js';
 import type { ScanRegistry } from './scans.js';
 
 /** What Power BI route handlers share. */
@@ -21,6 +22,8 @@ export interface PowerBiContext {
   maxScansInFlight: number;
   /** Odd-but-well-formed payloads for bad-input tests (off unless enabled). */
   payloads: PayloadCorruptions;
+  /** The Fabric API (report definitions, long-running operations). */
+  fabric: FabricSim;
 }
 
 export interface PowerBiRequest {

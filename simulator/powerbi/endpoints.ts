@@ -20,6 +20,8 @@ export const POWER_BI_ENDPOINTS = [
   'dataflows',
   'dataflowTransactions',
   'apps',
+  'fabricGetDefinition',
+  'fabricOperation',
 ] as const;
 
 export type PowerBiEndpoint = (typeof POWER_BI_ENDPOINTS)[number];

@@ -5,6 +5,7 @@ import { adminApps } from './routes/admin-apps.js';
 import { adminGroups } from './routes/admin-groups.js';
 import { getInfo, modified, scanResult, scanStatus } from './routes/scanner.js';
 import * as ws from './routes/workspaces.js';
+import { getDefinition, operationResult, operationState } from '../fabric/routes.js';
 
 type Handler = (ctx: PowerBiContext, r: PowerBiRequest) => void | Promise<void>;
 
@@ -13,6 +14,8 @@ interface Route {
   pattern: RegExp;
   endpoint: PowerBiEndpoint;
   handler: Handler;
+  /** A Fabric API route (base /v1): Fabric tokens and error bodies. */
+  fabric?: boolean;
 }
 
 const ID = '([^/]+)';
@@ -50,7 +53,28 @@ export const ROUTES: Route[] = [
   route('GET', `groups/${ID}/dataflows`, 'dataflows', ws.dataflows),
   route('GET', `groups/${ID}/dataflows/${ID}/transactions`, 'dataflowTransactions', ws.transactions),
   route('GET', 'apps', 'apps', ws.apps),
+  ...fabricRoutes(),
 ];
+
+function fabricRoutes(): Route[] {
+  const fabric = (
+    method: Route['method'],
+    path: string,
+    endpoint: PowerBiEndpoint,
+    handler: Handler,
+  ): Route => ({
+    method,
+    pattern: new RegExp(`^/v1/${path}/?$`, 'i'),
+    endpoint,
+    handler,
+    fabric: true,
+  });
+  return [
+    fabric('POST', `workspaces/${ID}/reports/${ID}/getDefinition`, 'fabricGetDefinition', getDefinition),
+    fabric('GET', `operations/${ID}`, 'fabricOperation', operationState),
+    fabric('GET', `operations/${ID}/result`, 'fabricOperation', operationResult),
+  ];
+}
 
 export interface RouteMatch {
   route: Route;

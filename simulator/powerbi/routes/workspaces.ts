@@ -95,6 +95,16 @@ export function pages(ctx: PowerBiContext, r: PowerBiRequest): void {
   if (!built) return;
   const found = built.workspace.reports.find((x) => x.id === r.params[1]?.toLowerCase());
   if (!found) return entityNotFound(r.res);
+  // The pages of the report's definition (simulator/tenant/report-definitions.ts), when it has one.
+  const truth = ctx.fabric.truth(built.workspace.id, found.id);
+  if (truth) {
+    const pages = truth.pages.map((p) => ({
+      name: p.name,
+      displayName: p.displayName,
+      order: String(p.order),
+    }));
+    return sendJson(r.res, 200, { value: pages });
+  }
   const rng = rngFrom('pages', found.id);
   const names = ['Overview', 'By Region', 'Detail', 'Trends', 'Übersicht'];
   const value = Array.from({ length: rng.int(1, 4) }, (_, i) => ({
