@@ -1,6 +1,5 @@
 import { parseOptions } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
-import { loadSpec } from '../config/spec.js';
 import { asConnectorError } from '../errors.js';
 import type { AirbyteMessage, AirbyteStream, JsonObject } from '../protocol/messages.js';
 import { Redactor } from '../protocol/redactor.js';
@@ -9,27 +8,28 @@ import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
 import { stderrWriters, type ProcessIo } from './run.js';
 import { readCommand } from './read.js';
+import { renderAbout, versionLine } from './singer/about.js';
 import { parseSingerArgs, type SingerArgs } from './singer/args.js';
-import { selectedStreams, toAirbyteState, toConfiguredCatalog, toSingerStream } from './singer/catalog.js';
+import {
+  selectedRecord,
+  selectedSchema,
+  selectedStreams,
+  toAirbyteState,
+  toConfiguredCatalog,
+  toSingerStream,
+} from './singer/catalog.js';
+import { replaceJsonFile } from './singer/config-file.js';
 
 function catalogOf(messages: Iterable<AirbyteMessage>): AirbyteStream[] {
   for (const message of messages) if (message.type === 'CATALOG') return message.catalog.streams;
   return [];
 }
 
-async function about(write: (m: JsonObject) => Promise<void>): Promise<void> {
-  await write({
-    name: 'tap-powerbi',
-    description: 'Power BI metadata and lineage through the Scanner API (source-powerbi in Singer mode).',
-    capabilities: ['catalog', 'discover', 'state'],
-    settings: loadSpec().connectionSpecification,
-  });
-}
-
 /**
- * Runs the Airbyte read and speaks Singer: SCHEMA per selected stream, RECORD per record, STATE with
- * every stream's bookmark after each Airbyte STATE. Logs and errors go to stderr; a rotated refresh
- * token cannot be handed back in Singer, so it is reported (never printed).
+ * Runs the Airbyte read and speaks Singer: SCHEMA per selected stream, RECORD per record (without
+ * deselected fields), STATE with every stream's bookmark after each Airbyte STATE. Logs and errors go
+ * to stderr. A refresh token Entra rotated (an Airbyte CONTROL message) is written back to the config
+ * file at once, before the read goes on, as Singer taps with rotating tokens do.
  */
 async function sync(
   args: SingerArgs,
@@ -40,11 +40,12 @@ async function sync(
   const state = args.state === undefined ? undefined : await readJsonFile(args.state, '--state');
   const streams = selectedStreams(catalog);
   const bookmarks: JsonObject = {};
+  const byName = new Map(streams.map((stream) => [stream.name, stream]));
   for (const stream of streams) {
     await write({
       type: 'SCHEMA',
       stream: stream.name,
-      schema: stream.schema,
+      schema: selectedSchema(stream),
       key_properties: stream.keyProperties,
     });
   }
@@ -59,7 +60,7 @@ async function sync(
         await write({
           type: 'RECORD',
           stream: message.record.stream,
-          record: message.record.data,
+          record: selectedRecord(byName.get(message.record.stream)!, message.record.data),
           time_extracted: new Date(message.record.emitted_at).toISOString(),
         });
         break;
@@ -71,9 +72,8 @@ async function sync(
         context.progress(`${message.log.level} ${message.log.message}`);
         break;
       case 'CONTROL':
-        context.progress(
-          'WARN Entra issued a new refresh token; Singer cannot store it. Re-authorize or use a service principal before the old one expires.',
-        );
+        await replaceJsonFile(args.config!, message.control.connectorConfig.config);
+        context.progress(`INFO Entra issued a new refresh token; saved it to ${args.config!}.`);
         break;
       case 'TRACE': // statuses and estimates have no Singer form; errors end the read and are reported below
       case 'SPEC':
@@ -84,7 +84,13 @@ async function sync(
   }
 }
 
-/** The Singer entry point (tap-powerbi): --about, --discover, or a sync. Returns the exit code. */
+function writeText(io: ProcessIo, text: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    io.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
+/** The Singer entry point (tap-powerbi): --about, --version, --discover, or a sync. Returns the exit code. */
 export async function runSinger(argv: readonly string[], io: ProcessIo): Promise<number> {
   const redactor = io.redactor ?? new Redactor();
   const writer = new MessageWriter(io.stdout, redactor);
@@ -98,7 +104,8 @@ export async function runSinger(argv: readonly string[], io: ProcessIo): Promise
   };
   try {
     const args = parseSingerArgs(argv);
-    if (args.mode === 'about') await about(write);
+    if (args.mode === 'about') await writeText(io, renderAbout(args.format));
+    else if (args.mode === 'version') await writeText(io, `${versionLine()}\n`);
     else if (args.mode === 'discover') {
       const raw = await readJsonFile(args.config!, '--config');
       await write({ streams: catalogOf(discoverCommand(raw, redactor)).map(toSingerStream) });
