@@ -3,6 +3,7 @@ import { ConnectorError, asConnectorError, transientError } from '../errors.js';
 import { connectionStatusMessage, logMessage, type AirbyteMessage } from '../protocol/messages.js';
 import { listWorkspacesWithAdminApi } from './check/admin-access-step.js';
 import { CHECK_LIMITS, connectForCheck } from './check/check-session.js';
+import { probeReportDefinition, SampleReportPicker } from './check/report-definition-step.js';
 import { sampleScanOptions, scanSample } from './check/sample-scan-step.js';
 import { sampleWorkspaces } from './check/sample-workspaces.js';
 import { emptyEvidence, type ScanEvidence } from './check/scan-evidence.js';
@@ -16,13 +17,17 @@ import { acquireToken, identityOf } from './check/token-step.js';
 import type { CommandContext } from './context.js';
 import { MessageChannel } from './read/channel.js';
 
-const STEPS = 5;
-
 function hostOf(url: string): string {
   return new URL(url).host;
 }
 
-function summary(identity: string, listed: number, evidence: ScanEvidence, findings: Finding[]): string {
+function summary(
+  identity: string,
+  listed: number,
+  evidence: ScanEvidence,
+  findings: Finding[],
+  reportFindings: Finding[],
+): string {
   const scanned =
     evidence.workspaces === 0
       ? 'no workspace to test-scan'
@@ -34,7 +39,10 @@ function summary(identity: string, listed: number, evidence: ScanEvidence, findi
     off.length > 0
       ? ` Warning: the tenant setting ${off.join(' and ')} appears to be off; see the log for the streams affected.`
       : '';
-  return `Signed in as ${identity}; the read-only admin APIs answered (${listed} workspace(s)); ${scanned}.${warning}`;
+  const reports = reportFindings.some((f) => f.level === 'WARN')
+    ? ' Warning: report definitions cannot be read as configured; see the log for what to change.'
+    : '';
+  return `Signed in as ${identity}; the read-only admin APIs answered (${listed} workspace(s)); ${scanned}.${warning}${reports}`;
 }
 
 /**
@@ -47,9 +55,10 @@ async function runChecks(
   channel: MessageChannel<AirbyteMessage>,
 ): Promise<AirbyteMessage> {
   const started = Date.now();
-  const step = (index: number, text: string): void =>
-    context.progress(`check ${index}/${STEPS}: ${text} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const options = parseOptions(rawConfig, context.redactor);
+  const steps = options.reportDefinitions.enabled ? 6 : 5;
+  const step = (index: number, text: string): void =>
+    context.progress(`check ${index}/${steps}: ${text} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const session = connectForCheck(options, context, (message) => channel.offer(message));
   const { authorityHost, apiBaseUrl } = session.tokens.cloudEndpoints;
   step(1, 'the config is valid');
@@ -61,6 +70,7 @@ async function runChecks(
     step(3, `the Power BI API at ${hostOf(apiBaseUrl)} accepted the token`);
     step(4, `the read-only admin APIs answered: ${listed.length} workspace(s)`);
     const ids = sampleWorkspaces(listed, options.workspaces);
+    const reports = new SampleReportPicker();
     const evidence =
       ids.length === 0
         ? emptyEvidence()
@@ -68,14 +78,27 @@ async function runChecks(
             session.client,
             ids,
             sampleScanOptions(options.scan, ids, CHECK_LIMITS.deadlineMs),
+            reports.onWorkspace,
           );
     step(
       5,
       `test scan of ${evidence.workspaces} workspace(s): ${evidence.datasets} semantic model(s), ${evidence.datasetsWithTables} with tables, ${evidence.datasetsWithExpressions} with expressions`,
     );
+    const reportFindings = await probeReportDefinition(
+      session.client,
+      options,
+      reports.picked,
+      CHECK_LIMITS.reportDefinitionWaitMs,
+    );
+    if (options.reportDefinitions.enabled)
+      step(6, `report definitions: ${reportFindings.map((f) => f.level).join(', ') || 'nothing to say'}`);
     const findings = settingFindings(evidence, options.scan);
-    for (const finding of findings) await channel.push(logMessage(finding.level, finding.message));
-    return connectionStatusMessage('SUCCEEDED', summary(identity, listed.length, evidence, findings));
+    for (const finding of [...findings, ...reportFindings])
+      await channel.push(logMessage(finding.level, finding.message));
+    return connectionStatusMessage(
+      'SUCCEEDED',
+      summary(identity, listed.length, evidence, findings, reportFindings),
+    );
   } catch (error) {
     if (!session.deadline.aborted) throw error;
     throw transientError(

@@ -41,6 +41,15 @@ function sharedFetch(input: ApiReadInput, target: ReportTarget): Promise<ReportO
   return shared.promise;
 }
 
+const warned = new WeakSet<PowerBiClient>();
+
+/** The report streams of one read share their outcomes: the warning about refused reports is given once. */
+function firstToWarn(client: PowerBiClient): boolean {
+  if (warned.has(client)) return false;
+  warned.add(client);
+  return true;
+}
+
 function summary(stream: string, outcomes: Map<string, number>, waiting: number): string {
   const counts = [...outcomes].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
   return `${stream}: reports this sync: ${counts}; ${waiting} wait for a later sync.`;
@@ -79,9 +88,9 @@ export async function* readReports<R>(
     throw error;
   }
   const refused = (statuses.get('no_access') ?? 0) + (statuses.get('encrypted_label') ?? 0);
-  if (refused > 0)
+  if (refused > 0 && firstToWarn(input.client))
     yield warn(
-      `${stream}: ${refused} report(s) could not be read (no workspace role, or an encrypted sensitivity label): see the status and reason of each in the report_definitions stream.`,
+      `${stream}: ${refused} report(s) could not be read (no workspace role, or an encrypted sensitivity label): the report_definitions stream gives the status and reason of each. The service principal needs the Contributor role (or higher) in their workspaces and the tenant setting "Service principals can use Fabric APIs".`,
     );
   yield info(summary(stream, statuses, plan.pendingCount));
   yield { checkpoint: plan.state() };

@@ -23,6 +23,8 @@ export const CHECK_LIMITS = {
     maxThrottledAttempts: 3,
   },
   deadlineMs: 120_000,
+  /** One report definition's long-running operation, polls included. */
+  reportDefinitionWaitMs: 30_000,
 } as const;
 
 export interface CheckSession {

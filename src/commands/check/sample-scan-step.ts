@@ -2,6 +2,7 @@ import type { ScanSettings } from '../../config/options.js';
 import type { ConnectorError } from '../../errors.js';
 import type { PowerBiClient } from '../../powerbi/client.js';
 import type { ScanOptions } from '../../powerbi/scan-events.js';
+import type { ScanWorkspace } from '../../powerbi/scan-types.js';
 import { addWorkspace, emptyEvidence, type ScanEvidence } from './scan-evidence.js';
 
 /** First scanStatus poll at most this far apart: a test scan of a few workspaces is quick. */
@@ -35,11 +36,15 @@ export async function scanSample(
   client: Pick<PowerBiClient, 'scanWorkspaces'>,
   ids: readonly string[],
   options: ScanOptions,
+  onWorkspace?: (workspace: ScanWorkspace) => void,
 ): Promise<ScanEvidence> {
   let evidence = emptyEvidence();
   let firstFailure: ConnectorError | undefined;
   for await (const event of client.scanWorkspaces(ids, options)) {
-    if (event.kind === 'workspace') evidence = addWorkspace(evidence, event.workspace);
+    if (event.kind === 'workspace') {
+      evidence = addWorkspace(evidence, event.workspace);
+      onWorkspace?.(event.workspace);
+    }
     if (event.kind === 'workspace-failed') firstFailure ??= event.error;
   }
   if (evidence.workspaces === 0 && firstFailure) throw firstFailure;
