@@ -36,3 +36,11 @@ export {
   type DaxReference,
   type DaxReferencesResult,
 } from './dax/dax-references.js';
+export {
+  sqlColumnLineage,
+  type SqlColumnLineageOptions,
+  type SqlColumnsResult,
+  type SqlColumnSource,
+  type SqlColumnTransformation,
+  type SqlOutputColumn,
+} from './sql/sql-columns.js';
