@@ -90,7 +90,6 @@ const STATE_FILE_CASES: [string, RegExp][] = [
 ];
 const STREAM_STATE_CASES: [string, RegExp][] = [
   ['another-connector.json', /it was not written by this connector/],
-  ['future-cursor.json', /cursor 2999-01-01T00:00:00\.000Z lies in the future/],
   ['cursor-wrong-type.json', /cursor is not a date-time/],
   ['not-an-object.json', /Input state for stream "workspaces" is not an object/],
   ['foreign-resume-point.json', /pending\.doneThroughId is not a workspace id/],
@@ -112,7 +111,7 @@ describe('bad configs, catalogs and files (no simulator needed)', () => {
       STATE_FILE_CASES.map(([f]) => f).sort(),
     );
     expect((await readdir(path.join(FIXTURES, 'stream-state'))).sort()).toEqual(
-      STREAM_STATE_CASES.map(([f]) => f).sort(),
+      [...STREAM_STATE_CASES.map(([f]) => f), 'future-cursor.json'].sort(),
     );
   });
 
@@ -231,4 +230,23 @@ describeE2e('bad catalogs and states against the simulator', () => {
       expectFullScanLikeClean(await read(catalogFor('incremental'), state), warning);
     },
   );
+
+  // Airbyte's rule for a cursor in the future (test/e2e/future-state.test.ts): nothing is newer.
+  test('stream state future-cursor.json (on every stream): no record, a warning, the state handed back', async () => {
+    const streamState = await readFixture('stream-state', 'future-cursor.json');
+    const state = scanStreams.map((s) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name: s.name }, stream_state: streamState },
+    }));
+    const out = await read(catalogFor('incremental'), state);
+    expect({ code: out.code, errors: traceErrors(out.messages) }).toEqual({ code: 0, errors: [] });
+    expect(logText(out.messages)).toMatch(
+      /cursor 2999-01-01T00:00:00\.000Z lies in the future, so nothing is newer/,
+    );
+    expect(out.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
+    const states = out.messages.filter((m) => m.type === 'STATE');
+    expect(states).toHaveLength(scanStreams.length);
+    for (const m of states)
+      expect((m.state as { stream: { stream_state: unknown } }).stream.stream_state).toEqual(streamState);
+  });
 });
