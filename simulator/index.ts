@@ -21,6 +21,8 @@ export type { FaultKind, FaultScript } from './faults.js';
 export type { PayloadCorruption } from './payload-corruption.js';
 export type { Tenant, MutationResult, WorkspaceSummary, ArtifactCounts } from './tenant/tenant.js';
 export type { ScanFlags, ScanWorkspace, TenantSettings } from './tenant/types.js';
+export type { ExpectedUpstream, TableLineageTruth } from './tenant/lineage-truth.js';
+export { SIMULATED_ODBC_DSNS } from './tenant/m-sources.js';
 
 export interface SimulatorOptions {
   /** Tenant seed (default 42). Same seed, same tenant. */

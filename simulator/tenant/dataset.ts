@@ -3,23 +3,31 @@ import { pbiLocalTime, DAY } from '../clock.js';
 import { FAMILIES, pickSource, type SourceFamily } from './datasources.js';
 import type { TenantContext, WorkspaceSkeleton } from './context.js';
 import { dataflowId, dataflowName, datasetId, datasetName } from './ids.js';
+import type { TableLineageTruth, TableTruth } from './lineage-truth.js';
+import { pickProfile, realWorldContent, type RealWorldProfile } from './m-real-world.js';
 import {
   calendarSource,
+  compositeReads,
   compositeSource,
+  dataflowReads,
   dataflowSource,
   ENTERED_DATA_SOURCE,
+  localFileReads,
   localFileSource,
+  parameterValues,
   tableSourceFor,
   type TableSource,
 } from './m-sources.js';
 import { calendarTable, dataTable, tableNames } from './tables.js';
-import type { DatasourceInstance, ScanDataset, ScanExpression, ScanTable } from './types.js';
+import type { DatasourceInstance, Principal, ScanDataset, ScanExpression, ScanTable } from './types.js';
 import { artifactUsers, userAt } from './users.js';
 
 export interface BuiltDataset {
   dataset: ScanDataset;
   datasources: DatasourceInstance[];
   misconfigured: DatasourceInstance[];
+  /** Lineage ground truth of every table with an M (or DAX) source. */
+  lineage: TableLineageTruth[];
 }
 
 type DatasetKind =
@@ -49,6 +57,16 @@ function datasetKind(rng: Rng, ctx: TenantContext, sk: WorkspaceSkeleton): Datas
   return 'neverRefreshed';
 }
 
+/** Share of the datasets that could read a warehouse which get a real-world form instead. */
+const REAL_WORLD_SHARE = 0.2;
+
+interface DatasetContent {
+  tables: ScanTable[];
+  expressions: ScanExpression[];
+  datasources: DatasourceInstance[];
+  truth: TableTruth[];
+}
+
 function mergeExpressions(target: ScanExpression[], more: ScanExpression[]): void {
   for (const e of more) if (!target.some((t) => t.name === e.name)) target.push(e);
 }
@@ -59,7 +77,7 @@ function addSourcedTables(
   names: string[],
   family: SourceFamily,
   dq: boolean,
-  out: { tables: ScanTable[]; expressions: ScanExpression[]; datasources: DatasourceInstance[] },
+  out: DatasetContent,
 ): void {
   const src = pickSource(ctx.pool, family, rng);
   for (const name of names) {
@@ -68,7 +86,81 @@ function addSourcedTables(
     mergeExpressions(out.expressions, s.sharedExpressions);
     for (const d of s.datasources)
       if (!out.datasources.some((x) => x.datasourceId === d.datasourceId)) out.datasources.push(d);
+    // A parameter another table registered first is the one this table's M reads.
+    out.truth.push({
+      table: name,
+      form: s.form,
+      upstreams: s.reads(parameterValues(out.expressions)),
+      ...(s.expectedDiagnostics !== undefined && { expectedDiagnostics: s.expectedDiagnostics }),
+      ...(s.unverifiable !== undefined && { unverifiable: s.unverifiable }),
+    });
   }
+}
+
+function readsWarehouse(kind: DatasetKind): boolean {
+  return kind === 'import' || kind === 'directQuery' || kind === 'mixed';
+}
+
+/** The first draws of a dataset's stream: its owner and kind. */
+function datasetStart(
+  ctx: TenantContext,
+  sk: WorkspaceSkeleton,
+  n: number,
+  salt: string | number,
+): { rng: Rng; owner: Principal; kind: DatasetKind } {
+  const rng = rngFrom(ctx.seed, sk.index, 'dataset', n, salt);
+  const owner = userAt(ctx.directory, sk.owner + (rng.chance(0.3) ? n : 0));
+  return { rng, owner, kind: datasetKind(rng, ctx, sk) };
+}
+
+const CYCLE_DATASETS = 2;
+const cycleDatasetsOf = new WeakMap<TenantContext, Set<string>>();
+
+/** `workspace index/ordinal` of the tenant's first two warehouse datasets (a few draws each). */
+function cycleDatasets(ctx: TenantContext): Set<string> {
+  let found = cycleDatasetsOf.get(ctx);
+  if (found) return found;
+  found = new Set<string>();
+  for (const host of ctx.datasetHosts) {
+    const sk = ctx.skeletons[host];
+    for (let n = 0; sk && n < sk.datasets && found.size < CYCLE_DATASETS; n++)
+      if (readsWarehouse(datasetStart(ctx, sk, n, 'base').kind)) found.add(`${host}/${n}`);
+    if (found.size === CYCLE_DATASETS) break;
+  }
+  cycleDatasetsOf.set(ctx, found);
+  return found;
+}
+
+/**
+ * The tenant's first two warehouse datasets have a deliberate reference cycle; other warehouse
+ * datasets get a real-world form by their own random stream, so every other dataset stays as it was.
+ */
+function realWorldProfile(
+  ctx: TenantContext,
+  sk: WorkspaceSkeleton,
+  n: number,
+  salt: string | number,
+  kind: DatasetKind,
+  rng: Rng,
+): RealWorldProfile | undefined {
+  if (!readsWarehouse(kind)) return undefined;
+  const chosen = rng.chance(REAL_WORLD_SHARE);
+  if (salt === 'base' && cycleDatasets(ctx).has(`${sk.index}/${n}`)) return 'model-cycle';
+  return chosen ? pickProfile(rng) : undefined;
+}
+
+function replaceWithRealWorld(
+  ctx: TenantContext,
+  out: DatasetContent,
+  profile: RealWorldProfile,
+  rng: Rng,
+  kind: DatasetKind,
+): void {
+  const content = realWorldContent(ctx, profile, rng, kind === 'directQuery' ? 'DirectQuery' : 'Import');
+  out.tables = content.tables;
+  out.expressions = content.expressions;
+  out.datasources = content.datasources;
+  out.truth = content.truth;
 }
 
 /** One dataset of a workspace: pure function of (seed, workspace index, ordinal). */
@@ -78,9 +170,7 @@ export function buildDataset(
   n: number,
   salt: string | number = 'base',
 ): BuiltDataset {
-  const rng = rngFrom(ctx.seed, sk.index, 'dataset', n, salt);
-  const owner = userAt(ctx.directory, sk.owner + (rng.chance(0.3) ? n : 0));
-  const kind = datasetKind(rng, ctx, sk);
+  const { rng, owner, kind } = datasetStart(ctx, sk, n, salt);
   const created = sk.createdAt + rng.next() * Math.max(DAY, sk.baseModified - sk.createdAt);
   const id =
     salt === 'base' ? datasetId(ctx.seed, sk.index, n) : uuidFor(ctx.seed, sk.index, 'dataset', n, salt);
@@ -112,11 +202,7 @@ export function buildDataset(
     dataset.isEffectiveIdentityRequired = rng.chance(0.5);
     dataset.isEffectiveIdentityRolesRequired = dataset.isEffectiveIdentityRequired;
   }
-  const out = {
-    tables: [] as ScanTable[],
-    expressions: [] as ScanExpression[],
-    datasources: [] as DatasourceInstance[],
-  };
+  const out: DatasetContent = { tables: [], expressions: [], datasources: [], truth: [] };
   const misconfigured: DatasourceInstance[] = [];
   const year = new Date(ctx.startMs).getUTCFullYear();
 
@@ -130,11 +216,12 @@ export function buildDataset(
       // Name and lineage only: no tables until the dataset is refreshed (scanner docs, "known gaps").
       out.datasources.push(pickSource(ctx.pool, rng.pick(FAMILY_WEIGHTS), rng).instance);
       break;
-    case 'personal':
-      out.tables.push(
-        dataTable(rng, 'Table1', 'Import', localFileSource(owner.displayName.split(' ')[0] ?? 'user')),
-      );
+    case 'personal': {
+      const user = owner.displayName.split(' ')[0] ?? 'user';
+      out.tables.push(dataTable(rng, 'Table1', 'Import', localFileSource(user)));
+      out.truth.push({ table: 'Table1', form: 'local-file', upstreams: [localFileReads(user)] });
       break;
+    }
     case 'dataflow': {
       const host = rng.pick(ctx.dataflowHosts);
       const hostSk = ctx.skeletons[host];
@@ -142,6 +229,11 @@ export function buildDataset(
       const flowId = dataflowId(ctx.seed, host, k);
       const entity = dataflowName(ctx.seed, host, k).replace(/ \(staging\)$/, '');
       out.tables.push(dataTable(rng, entity, 'Import', dataflowSource(hostSk?.id ?? '', flowId, entity)));
+      out.truth.push({
+        table: entity,
+        form: 'dataflow',
+        upstreams: [dataflowReads(hostSk?.id ?? '', flowId, entity)],
+      });
       dataset.upstreamDataflows = [{ targetDataflowId: flowId, groupId: hostSk?.id ?? '' }];
       break;
     }
@@ -153,6 +245,14 @@ export function buildDataset(
       const remote = compositeSource(hostSk?.name ?? '', remoteName);
       out.tables.push(dataTable(rng, 'FactSales', 'DirectQuery', remote));
       out.tables.push(dataTable(rng, 'Targets', 'Import', ENTERED_DATA_SOURCE));
+      out.truth.push(
+        {
+          table: 'FactSales',
+          form: 'composite',
+          upstreams: [compositeReads(hostSk?.name ?? '', remoteName)],
+        },
+        { table: 'Targets', form: 'entered-data', upstreams: [] },
+      );
       dataset.upstreamDatasets = [
         { targetDatasetId: datasetId(ctx.seed, host, k), groupId: hostSk?.id ?? '' },
       ];
@@ -181,12 +281,19 @@ export function buildDataset(
       }
       // Power BI refuses two tables of one name in a dataset; the random names may already hold these.
       const taken = (name: string): boolean => out.tables.some((table) => table.name === name);
-      if (kind === 'import' && rng.chance(0.4) && !taken('Date'))
+      if (kind === 'import' && rng.chance(0.4) && !taken('Date')) {
         out.tables.push(calendarTable(calendarSource(year)));
+        out.truth.push({ table: 'Date', form: 'dax', upstreams: [] });
+      }
       if (kind === 'import' && rng.chance(0.25) && !taken('Budget'))
         addSourcedTables(rng, ctx, ['Budget'], 'sharepoint', false, out);
-      if (rng.chance(0.1) && !taken('Manual Mapping'))
+      if (rng.chance(0.1) && !taken('Manual Mapping')) {
         out.tables.push(dataTable(rng, 'Manual Mapping', 'Import', ENTERED_DATA_SOURCE));
+        out.truth.push({ table: 'Manual Mapping', form: 'entered-data', upstreams: [] });
+      }
+      const realWorld = rngFrom(ctx.seed, sk.index, 'real-world', n, salt);
+      const profile = realWorldProfile(ctx, sk, n, salt, kind, realWorld);
+      if (profile) replaceWithRealWorld(ctx, out, profile, realWorld, kind);
       break;
     }
   }
@@ -258,5 +365,8 @@ export function buildDataset(
         ['Read', 'ReadExplore', 'ReadReshare', 'ReadWriteReshareExplore'],
         3,
       );
-  return { dataset, datasources: out.datasources, misconfigured };
+  const lineage = dataset.tables
+    ? out.truth.map((t) => ({ workspaceId: sk.id, datasetId: dataset.id, ...t }))
+    : [];
+  return { dataset, datasources: out.datasources, misconfigured, lineage };
 }

@@ -32,6 +32,7 @@ function deleteWorkspace(built: BuiltWorkspace): ArtifactChanges {
   ws.users = [];
   built.datasources = [];
   built.misconfigured = [];
+  built.lineage = [];
   return { changed: [], added: [], deleted };
 }
 
@@ -74,6 +75,7 @@ function modify(
   if (result.changed.length + result.deleted.length === 0 || rng.chance(0.5)) {
     const added = buildDataset(ctx, sk, 1000 + op.seq, `op${op.seq}`);
     ws.datasets.push(added.dataset);
+    built.lineage.push(...added.lineage);
     for (const d of added.datasources)
       if (!built.datasources.some((x) => x.datasourceId === d.datasourceId)) built.datasources.push(d);
     const report = {

@@ -1,6 +1,7 @@
 import { rngFrom, uuidFor } from '../random.js';
 import type { TenantContext, WorkspaceSkeleton } from './context.js';
 import { createDatasourcePool } from './datasources.js';
+import type { TableLineageTruth } from './lineage-truth.js';
 import { applyOp, type ArtifactChanges, type MutationOp } from './mutations.js';
 import { createDirectory } from './people.js';
 import { viewWorkspace } from './scan-view.js';
@@ -161,8 +162,20 @@ export class Tenant {
       const dataset = built.workspace.datasets?.find((d) => d.id === override.datasetId);
       const table = dataset?.tables?.find((t) => t.name === override.table);
       if (table) table.source = [{ expression: override.expression }];
+      // The generator no longer knows what the replaced M reads.
+      built.lineage = built.lineage.filter(
+        (t) => !(t.datasetId === override.datasetId && t.table === override.table),
+      );
     }
     return built;
+  }
+
+  /**
+   * Lineage ground truth: for every dataset table with an M (or DAX) source, now, what its M reads
+   * (`upstreams`) and which diagnostics a correct analysis reports. Test knowledge, not served.
+   */
+  lineageTruth(): TableLineageTruth[] {
+    return this.ctx.skeletons.flatMap((sk) => this.build(sk.index).lineage);
   }
 
   /**

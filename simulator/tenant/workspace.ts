@@ -3,6 +3,7 @@ import { buildDataset } from './dataset.js';
 import { buildFlows } from './dataflows.js';
 import { buildDashboards, buildReports } from './reports.js';
 import { rngFrom } from '../random.js';
+import type { TableLineageTruth } from './lineage-truth.js';
 import type { DatasourceInstance, ScanWorkspace } from './types.js';
 import { artifactUsers, userAt, withRight } from './users.js';
 
@@ -11,6 +12,8 @@ export interface BuiltWorkspace {
   workspace: ScanWorkspace;
   datasources: DatasourceInstance[];
   misconfigured: DatasourceInstance[];
+  /** Lineage ground truth of the workspace's dataset tables (never served). */
+  lineage: TableLineageTruth[];
 }
 
 function addUnique(target: DatasourceInstance[], more: DatasourceInstance[]): void {
@@ -44,12 +47,14 @@ export function buildWorkspace(ctx: TenantContext, sk: WorkspaceSkeleton): Built
   const ws = emptyWorkspace(sk);
   const datasources: DatasourceInstance[] = [];
   const misconfigured: DatasourceInstance[] = [];
-  if (sk.state !== 'Active') return { workspace: ws, datasources, misconfigured };
+  const lineage: TableLineageTruth[] = [];
+  if (sk.state !== 'Active') return { workspace: ws, datasources, misconfigured, lineage };
   for (let n = 0; n < sk.datasets; n++) {
     const built = buildDataset(ctx, sk, n);
     ws.datasets.push(built.dataset);
     addUnique(datasources, built.datasources);
     addUnique(misconfigured, built.misconfigured);
+    lineage.push(...built.lineage);
   }
   ws.reports = buildReports(ctx, sk, ws.datasets);
   ws.dashboards = buildDashboards(ctx, sk, ws.reports);
@@ -73,5 +78,5 @@ export function buildWorkspace(ctx: TenantContext, sk: WorkspaceSkeleton): Built
       users.push(withRight(scanner, 'groupUserAccessRight', 'Contributor'));
     ws.users = users;
   }
-  return { workspace: ws, datasources, misconfigured };
+  return { workspace: ws, datasources, misconfigured, lineage };
 }
