@@ -49,6 +49,7 @@ export const DIAGNOSTIC_KINDS: Readonly<Record<LineageDiagnosticKind, true>> = {
   partial_name: true,
   undecidable_condition: true,
   inferred_data_source: true,
+  opaque_columns: true,
 };
 
 export interface ExpectedEdge {

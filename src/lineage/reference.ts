@@ -9,16 +9,18 @@ export interface ReferenceParts {
   parts: Partial<Record<Level, string>>;
   via: string;
   nativeQuery?: boolean;
-  /** Levels that exist but whose value is unknown: the reference is partial when its name has one. */
-  unknown?: readonly Level[];
+  /** Parts that exist but whose value is unknown: the reference is partial when it lacks one. */
+  unknown?: readonly (Level | 'server')[];
 }
 
 /** The levels of the platform's names that are unknown and not filled. */
-function missingLevels(input: ReferenceParts): Level[] {
+function missingParts(input: ReferenceParts): (Level | 'server')[] {
   const unknown = input.unknown ?? [];
-  return namingOf(input.platform).levels.filter(
+  const levels = namingOf(input.platform).levels.filter(
     (level) => unknown.includes(level) && (input.parts[level] === undefined || input.parts[level] === ''),
   );
+  const serverMissing = unknown.includes('server') && (input.server === null || input.server === '');
+  return serverMissing ? ['server', ...levels] : levels;
 }
 
 export function referenceOf(input: ReferenceParts): UpstreamReference | undefined {
@@ -35,15 +37,18 @@ export function referenceOf(input: ReferenceParts): UpstreamReference | undefine
     via: input.via,
   };
   if (input.nativeQuery === true) reference.nativeQuery = true;
-  if (missingLevels(input).length > 0) reference.partial = true;
+  if (missingParts(input).length > 0) reference.partial = true;
   return reference;
 }
 
 export function partialNameDiagnostic(
   reference: UpstreamReference,
-  unknown: readonly Level[],
+  unknown: readonly (Level | 'server')[],
 ): LineageDiagnostic {
-  const missing = namingOf(reference.platform).levels.filter((level) => unknown.includes(level));
+  const levels = namingOf(reference.platform).levels.filter(
+    (level) => unknown.includes(level) && (reference[level as 'database' | 'schema'] ?? null) === null,
+  );
+  const missing = unknown.includes('server') && reference.server === null ? ['server', ...levels] : levels;
   return {
     kind: 'partial_name',
     functionName: reference.via,

@@ -56,7 +56,8 @@ export type LineageDiagnosticKind =
   | 'sql_token_scan'
   | 'partial_name'
   | 'undecidable_condition'
-  | 'inferred_data_source';
+  | 'inferred_data_source'
+  | 'opaque_columns';
 
 export interface LineageDiagnostic {
   kind: LineageDiagnosticKind;
@@ -99,12 +100,34 @@ export interface MExpressionInput {
   tableName?: string;
   /** The dataset's datasources from the scan, for structured data source names that need them. */
   dataSources?: DataSourceHint[];
+  /** The model table's columns (its M output columns): asks for their column lineage. */
+  columns?: string[];
   options?: LineageOptions;
+}
+
+/** How an output column is made from its upstream columns. */
+export type ColumnTransformation = 'identity' | 'renamed' | 'derived' | 'aggregated';
+
+/** A column of an upstream table (a warehouse table, or with kind model_table another table of the model). */
+export interface ColumnOrigin {
+  table: UpstreamReference;
+  column: string;
+}
+
+export interface ColumnLineage {
+  /** The column of the table expression's output (a column of the model table). */
+  column: string;
+  upstreams: ColumnOrigin[];
+  transformation: ColumnTransformation;
+  /** True when the column's origin could not be followed (see the opaque_columns diagnostic). */
+  opaque?: boolean;
 }
 
 export interface MLineageResult {
   upstreams: UpstreamReference[];
   diagnostics: LineageDiagnostic[];
+  /** With `columns` in the input: the lineage of each of those columns, in their order. */
+  columns?: ColumnLineage[];
 }
 
 export interface SqlTableName {

@@ -2,7 +2,15 @@
 import type { CallContext } from '../m/call-context.js';
 import { KIND_LEVELS } from '../m/navigation.js';
 import { nativeQueryValue } from './native-query.js';
-import { fieldOf, opaque, source, type Level, type MValue, type SourceState } from '../m/values.js';
+import {
+  fieldOf,
+  opaque,
+  source,
+  type Level,
+  type MValue,
+  type SourceState,
+  type UnknownPart,
+} from '../m/values.js';
 
 export interface DatabaseSourceSpec {
   platform: string;
@@ -13,10 +21,16 @@ export interface DatabaseSourceSpec {
   kindLevels?: Record<string, Level>;
   defaults?: Partial<Record<Level, string>>;
   /** Levels given by an argument whose value is unknown (see SourceState.unknown). */
-  unknown?: readonly Level[];
+  unknown?: readonly UnknownPart[];
 }
 
 const DEFAULT_KEYS: Record<string, Level> = { schema: 'schema', item: 'table' };
+
+/** The server (the first argument of every database function) is given but its value is unknown. */
+function serverUnknown(call: CallContext, spec: DatabaseSourceSpec): boolean {
+  const first = call.args[0];
+  return spec.server === null && (first?.kind === 'opaque' || first?.kind === 'choice');
+}
 
 export function databaseState(call: CallContext, spec: DatabaseSourceSpec): SourceState {
   const state: SourceState = {
@@ -32,9 +46,8 @@ export function databaseState(call: CallContext, spec: DatabaseSourceSpec): Sour
     },
   };
   const withDefaults = spec.defaults === undefined ? state : { ...state, defaults: spec.defaults };
-  return spec.unknown === undefined || spec.unknown.length === 0
-    ? withDefaults
-    : { ...withDefaults, unknown: spec.unknown };
+  const unknown = [...(spec.unknown ?? []), ...(serverUnknown(call, spec) ? ['server' as const] : [])];
+  return unknown.length === 0 ? withDefaults : { ...withDefaults, unknown };
 }
 
 /** A navigable source, or the tables of its `[Query="..."]` option when there is one. */

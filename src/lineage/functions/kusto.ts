@@ -14,7 +14,7 @@ import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { UpstreamReference } from '../types.js';
 import { NO_LINEAGE, serverArg } from './database-source.js';
 import { kqlSourceTables, type KqlGap, type KqlTable } from './kql-tables.js';
-import { opaque, source, unresolvedOf, type Level, type MValue } from '../m/values.js';
+import { opaque, source, unresolvedOf, type MValue, type UnknownPart } from '../m/values.js';
 
 const PLATFORM = 'kusto';
 
@@ -22,7 +22,7 @@ interface KustoContext {
   cluster: string | null;
   database: string | undefined;
   /** Set when the database argument is a parameter without a value: tables found are partial names. */
-  unknown?: readonly Level[];
+  unknown?: readonly UnknownPart[];
 }
 
 /** A table name as the third argument (entity names may hold spaces, dots and dashes), not a query. */

@@ -5,7 +5,18 @@
  */
 import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { LineageDiagnostic } from '../types.js';
-import { opaque, source, textOf, unresolvedOf, type Level, type MValue, type SourceState } from './values.js';
+import { tableColumns } from './columns.js';
+import {
+  opaque,
+  source,
+  tableValue,
+  textOf,
+  unresolvedOf,
+  type Level,
+  type MValue,
+  type SourceState,
+  type UnknownPart,
+} from './values.js';
 
 type Report = (diagnostic: LineageDiagnostic) => void;
 
@@ -37,7 +48,7 @@ function unresolvedKey(state: SourceState, key: string, value: MValue, report: R
 function nextLevel(
   state: SourceState,
   parts: Partial<Record<Level, string>>,
-  unknown: ReadonlySet<Level>,
+  unknown: ReadonlySet<UnknownPart>,
 ): Level | undefined {
   return state.rules.levels.find(
     (level) => level === 'table' || (parts[level] === undefined && !unknown.has(level)),
@@ -63,7 +74,7 @@ function unknownLevel(
 export function navigate(state: SourceState, rawKeys: ReadonlyMap<string, MValue>, report: Report): MValue {
   const keys = lowerKeys(rawKeys);
   const parts: Partial<Record<Level, string>> = { ...state.parts };
-  const unknown = new Set<Level>(state.unknown);
+  const unknown = new Set<UnknownPart>(state.unknown);
   let changed = false;
   const fill = (level: Level, key: string, value: MValue): MValue | undefined => {
     changed = true;
@@ -104,8 +115,9 @@ export function navigate(state: SourceState, rawKeys: ReadonlyMap<string, MValue
     via: state.via,
     unknown: [...unknown],
   });
-  if (reference?.partial === true) report(partialNameDiagnostic(reference, [...unknown]));
-  return opaque(reference === undefined ? [] : [reference]);
+  if (reference === undefined) return opaque();
+  if (reference.partial === true) report(partialNameDiagnostic(reference, [...unknown]));
+  return tableValue([reference], tableColumns([reference]));
 }
 
 /** Standard rules for database.schema.table sources navigated by Name/Kind (Snowflake, Databricks, ...). */

@@ -6,7 +6,8 @@
 import type { MAst, ParseOutcome } from './parse-m.js';
 import { repairDiagnostic } from './repair-diagnostic.js';
 import type { LineageDiagnostic, UpstreamReference } from '../types.js';
-import { mergeRefs, opaque, text, type MValue } from './values.js';
+import { tableColumns } from './columns.js';
+import { mergeRefs, opaque, tableValue, text, type MValue } from './values.js';
 import type { Globals } from './walker.js';
 
 /** A dataset-level name's parsed M, and whether it is a table of the dataset (else a query). */
@@ -32,6 +33,19 @@ function modelTableReference(name: string): UpstreamReference {
 interface Entry {
   value?: MValue;
   busy?: boolean;
+}
+
+/**
+ * Another table's value, as read by this one: its warehouse references plus the table itself (the
+ * tables that one reads are its own edges, not this one's); its columns are that model table's
+ * columns (their own lineage is that table's).
+ */
+function asModelTable(value: MValue, table: UpstreamReference): MValue {
+  const refs = mergeRefs(
+    value.refs.filter((ref) => ref.kind !== 'model_table'),
+    [table],
+  );
+  return value.kind === 'opaque' ? tableValue(refs, tableColumns([table])) : { ...value, refs };
 }
 
 export class DatasetGlobals implements Globals {
@@ -83,9 +97,7 @@ export class DatasetGlobals implements Globals {
     entry.busy = true;
     const value = evaluate(outcome.ast);
     entry.busy = false;
-    entry.value = named.table
-      ? { ...value, refs: mergeRefs(value.refs, [modelTableReference(name)]) }
-      : value;
+    entry.value = named.table ? asModelTable(value, modelTableReference(name)) : value;
     return entry.value;
   }
 }

@@ -4,11 +4,15 @@
  * data sources being navigated, functions, and "opaque" for everything else. Every value carries the
  * upstream references it was derived from.
  */
+import type { ColumnSet } from './columns.js';
 import type { Level } from '../qualified-name.js';
 import type { UpstreamKind, UpstreamReference } from '../types.js';
 
 /** Re-exported for the M code and the function families, which name levels with the values they navigate. */
 export type { Level } from '../qualified-name.js';
+
+/** A part of a name whose value is unknown: a level, or the server. */
+export type UnknownPart = Level | 'server';
 
 export type Refs = readonly UpstreamReference[];
 
@@ -38,7 +42,7 @@ export interface SourceState {
    * Levels whose value exists but is unknown (an argument or navigation key from a parameter
    * without a value): references through this source name what is known and are partial.
    */
-  readonly unknown?: readonly Level[];
+  readonly unknown?: readonly UnknownPart[];
   /** Family-specific navigation (files); the generic Name/Kind/Schema/Item rules otherwise. */
   readonly navigate?: (state: SourceState, keys: ReadonlyMap<string, MValue>) => MValue;
 }
@@ -69,12 +73,23 @@ export type MValue =
        */
       readonly undecided?: { readonly dependsOn?: string };
     }
-  | { readonly kind: 'opaque'; readonly refs: Refs; readonly unresolved?: string };
+  | {
+      readonly kind: 'opaque';
+      readonly refs: Refs;
+      readonly unresolved?: string;
+      /** For a table: its columns, when column lineage is followed (see columns.ts). */
+      readonly columns?: ColumnSet;
+    };
 
 export const EMPTY: Refs = [];
 
 export function opaque(refs: Refs = EMPTY, unresolved?: string): MValue {
   return unresolved === undefined ? { kind: 'opaque', refs } : { kind: 'opaque', refs, unresolved };
+}
+
+/** A table read from upstream tables: opaque, with the columns they have. */
+export function tableValue(refs: Refs, columns: ColumnSet | undefined): MValue {
+  return columns === undefined ? { kind: 'opaque', refs } : { kind: 'opaque', refs, columns };
 }
 
 export function text(value: string, refs: Refs = EMPTY): MValue {

@@ -7,7 +7,10 @@
 import * as PQP from '@microsoft/powerquery-parser';
 import type { CallContext, FunctionTable } from './call-context.js';
 import { decideEquality, decideLogical, knownLogical } from './conditions.js';
+import { unionOfColumns, type ColumnSet } from './columns.js';
+import { rowFieldReferences } from './field-references.js';
 import { freeNames } from './free-names.js';
+import { columnsAfterStep, type StepContext } from './table-steps.js';
 import { isLibraryName, isPureLibraryFunction } from './library.js';
 import { formatCount, type AnalysisLimits, type Deadline } from '../limits.js';
 import { decodeMIdentifier, decodeMTextLiteral } from './m-string.js';
@@ -22,6 +25,7 @@ import {
   mergeAllRefs,
   mergeRefs,
   opaque,
+  tableValue,
   text,
   textOf,
   unresolvedOf,
@@ -92,6 +96,8 @@ export interface WalkEnvironment {
   readonly limits: Readonly<AnalysisLimits>;
   /** The table's time budget: checked as the walk goes, its LimitExceededError ends the walk. */
   readonly deadline: Deadline;
+  /** Follow columns through Table.* steps (column lineage); table-level lineage does not need it. */
+  readonly trackColumns?: boolean;
 }
 
 function isBinding(entry: Binding | MValue): entry is Binding {
@@ -638,6 +644,26 @@ export class Walker {
       );
     }
     if (target.kind === 'source') {
+      const choiceKey = selector.kind === 'record' ? this.choiceInKeys(selector.fields) : undefined;
+      if (choiceKey !== undefined) {
+        const [key, choice] = choiceKey;
+        return this.nested(OPAQUE, () =>
+          this.choice(
+            choice.options.map((option) =>
+              this.itemAccess(target, {
+                kind: 'record',
+                fields: new Map([
+                  ...(selector as { fields: ReadonlyMap<string, MValue> }).fields,
+                  [key, option],
+                ]),
+                refs: selector.refs,
+              }),
+            ),
+            choice.refs,
+            choice.undecided,
+          ),
+        );
+      }
       if (selector.kind === 'record') {
         const custom = target.state.navigate;
         const next =
@@ -659,6 +685,16 @@ export class Walker {
     return opaque(mergeRefs(this.refsOf(target), this.refsOf(selector)));
   }
 
+  /** A navigation key chosen by a condition (`Item = if … then "A" else "B"`): each option is navigated. */
+  private choiceInKeys(
+    fields: ReadonlyMap<string, MValue>,
+  ): [string, Extract<MValue, { kind: 'choice' }>] | undefined {
+    for (const [key, value] of fields) {
+      if (value.kind === 'choice' && value.options.length <= MAX_CHOICES) return [key, value];
+    }
+    return undefined;
+  }
+
   private withRefs(value: MValue, refs: Refs): MValue {
     if (refs.length === 0) return value;
     return { ...value, refs: mergeRefs(value.refs, refs) };
@@ -678,13 +714,16 @@ export class Walker {
             target.undecided,
           ),
         );
+      case 'opaque':
+        // `…{[Schema="dbo",Item="T"]}[Data]`: navigation already gave the table itself.
+        if (field === 'Data' && target.columns !== undefined) return target;
+        return opaque(this.refsOf(target));
       case 'list':
       case 'text':
       case 'null':
       case 'logical':
       case 'function':
       case 'builtin':
-      case 'opaque':
         return opaque(this.refsOf(target));
     }
   }
@@ -744,8 +783,45 @@ export class Walker {
         message: `${name} is not a data-access function this connector understands; its lineage is not extracted.`,
       });
     }
-    return opaque(mergeAllRefs(args.map(this.refsOf)));
+    const refs = mergeAllRefs(args.map(this.refsOf));
+    if (this.env.trackColumns !== true || !name.startsWith('Table.')) return opaque(refs);
+    return tableValue(refs, columnsAfterStep(name, args, this.stepContext));
   }
+
+  /** The columns of a table value (of every option of a choice), when they are followed. */
+  columnsOf = (value: MValue | undefined): ColumnSet | undefined => {
+    if (value?.kind === 'opaque') return value.columns;
+    if (value?.kind !== 'choice') return undefined;
+    const sets = value.options.map(this.columnsOf);
+    return sets.every((set): set is ColumnSet => set !== undefined) && sets.length > 0
+      ? unionOfColumns(sets)
+      : undefined;
+  };
+
+  private readonly stepContext: StepContext = {
+    columnsOf: this.columnsOf,
+    names: (value) => {
+      if (value?.kind === 'text') return [value.text];
+      if (value?.kind !== 'list') return undefined;
+      const names = value.items.map(textOf);
+      return names.every((name): name is string => name !== undefined) ? names : undefined;
+    },
+    pairs: (value) => {
+      if (value?.kind !== 'list') return undefined;
+      const lists = value.items.every((item) => item.kind === 'list') ? value.items : [value];
+      const pairs: [string, string][] = [];
+      for (const item of lists) {
+        if (item.kind !== 'list') return undefined;
+        const [from, to] = item.items.map(textOf);
+        if (from === undefined || to === undefined) return undefined;
+        pairs.push([from, to]);
+      }
+      return pairs;
+    },
+    rowFields: (value) =>
+      value?.kind === 'function' ? rowFieldReferences(value.closure.body, value.closure.params) : undefined,
+    items: (value) => (value?.kind === 'list' ? value.items : undefined),
+  };
 
   /** Calls a handler once per combination of `if` alternatives among its arguments. */
   private expandChoices(args: MValue[], call: (args: MValue[]) => MValue): MValue {
