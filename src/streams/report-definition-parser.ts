@@ -49,7 +49,7 @@ function datasetIdOf(pbirText: string | undefined, problems: string[]): string |
   return modelId && GUID.test(modelId) ? modelId.trim().toLowerCase() : null;
 }
 
-/** Undefined when the parts hold neither format (the caller records the report as unparsable). */
+/** Only `problems` when the parts hold neither format (the caller records the report as unparsable). */
 export function parseDefinition(parts: readonly DefinitionPart[]): ParsedDefinition | { problems: string[] } {
   const problems: string[] = [];
   const files = decodedParts(parts, problems);

@@ -129,5 +129,8 @@ export function parsePbirReport(files: ReadonlyMap<string, string>, problems: st
     if (container) visuals.push(visualOf(container, pageNames.get(pageFolder) ?? pageFolder, visualFolder));
   }
   pages.sort((a, b) => (a.order ?? Infinity) - (b.order ?? Infinity));
+  // Visuals page by page, in page order (within a page PBIR keeps no order: folder names).
+  const rank = new Map(pages.map((p, i) => [p.name, i]));
+  visuals.sort((a, b) => (rank.get(a.pageName) ?? Infinity) - (rank.get(b.pageName) ?? Infinity));
   return { pages, visuals, reportMeasures: reportMeasuresOf(read('definition/reportExtensions.json')) };
 }
