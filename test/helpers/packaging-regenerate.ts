@@ -6,6 +6,7 @@
  * then review the diff: the acceptance replay compares the connector with these files.
  */
 import { writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import path from 'node:path';
 import { startSimulator } from '../../simulator/index.js';
 import { runCli, writeInputs } from './cli.js';
@@ -24,7 +25,9 @@ interface DiscoveredStream {
 }
 
 /** The configured catalog CAT expects: every discovered stream, incremental, deduplicated downstream. */
-export function configuredCatalogFrom(streams: DiscoveredStream[]): { streams: unknown[] } {
+export function configuredCatalogFrom(streams: DiscoveredStream[]): {
+  streams: { stream: DiscoveredStream }[];
+} {
   return {
     streams: streams.map((stream) => ({
       stream,
@@ -57,9 +60,13 @@ async function main(): Promise<void> {
       `${JSON.stringify(catalog, null, 2)}\n`,
     );
 
+    // Not prettier-ignored like configured_catalog.json: written in prettier's layout.
+    const incremental = { streams: catalog.streams.filter((s) => s.stream.name === 'workspaces') };
+    const incrementalPath = path.join(integrationDir, 'configured_catalog_incremental.json');
+    const prettierOptions = (await resolveConfig(incrementalPath)) ?? {};
     writeFileSync(
-      path.join(integrationDir, 'configured_catalog_incremental.json'),
-      `${JSON.stringify({ streams: catalog.streams.filter((s) => (s as { stream: DiscoveredStream }).stream.name === 'workspaces') }, null, 2)}\n`,
+      incrementalPath,
+      await format(JSON.stringify(incremental, null, 2), { ...prettierOptions, filepath: incrementalPath }),
     );
 
     const readInputs = await writeInputs({ config: { ...sim.config, ...FAST_POLLING }, catalog });
