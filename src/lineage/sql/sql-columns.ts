@@ -71,9 +71,11 @@ class Problems {
     else this.skipped += 1;
   };
 
-  all(): LineageDiagnostic[] {
-    if (this.skipped === 0) return this.list;
+  /** The problems, after `first` (which are never capped). */
+  all(first: readonly LineageDiagnostic[]): LineageDiagnostic[] {
+    if (this.skipped === 0) return [...first, ...this.list];
     return [
+      ...first,
       ...this.list,
       {
         kind: COLUMN_PROBLEM,
@@ -171,11 +173,11 @@ function columnsOf(
     });
   });
   const passThrough = uniquePaths(shape.passThrough);
-  for (const path of passThrough)
-    problems.report(
-      `The columns of ${path.join('.')} are unknown: its * passes every column through unexpanded.`,
-    );
-  return { columns, passThrough, filteredBy: analysis.filters.items, diagnostics: problems.all() };
+  const unexpanded = passThrough.map((path) => ({
+    kind: COLUMN_PROBLEM,
+    message: `The columns of ${path.join('.')} are unknown: its * passes every column through unexpanded.`,
+  }));
+  return { columns, passThrough, filteredBy: analysis.filters.items, diagnostics: problems.all(unexpanded) };
 }
 
 function copySource(source: SqlColumnSource): SqlColumnSource {
