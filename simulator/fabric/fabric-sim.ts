@@ -43,6 +43,8 @@ export class FabricSim {
   /** Workspaces (ids, lower case) where the connector's principal is Viewer: no definition, pages yes. */
   readonly viewerWorkspaces = new Set<string>();
   retryAfterSeconds: number;
+  /** Reports (ids, lower case) whose next definition operations fail or never end, until removed. */
+  readonly operationFates = new Map<string, OperationFate>();
   private readonly operations = new Map<string, Operation>();
 
   constructor(

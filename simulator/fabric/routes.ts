@@ -61,7 +61,9 @@ function operationHeaders(
   };
 }
 
-function fateOf(r: PowerBiRequest): OperationFate {
+function fateOf(ctx: PowerBiContext, r: PowerBiRequest, reportId: string): OperationFate {
+  const set = ctx.fabric.operationFates.get(reportId);
+  if (set) return set;
   if (r.fault?.kind === 'scan-failed') return 'fail';
   if (r.fault?.kind === 'scan-stuck') return 'stuck';
   return 'succeed';
@@ -89,7 +91,7 @@ export function getDefinition(ctx: PowerBiContext, r: PowerBiRequest): void {
       'OperationNotSupportedForItem',
       'Operation not supported for requested item.',
     );
-  const fate = fateOf(r);
+  const fate = fateOf(ctx, r, found.report.id);
   const parts = ctx.fabric.parts(found, truth);
   if (truth.immediate && fate === 'succeed') return sendJson(r.res, 200, { definition: { parts } });
   const operation = ctx.fabric.startOperation(

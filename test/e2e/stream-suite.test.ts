@@ -76,6 +76,7 @@ describeE2e('every registered stream, read together from the simulator', () => {
       ...sim.config,
       scan: { poll_interval_seconds: 0.05 },
       activity_events: { enabled: true, backfill_days: 2 },
+      report_definitions: { ...(sim.config.report_definitions as object), enabled: true },
     };
     const inputs = await writeInputs({ config });
     const discover = await runCli(['discover', '--config', inputs.config!]);
