@@ -283,6 +283,102 @@ export interface ArtifactAccessRecord {
 }
 
 /**
+ * Column-level lineage: one row per downstream column or measure of a semantic model and one column or measure it is made from. Direction: the downstream reads the upstream. Warehouse columns come from the table's Power Query M (and its native SQL); model columns and measures from DAX.
+ */
+export interface ColumnLineageRecord {
+  /**
+   * SHA-256 (hex) of the edge identity: workspace, dataset, downstream table and name, and the upstream.
+   */
+  edgeId: string;
+  /**
+   * Workspace of the dataset.
+   */
+  workspaceId: string;
+  /**
+   * When the scan that produced this record ran (UTC). Rows of a workspace with an older scannedAt than the workspace's latest one have disappeared from Power BI.
+   */
+  scannedAt: string;
+  /**
+   * Dataset (semantic model) of the downstream column or measure.
+   */
+  datasetId: string;
+  /**
+   * Dataset name.
+   */
+  datasetName?: string | null;
+  /**
+   * Model table of the downstream column or measure.
+   */
+  tableName: string;
+  /**
+   * Downstream column or measure name.
+   */
+  name: string;
+  /**
+   * column (a data column loaded by Power Query), calculated_column (DAX) or measure (DAX).
+   */
+  downstreamKind: 'column' | 'calculated_column' | 'measure';
+  /**
+   * warehouse_column (a column of an upstream table read by M), model_column (a column of a table of the same model), measure (a measure of the same model), or none (opaque: the origin could not be followed; see diagnostics).
+   */
+  upstreamKind: 'warehouse_column' | 'model_column' | 'measure' | 'none';
+  /**
+   * The column or measure read; null when upstreamKind is none.
+   */
+  upstream?: {
+    /**
+     * For warehouse columns: sqlserver, snowflake, ... (as in lineage.upstream); powerbi for model columns and measures.
+     */
+    platform?: string | null;
+    /**
+     * Server, host or account of a warehouse table.
+     */
+    server?: string | null;
+    /**
+     * Database, catalog or project.
+     */
+    database?: string | null;
+    /**
+     * Schema or dataset.
+     */
+    schema?: string | null;
+    /**
+     * Warehouse table, or the model table of a model column or measure.
+     */
+    table?: string | null;
+    /**
+     * Lower-cased qualified name of the table (joins lineage.upstream.qualifiedName).
+     */
+    qualifiedName?: string | null;
+    /**
+     * Column name (for a measure: the measure name).
+     */
+    column?: string | null;
+    /**
+     * True when part of the table's name is unknown (see lineage.upstream.partial).
+     */
+    partial?: boolean | null;
+  } | null;
+  /**
+   * identity (the same values), renamed, derived (computed from the upstream, e.g. Table.AddColumn, a SQL expression, DAX) or aggregated (Table.Group, SQL aggregate).
+   */
+  transformation: 'identity' | 'renamed' | 'derived' | 'aggregated';
+  /**
+   * True when the origin of this column could not be followed past a step (named in diagnostics); the row then has no upstream.
+   */
+  opaque: boolean;
+  /**
+   * Why lineage stops for this column (kind opaque_columns, unresolved_reference, ...).
+   */
+  diagnostics?:
+    | {
+        kind: string;
+        message: string;
+      }[]
+    | null;
+}
+
+/**
  * Columns of dataset tables; calculated columns carry their DAX expression.
  */
 export interface ColumnsRecord {

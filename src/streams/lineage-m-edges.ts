@@ -12,7 +12,7 @@ import type {
   UpstreamReference,
 } from '../lineage/index.js';
 import { createLineageAnalyser } from '../lineage/runtime/worker-pool.js';
-import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
+import type { ScanDataset, ScanTable, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
 import { datasourceHints, mayNeedDatasources, type TableSource } from './lineage-deferred.js';
 import type { MappingContext, ScanBatch } from './stream.js';
@@ -108,8 +108,11 @@ export interface TableAnalyses {
 }
 
 export function edgesOf(source: TableSource, result: MLineageResult, workspaceId: string): EdgeParts[] {
-  // A calculated table's DAX is recognised, not a problem: it has no M lineage.
-  const problems = result.diagnostics.filter((d) => d.kind !== 'dax_expression').map(diagnostic);
+  // A calculated table's DAX is recognised, not a problem: it has no M lineage. Column lineage's
+  // diagnostics belong to column_lineage.
+  const problems = result.diagnostics
+    .filter((d) => d.kind !== 'dax_expression' && d.kind !== 'opaque_columns')
+    .map(diagnostic);
   const diagnostics = problems.length > 0 ? problems : null;
   const edges: EdgeParts[] = result.upstreams.map((u) => ({
     ...source,
@@ -130,8 +133,39 @@ export function edgesOf(source: TableSource, result: MLineageResult, workspaceId
  * Starts the analysis of every table expression of the workspace at once (eagerly, unlike the
  * generators around it), so lineage workers can run ahead while other streams' records are written.
  */
-export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAnalyses[] {
+export function startMAnalyses(
+  ws: ScanWorkspace,
+  ctx: MappingContext,
+  withColumns = ctx.lineage.columns === true,
+): TableAnalyses[] {
   if (!ctx.lineage.enabled) return [];
+  // The lineage and column_lineage streams of one workspace share one analysis.
+  const memo = startedAnalyses.get(ctx) ?? new WeakMap<ScanWorkspace, Started>();
+  startedAnalyses.set(ctx, memo);
+  const known = memo.get(ws);
+  if (known !== undefined && (known.withColumns || !withColumns)) return known.analyses;
+  const analyses = analysesOf(ws, ctx, withColumns);
+  memo.set(ws, { withColumns, analyses });
+  return analyses;
+}
+
+interface Started {
+  withColumns: boolean;
+  analyses: TableAnalyses[];
+}
+
+const startedAnalyses = new WeakMap<MappingContext, WeakMap<ScanWorkspace, Started>>();
+
+/** The columns Power Query loads (not DAX calculated ones): the M output's columns. */
+function dataColumns(table: ScanTable): string[] {
+  return list(table.columns).flatMap((column) => {
+    const name = text(column.name);
+    const type = text(column.columnType);
+    return name !== null && (type === null || type === 'Data') ? [name] : [];
+  });
+}
+
+function analysesOf(ws: ScanWorkspace, ctx: MappingContext, withColumns: boolean): TableAnalyses[] {
   const options = { odbcDsnMap: ctx.lineage.odbcDsnMap };
   const started: TableAnalyses[] = [];
   for (const dataset of list(ws.datasets)) {
@@ -152,8 +186,15 @@ export function startMAnalyses(ws: ScanWorkspace, ctx: MappingContext): TableAna
       const from = inputs.length;
       for (const part of list(table.source)) {
         const expression = text(part.expression);
-        if (expression !== null && expression.trim() !== '')
-          inputs.push({ expression, expressions, tables: tableSources, tableName: sourceTableName, options });
+        if (expression === null || expression.trim() === '') continue;
+        const input: MExpressionInput = {
+          expression,
+          expressions,
+          tables: tableSources,
+          tableName: sourceTableName,
+          options,
+        };
+        inputs.push(withColumns ? { ...input, columns: dataColumns(table) } : input);
       }
       const source: TableSource = {
         sourceType: 'table',

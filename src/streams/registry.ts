@@ -6,6 +6,7 @@ import { activityEventsStream } from './activity-events.js';
 import type { ApiStreamDefinition } from './api-stream.js';
 import { appsStream } from './apps.js';
 import { artifactAccessStream } from './artifact-access.js';
+import { columnLineageStream } from './column-lineage.js';
 import { columnsStream } from './columns.js';
 import { dashboardTilesStream } from './dashboard-tiles.js';
 import { dashboardsStream } from './dashboards.js';
@@ -39,6 +40,7 @@ export const streams: readonly StreamDefinition[] = [
   datasourcesStream,
   artifactAccessStream,
   lineageStream,
+  columnLineageStream,
   // api: their own reads, after the scan
   activityEventsStream,
   refreshHistoryStream,

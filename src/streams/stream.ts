@@ -32,6 +32,8 @@ export interface MappingContext {
      * by the read, which always maps the batch (fromBatch) after its workspaces.
      */
     deferred?: DeferredLineage;
+    /** The read selected column_lineage: the M analyses follow columns too (the lineage stream shares them). */
+    columns?: boolean;
   };
 }
 

@@ -10,6 +10,7 @@ import { decodeMIdentifier } from '../m/m-string.js';
 import { DatasetGlobals, type DatasetName } from '../m/parameters.js';
 import type { MAst } from '../m/parse-m.js';
 import { repairDiagnostic } from '../m/repair-diagnostic.js';
+import { outputColumnLineage } from './output-columns.js';
 import { resultKey } from './result-key.js';
 import type { LineageDiagnostic, MExpressionInput, MLineageResult } from '../types.js';
 import { Walker } from '../m/walker.js';
@@ -86,12 +87,23 @@ async function analyse(input: MExpressionInput, cache: LineageCache): Promise<ML
     sqlTablePaths: cache.sqlTablePaths,
     limits: cache.limits,
     deadline: new Deadline(cache.limits.timeBudgetMs, 'the analysis of this table expression'),
+    trackColumns: input.columns !== undefined,
   });
   parsed.repairs.forEach((repair) => walker.report(repairDiagnostic(repair)));
   try {
     const output = walker.evaluateDocument(parsed.ast);
     const references = walker.refsOf(output);
-    return { upstreams: dedupeReferences(references), diagnostics: dedupeDiagnostics(walker.reported) };
+    const result: MLineageResult = {
+      upstreams: dedupeReferences(references),
+      diagnostics: dedupeDiagnostics(walker.reported),
+    };
+    if (input.columns === undefined) return result;
+    const columns = outputColumnLineage(walker.columnsOf(output), input.columns);
+    return {
+      ...result,
+      columns: columns.columns,
+      diagnostics: [...result.diagnostics, ...columns.diagnostics],
+    };
   } catch (error) {
     if (error instanceof LimitExceededError) return limitResult(error.message, walker.reported);
     throw error;

@@ -106,10 +106,16 @@ function digest(key: string): string {
 
 /** Callers own what they get: the cached copy is never handed out. */
 function copyResult(result: MLineageResult): MLineageResult {
-  return {
+  const copy: MLineageResult = {
     upstreams: result.upstreams.map((upstream) => ({ ...upstream })),
     diagnostics: result.diagnostics.map((diagnostic) => ({ ...diagnostic })),
   };
+  if (result.columns !== undefined)
+    copy.columns = result.columns.map((column) => ({
+      ...column,
+      upstreams: column.upstreams.map((origin) => ({ table: { ...origin.table }, column: origin.column })),
+    }));
+  return copy;
 }
 
 const shared = new LineageCache();

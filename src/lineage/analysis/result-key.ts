@@ -44,5 +44,5 @@ export function resultKey(input: MExpressionInput, cache: LineageCache): string 
   }
   parts.sort();
   const dataSources = unknownNames ? (input.dataSources ?? []) : [];
-  return JSON.stringify([input.expression, input.options ?? {}, parts, dataSources]);
+  return JSON.stringify([input.expression, input.options ?? {}, parts, dataSources, input.columns ?? null]);
 }

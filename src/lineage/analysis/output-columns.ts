@@ -1,0 +1,65 @@
+/**
+ * The column lineage of a table's output: each requested model column traced through the columns
+ * the walk followed, or flagged opaque with the reason (one `opaque_columns` diagnostic per reason).
+ */
+import { columnOf, type ColumnInfo, type ColumnSet } from '../m/columns.js';
+import type { ColumnLineage, LineageDiagnostic } from '../types.js';
+
+const NAMES_IN_MESSAGE = 10;
+
+/** Power BI keeps the query's column names; a hand edit may differ in letter case only. */
+function find(set: ColumnSet, name: string): ColumnInfo | undefined {
+  const exact = columnOf(set, name);
+  if (exact !== undefined) return exact;
+  const wanted = name.toLowerCase();
+  for (const [known, info] of set.known) if (known.toLowerCase() === wanted) return info;
+  return undefined;
+}
+
+function lineageOf(name: string, info: ColumnInfo): ColumnLineage {
+  const lineage: ColumnLineage = {
+    column: name,
+    upstreams: info.origins.map((origin) => ({ table: origin.table, column: origin.column })),
+    transformation: info.transformation,
+  };
+  if (info.opaque !== undefined) lineage.opaque = true;
+  return lineage;
+}
+
+function opaqueDiagnostics(byReason: ReadonlyMap<string, string[]>): LineageDiagnostic[] {
+  return [...byReason].map(([reason, names]) => {
+    const listed = names
+      .slice(0, NAMES_IN_MESSAGE)
+      .map((name) => `"${name}"`)
+      .join(', ');
+    const more = names.length > NAMES_IN_MESSAGE ? ` and ${names.length - NAMES_IN_MESSAGE} more` : '';
+    return {
+      kind: 'opaque_columns',
+      message: `Column lineage stops for ${listed}${more}: ${reason}.`,
+    };
+  });
+}
+
+export function outputColumnLineage(
+  set: ColumnSet | undefined,
+  columns: readonly string[],
+): { columns: ColumnLineage[]; diagnostics: LineageDiagnostic[] } {
+  const byReason = new Map<string, string[]>();
+  const traced = columns.map((name) => {
+    const info: ColumnInfo =
+      set === undefined
+        ? {
+            origins: [],
+            transformation: 'identity',
+            opaque: 'the columns of the table this query reads are not known',
+          }
+        : (find(set, name) ?? {
+            origins: [],
+            transformation: 'identity',
+            opaque: 'the query is not known to return such a column',
+          });
+    if (info.opaque !== undefined) byReason.set(info.opaque, [...(byReason.get(info.opaque) ?? []), name]);
+    return lineageOf(name, info);
+  });
+  return { columns: traced, diagnostics: opaqueDiagnostics(byReason) };
+}
