@@ -7,13 +7,13 @@ import type { ColumnLineage, LineageDiagnostic } from '../types.js';
 
 const NAMES_IN_MESSAGE = 10;
 
-/** Power BI keeps the query's column names; a hand edit may differ in letter case only. */
+/** Power BI keeps the query's column names; SQL names and hand edits may differ in letter case only. */
 function find(set: ColumnSet, name: string): ColumnInfo | undefined {
-  const exact = columnOf(set, name);
-  if (exact !== undefined) return exact;
+  const known = set.known.get(name);
+  if (known !== undefined) return known;
   const wanted = name.toLowerCase();
-  for (const [known, info] of set.known) if (known.toLowerCase() === wanted) return info;
-  return undefined;
+  for (const [column, info] of set.known) if (column.toLowerCase() === wanted) return info;
+  return columnOf(set, name);
 }
 
 function lineageOf(name: string, info: ColumnInfo): ColumnLineage {

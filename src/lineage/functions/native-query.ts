@@ -7,7 +7,9 @@ import type { CallContext, FunctionTable } from '../m/call-context.js';
 import { namingOf } from '../qualified-name.js';
 import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { UpstreamReference } from '../types.js';
-import { opaque, type Level, type MValue, type SourceState } from '../m/values.js';
+import { opaqueColumns, tableColumns, type ColumnInfo, type ColumnSet } from '../m/columns.js';
+import { sqlColumnLineage } from '../sql/sql-columns.js';
+import { opaque, tableValue, type Level, type MValue, type SourceState } from '../m/values.js';
 
 function contextPart(state: SourceState, level: Level): string | undefined {
   return state.parts[level] ?? state.defaults?.[level];
@@ -82,7 +84,44 @@ export function nativeQueryValue(
     if (reference.partial === true) call.report(partialNameDiagnostic(reference, state.unknown ?? []));
     references.push(reference);
   }
-  return opaque(references);
+  return call.trackColumns ? tableValue(references, queryColumns(call, state, sql)) : opaque(references);
+}
+
+/** The query's output columns, each from the warehouse columns its select list reads. */
+function queryColumns(call: CallContext, state: SourceState, sql: string): ColumnSet {
+  const result = sqlColumnLineage(sql, state.platform, undefined, {
+    limits: call.limits,
+    deadline: call.deadline,
+  });
+  result.diagnostics
+    .filter((d) => d.kind === 'opaque_columns')
+    .forEach((d) => call.report({ ...d, functionName: call.name }));
+  const tableOf = (path: readonly string[]) =>
+    referenceOf({
+      platform: state.platform,
+      kind: 'table',
+      server: state.server,
+      parts: qualifyPath(path, state),
+      via: call.name,
+      nativeQuery: true,
+      ...(state.unknown === undefined ? {} : { unknown: state.unknown }),
+    });
+  const known = new Map<string, ColumnInfo>();
+  for (const column of result.columns) {
+    const origins = column.sources.flatMap((source) => {
+      const table = tableOf(source.path);
+      return table === undefined ? [] : [{ table, column: source.column }];
+    });
+    known.set(column.name, { origins, transformation: column.transformation });
+  }
+  const passThrough = result.passThrough.flatMap((path) => tableOf(path) ?? []);
+  if (known.size === 0 && passThrough.length === 0)
+    return opaqueColumns(`the select list of the native query in ${call.name} could not be read`);
+  const set = tableColumns(passThrough);
+  return {
+    known,
+    rest: passThrough.length > 0 ? set.rest : { kind: 'none' },
+  };
 }
 
 function valueNativeQuery(call: CallContext): MValue {

@@ -1,5 +1,5 @@
 /** What a data-access function handler receives and may do. */
-import type { AnalysisLimits } from '../limits.js';
+import type { AnalysisLimits, Deadline } from '../limits.js';
 import type { SqlTablePaths } from '../sql/native-sql.js';
 import type { LineageDiagnostic, LineageOptions } from '../types.js';
 import type { MValue, Refs } from './values.js';
@@ -23,6 +23,10 @@ export interface CallContext {
   sqlTablePaths(sql: string, platform: string): SqlTablePaths;
   /** Bounds of the analysis (e.g. the longest text a function may build). */
   readonly limits: Readonly<AnalysisLimits>;
+  /** Column lineage is followed: tables a handler returns should say their columns. */
+  readonly trackColumns: boolean;
+  /** The time budget of the analysis, for work a handler does itself (e.g. SQL column lineage). */
+  readonly deadline: Deadline;
 }
 
 export type FunctionHandler = (call: CallContext) => MValue;

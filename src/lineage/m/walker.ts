@@ -862,6 +862,8 @@ export class Walker {
       textOfValue,
       sqlTablePaths: (sql, platform) => this.env.sqlTablePaths(sql, platform, this.env.deadline),
       limits: this.env.limits,
+      trackColumns: this.env.trackColumns === true,
+      deadline: this.env.deadline,
     };
   }
 }

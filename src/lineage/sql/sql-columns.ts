@@ -46,7 +46,7 @@ export interface SqlColumnLineageOptions {
 }
 
 /** Columns that cannot be traced (unknown, ambiguous, unnamed, a `*` not expanded). */
-const COLUMN_PROBLEM: LineageDiagnosticKind = 'unresolved_reference';
+const COLUMN_PROBLEM: LineageDiagnosticKind = 'opaque_columns';
 
 /** Distinct column problems reported per query; a generated 256 KB query may have thousands. */
 const MAX_PROBLEMS = 20;
