@@ -7,10 +7,12 @@ export interface ParsedArgs {
   config?: string;
   catalog?: string;
   state?: string;
+  /** explain-m --columns: every line gives its table's columns and gets their column lineage. */
+  columns?: boolean;
 }
 
 const USAGE =
-  'Usage: source-powerbi spec | check --config FILE | discover --config FILE | read --config FILE --catalog FILE [--state FILE] | explain-m [--config FILE] < lines.jsonl';
+  'Usage: source-powerbi spec | check --config FILE | discover --config FILE | read --config FILE --catalog FILE [--state FILE] | explain-m [--config FILE] [--columns] < lines.jsonl';
 
 const REQUIRED: Record<CommandName, readonly ('config' | 'catalog')[]> = {
   spec: [],
@@ -40,6 +42,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const parsed: ParsedArgs = { command: name };
   for (let i = 0; i < rest.length; i += 2) {
     const flag = rest[i]!;
+    if (name === 'explain-m' && flag === '--columns') {
+      parsed.columns = true;
+      i -= 1;
+      continue;
+    }
     const value = rest[i + 1];
     if (!ALLOWED_FLAGS[name].includes(flag))
       throw configError(`Unknown option "${flag}" for ${name}. ${USAGE}`);

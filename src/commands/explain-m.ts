@@ -19,14 +19,16 @@ async function optionsFromConfig(
 
 /**
  * explain-m: "why is this lineage missing?". Reads JSON lines on stdin, each
- * {"id","expression","expressions"?,"parameters"?,"options"?}, and writes one JSON line per input with
- * the upstream tables and the diagnostics. Not an Airbyte command: its stdout is plain JSON lines,
+ * {"id","expression","expressions"?,"tables"?,"dataSources"?,"parameters"?,"options"?,"columns"?}, and
+ * writes one JSON line per input with the upstream tables and the diagnostics, and with "columns"
+ * (required by --columns) the column lineage of those columns. Not an Airbyte command: its stdout is plain JSON lines,
  * written (and redacted: the config's secrets are registered) by the one MessageWriter.
  */
 export async function explainMCommand(
   io: { stdin: Readable; stdout: Writable },
   configPath: string | undefined,
   redactor: Redactor,
+  requireColumns = false,
 ): Promise<void> {
   const defaults = await optionsFromConfig(configPath, redactor);
   const writer = new MessageWriter(io.stdout, redactor);
@@ -34,7 +36,7 @@ export async function explainMCommand(
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    const answer = await explainLine(line, defaults, cache);
+    const answer = await explainLine(line, defaults, cache, requireColumns);
     await writer.writeJsonText(answer);
   }
 }

@@ -120,7 +120,7 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
     if (args.command === 'explain-m') {
       // Loaded on demand: the M and SQL parsers cost ~30 MB, and no other command needs them here.
       const { explainMCommand } = await import('./explain-m.js');
-      await explainMCommand(io, args.config, redactor);
+      await explainMCommand(io, args.config, redactor, args.columns === true);
       return 0;
     }
     for await (const message of await dispatch(args, context)) await writer.write(message);

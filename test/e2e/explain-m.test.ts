@@ -93,4 +93,35 @@ describe('explain-m (why is this lineage missing?)', () => {
     const without = await explain([line]);
     expect(JSON.stringify(without.out)).toContain(secret);
   });
+
+  test("--columns: the column lineage of each line's columns; a line without them is an error line", async () => {
+    const result = await explain(
+      [
+        JSON.stringify({
+          id: 'customers',
+          expression:
+            'let Source = Sql.Database("sql-01", "EDW"), T = Source{[Schema="dbo",Item="DimCustomer"]}[Data], R = Table.RenameColumns(T, {{"CustomerAlternateKey", "Customer ID"}}) in R',
+          columns: ['Customer ID', 'City'],
+        }),
+        JSON.stringify({ id: 'no-columns', expression: 'Sql.Database("s", "d")' }),
+      ],
+      ['--columns'],
+    );
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toMatchObject({
+      id: 'customers',
+      columns: [
+        {
+          column: 'Customer ID',
+          transformation: 'renamed',
+          upstreams: [{ table: { qualifiedName: 'edw.dbo.dimcustomer' }, column: 'CustomerAlternateKey' }],
+        },
+        { column: 'City', transformation: 'identity', upstreams: [{ column: 'City' }] },
+      ],
+    });
+    expect(result.out[1]).toMatchObject({
+      id: 'no-columns',
+      error: expect.stringContaining('--columns') as unknown,
+    });
+  });
 });

@@ -87,6 +87,9 @@ function inputOf(request: Json, defaults: LineageOptions | undefined): MExpressi
   if (typeof tables === 'string') return tables;
   const dataSources = dataSourceHints(request['dataSources']);
   if (typeof dataSources === 'string') return dataSources;
+  const columns = request['columns'];
+  if (columns !== undefined && !(Array.isArray(columns) && columns.every((c) => typeof c === 'string')))
+    return '"columns" must be an array of column names';
   const tableName = request['tableName'];
   if (tableName !== undefined && typeof tableName !== 'string') return '"tableName" must be a string';
   return {
@@ -97,6 +100,7 @@ function inputOf(request: Json, defaults: LineageOptions | undefined): MExpressi
     parameters,
     options,
     ...(tableName === undefined ? {} : { tableName }),
+    ...(columns === undefined ? {} : { columns: columns }),
   };
 }
 
@@ -104,6 +108,7 @@ export async function explainLine(
   jsonLine: string,
   defaults?: LineageOptions,
   cache?: LineageCache,
+  requireColumns = false,
 ): Promise<string> {
   let request: unknown;
   try {
@@ -115,6 +120,9 @@ export async function explainLine(
   const id = request['id'];
   const input = inputOf(request, defaults);
   if (typeof input === 'string') return errorLine(id, input);
+  if (requireColumns && input.columns === undefined)
+    return errorLine(id, 'with --columns each line needs "columns": the names of the table\'s columns');
   const result = await extractMLineage(input, cache);
-  return JSON.stringify({ id: id ?? null, upstreams: result.upstreams, diagnostics: result.diagnostics });
+  const answer = { id: id ?? null, upstreams: result.upstreams, diagnostics: result.diagnostics };
+  return JSON.stringify(result.columns === undefined ? answer : { ...answer, columns: result.columns });
 }
