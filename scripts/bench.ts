@@ -12,6 +12,7 @@ import { measureRead, type ReadMeasure } from './bench/measure-read.js';
 import { parseOptions, USAGE, type BenchOptions } from './bench/options.js';
 import { fetchScanResults } from './bench/scan-bytes.js';
 import { startSimulatorProcess, type SimulatorProcess } from './bench/simulator-process.js';
+import { benchReportDefinitions, formatReportBench } from './bench-report-definitions.js';
 import { configureCatalog, type DiscoveredStream } from './demo/catalog.js';
 import { latestStates, runConnector } from './demo/connector.js';
 
@@ -106,6 +107,10 @@ async function bench(options: BenchOptions): Promise<void> {
     process.stdout.write(formatTable(figures, full, incremental, cpu, comparisons));
     process.stdout.write(profile);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
+    const reportOptions = { reports: 1000, concurrency: 4, retryAfterSeconds: 0, seed: options.seed };
+    const reportFigures = await benchReportDefinitions(reportOptions, progress);
+    process.stdout.write(formatReportBench(reportFigures, reportOptions));
+    process.stdout.write(`${JSON.stringify({ reportDefinitions: reportFigures })}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
     await sim.close();
