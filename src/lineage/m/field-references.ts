@@ -56,14 +56,17 @@ export function rowFieldReferences(body: unknown, rowNames: readonly string[]): 
           pending.push(step);
       continue;
     }
+    // Children go on the stack last first, so fields come out in the order they are written.
+    const children: TNode[] = [];
     for (const [key, value] of Object.entries(node)) {
       if (key === 'tokenRange') continue;
       if (Array.isArray(value)) {
-        for (const item of value as unknown[]) if (isNode(item)) pending.push(item);
+        for (const item of value as unknown[]) if (isNode(item)) children.push(item);
       } else if (isNode(value)) {
-        pending.push(value);
+        children.push(value);
       }
     }
+    for (let index = children.length - 1; index >= 0; index -= 1) pending.push(children[index] as TNode);
   }
   return [...found];
 }
