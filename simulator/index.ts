@@ -22,6 +22,8 @@ export type { PayloadCorruption } from './payload-corruption.js';
 export type { Tenant, MutationResult, WorkspaceSummary, ArtifactCounts } from './tenant/tenant.js';
 export type { ScanFlags, ScanWorkspace, TenantSettings } from './tenant/types.js';
 export type { ExpectedUpstream, TableLineageTruth } from './tenant/lineage-truth.js';
+export type { ColumnLineageTruth, ExpectedColumnRow } from './tenant/column-truth.js';
+export { columnRowKey } from './tenant/column-truth.js';
 export { SIMULATED_ODBC_DSNS } from './tenant/m-sources.js';
 
 export interface SimulatorOptions {

@@ -4,7 +4,13 @@ import { FAMILIES, pickSource, type SourceFamily } from './datasources.js';
 import type { TenantContext, WorkspaceSkeleton } from './context.js';
 import { dataflowId, dataflowName, datasetId, datasetName } from './ids.js';
 import type { TableLineageTruth, TableTruth } from './lineage-truth.js';
-import { pickProfile, realWorldContent, type RealWorldProfile } from './m-real-world.js';
+import { columnLineageContent } from './m-column-lineage.js';
+import {
+  pickProfile,
+  realWorldContent,
+  type RealWorldContent,
+  type RealWorldProfile,
+} from './m-real-world.js';
 import {
   calendarSource,
   compositeReads,
@@ -59,6 +65,8 @@ function datasetKind(rng: Rng, ctx: TenantContext, sk: WorkspaceSkeleton): Datas
 
 /** Share of the datasets that could read a warehouse which get a real-world form instead. */
 const REAL_WORLD_SHARE = 0.2;
+/** Share of the warehouse datasets left (no real-world form) whose column lineage is known exactly. */
+const COLUMN_LINEAGE_SHARE = 0.1;
 
 interface DatasetContent {
   tables: ScanTable[];
@@ -149,14 +157,7 @@ function realWorldProfile(
   return chosen ? pickProfile(rng) : undefined;
 }
 
-function replaceWithRealWorld(
-  ctx: TenantContext,
-  out: DatasetContent,
-  profile: RealWorldProfile,
-  rng: Rng,
-  kind: DatasetKind,
-): void {
-  const content = realWorldContent(ctx, profile, rng, kind === 'directQuery' ? 'DirectQuery' : 'Import');
+function replaceContent(out: DatasetContent, content: RealWorldContent): void {
   out.tables = content.tables;
   out.expressions = content.expressions;
   out.datasources = content.datasources;
@@ -293,7 +294,14 @@ export function buildDataset(
       }
       const realWorld = rngFrom(ctx.seed, sk.index, 'real-world', n, salt);
       const profile = realWorldProfile(ctx, sk, n, salt, kind, realWorld);
-      if (profile) replaceWithRealWorld(ctx, out, profile, realWorld, kind);
+      const mode = kind === 'directQuery' ? 'DirectQuery' : 'Import';
+      if (profile) replaceContent(out, realWorldContent(ctx, profile, realWorld, mode));
+      else {
+        // Its own stream again, so choosing these datasets changes no other one.
+        const columns = rngFrom(ctx.seed, sk.index, 'column-lineage', n, salt);
+        if (columns.chance(COLUMN_LINEAGE_SHARE))
+          replaceContent(out, columnLineageContent(ctx, columns, mode));
+      }
       break;
     }
   }

@@ -3,6 +3,7 @@
  * that writes the M (never by running the connector's lineage analysis). Test knowledge only: the
  * HTTP server never serves it.
  */
+import type { TableColumnTruth } from './column-truth.js';
 
 export type ExpectedKind = 'table' | 'file' | 'dataflow' | 'dataset' | 'model_table';
 
@@ -33,6 +34,8 @@ export interface TableTruth {
    * left out of exact comparisons, and this says why.
    */
   unverifiable?: string;
+  /** The `column_lineage` rows of the table, where the generator knows them exactly. */
+  columns?: TableColumnTruth;
 }
 
 export interface TableLineageTruth extends TableTruth {

@@ -1,6 +1,7 @@
 import { rngFrom, uuidFor } from '../random.js';
 import type { TenantContext, WorkspaceSkeleton } from './context.js';
 import { createDatasourcePool } from './datasources.js';
+import { columnTruthOf, type ColumnLineageTruth } from './column-truth.js';
 import type { TableLineageTruth } from './lineage-truth.js';
 import { applyOp, type ArtifactChanges, type MutationOp } from './mutations.js';
 import { createDirectory } from './people.js';
@@ -176,6 +177,17 @@ export class Tenant {
    */
   lineageTruth(): TableLineageTruth[] {
     return this.ctx.skeletons.flatMap((sk) => this.build(sk.index).lineage);
+  }
+
+  /**
+   * Column lineage ground truth: for every dataset table with an M (or DAX) source, now, the
+   * `column_lineage` rows it must give, or why no exact answer is known (`unverifiable`).
+   */
+  columnLineageTruth(): ColumnLineageTruth[] {
+    return this.ctx.skeletons.flatMap((sk) => {
+      const built = this.build(sk.index);
+      return built.lineage.map((truth) => columnTruthOf(truth, built.workspace.datasets));
+    });
   }
 
   /**
