@@ -5,7 +5,8 @@ import { connectionStatusMessage, errorTraceMessage, type AirbyteMessage } from 
 import { Redactor } from '../protocol/redactor.js';
 import { sanitize } from '../protocol/untrusted-text.js';
 import { MessageWriter, serializeMessage } from '../protocol/writer.js';
-import { parseArgs, type ParsedArgs } from './args.js';
+import { HELP_TEXT, parseArgs, type ParsedArgs } from './args.js';
+import { configuredCatalog } from './catalog.js';
 import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
 import { discoverCommand } from './discover.js';
@@ -60,8 +61,15 @@ async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Mess
     case 'check':
       return checkCommand(await readJsonFile(args.config!, '--config'), context);
     case 'explain-m':
-      throw new Error('explain-m writes plain JSON lines and is run by runConnector directly');
+    case 'catalog':
+    case 'help':
+      throw new Error(`${args.command} writes plain text or JSON and is run by runConnector directly`);
   }
+}
+
+/** Plain text for a human (--help): no protocol framing, no redaction needed. */
+export function writeText(out: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
 function hintFor(error: ConnectorError): string {
@@ -117,6 +125,15 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
   try {
     const args = parseArgs(argv);
     command = args.command;
+    if (args.command === 'help') {
+      await writeText(io.stdout, HELP_TEXT);
+      return 0;
+    }
+    if (args.command === 'catalog') {
+      const raw = await readJsonFile(args.config!, '--config');
+      await writer.writeJson({ ...configuredCatalog(raw, redactor, args) });
+      return 0;
+    }
     if (args.command === 'explain-m') {
       // Loaded on demand: the M and SQL parsers cost ~30 MB, and no other command needs them here.
       const { explainMCommand } = await import('./explain-m.js');

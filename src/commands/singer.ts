@@ -9,7 +9,7 @@ import { discoverCommand } from './discover.js';
 import { stderrWriters, type ProcessIo } from './run.js';
 import { readCommand } from './read.js';
 import { renderAbout, versionLine } from './singer/about.js';
-import { parseSingerArgs, type SingerArgs } from './singer/args.js';
+import { parseSingerArgs, SINGER_HELP_TEXT, type SingerArgs } from './singer/args.js';
 import {
   selectedRecord,
   selectedSchema,
@@ -104,7 +104,8 @@ export async function runSinger(argv: readonly string[], io: ProcessIo): Promise
   };
   try {
     const args = parseSingerArgs(argv);
-    if (args.mode === 'about') await writeText(io, renderAbout(args.format));
+    if (args.mode === 'help') await writeText(io, SINGER_HELP_TEXT);
+    else if (args.mode === 'about') await writeText(io, renderAbout(args.format));
     else if (args.mode === 'version') await writeText(io, `${versionLine()}\n`);
     else if (args.mode === 'discover') {
       const raw = await readJsonFile(args.config!, '--config');

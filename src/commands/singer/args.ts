@@ -3,7 +3,7 @@ import { configError } from '../../errors.js';
 export type AboutFormat = 'text' | 'json' | 'markdown';
 
 export interface SingerArgs {
-  mode: 'about' | 'version' | 'discover' | 'sync';
+  mode: 'help' | 'about' | 'version' | 'discover' | 'sync';
   /** Output of --about: plain text unless --format json or markdown (the Singer SDK's choices). */
   format: AboutFormat;
   config?: string;
@@ -12,7 +12,19 @@ export interface SingerArgs {
 }
 
 const USAGE =
-  'Usage: tap-powerbi --about [--format json|markdown] | --version | --config FILE --discover | --config FILE --catalog FILE [--state FILE]';
+  'Usage: tap-powerbi --about [--format json|markdown] | --version | --config FILE --discover | --config FILE --catalog FILE [--state FILE] | --help';
+
+/** What --help prints (stdout, exit 0). */
+export const SINGER_HELP_TEXT = `tap-powerbi: a Singer tap for Power BI metadata and lineage.
+
+  --config FILE --discover              print the Singer catalog (select streams in its metadata)
+  --config FILE --catalog FILE [--state FILE]
+                                        sync the selected streams; --properties is the old name
+                                        of --catalog; pass the last STATE back with --state
+  --about [--format json|markdown]      describe the tap (settings, capabilities)
+  --version                             print the version
+  --help, -h                            print this text
+`;
 
 const FORMATS: readonly string[] = ['json', 'markdown'];
 
@@ -27,6 +39,7 @@ function aboutFormat(value: string | undefined): AboutFormat {
  * name of --catalog.
  */
 export function parseSingerArgs(argv: readonly string[]): SingerArgs {
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) return { mode: 'help', format: 'text' };
   const files: Partial<Record<'config' | 'catalog' | 'state', string>> = {};
   let about = false;
   let version = false;
