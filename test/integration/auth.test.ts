@@ -380,8 +380,16 @@ describe('network and TLS', () => {
   });
 
   test('an http authority override is refused as a config error', async () => {
-    const { instance } = provider(secretCredentials(), {}, { authority_host_override: 'http://127.0.0.1:1' });
-    const error = await failureOf(instance.getAccessToken());
+    // Refused when the provider is made, before any request: no token request can go over http.
+    const error = await failureOf(
+      Promise.resolve().then(() =>
+        provider(
+          secretCredentials(),
+          {},
+          { authority_host_override: 'http://127.0.0.1:1' },
+        ).instance.getAccessToken(),
+      ),
+    );
     expect(error.failureType).toBe('config_error');
     expect(error.message).toContain('authority_host_override must be an https URL');
   });
