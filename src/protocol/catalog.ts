@@ -18,14 +18,35 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const CONFIGURED_CATALOG_HINT =
+  'read takes a configured catalog, which wraps each stream discover lists as ' +
+  '{"stream": {...}, "sync_mode": "incremental", "destination_sync_mode": "append_dedup", ...}. ' +
+  'Build one with: source-powerbi catalog --config FILE [--streams a,b] [--mode incremental|full_refresh] ' +
+  '(a helper, not an Airbyte command).';
+
+/** discover's CATALOG message, or its `catalog` part: streams listed bare, without sync modes. */
+function isDiscoveredCatalog(raw: unknown): boolean {
+  if (!isObject(raw)) return false;
+  if (raw.type === 'CATALOG' && isObject(raw.catalog)) return true;
+  return (
+    Array.isArray(raw.streams) &&
+    raw.streams.some((entry) => isObject(entry) && entry.stream === undefined && 'json_schema' in entry)
+  );
+}
+
 /**
  * Checks a ConfiguredAirbyteCatalog against the streams this connector has. Anything wrong is a
  * config_error naming the stream and the fix: silently ignoring a bad catalog would hide data loss.
  */
 export function parseConfiguredCatalog(raw: unknown, known: readonly KnownStream[]): ConfiguredStream[] {
+  if (isDiscoveredCatalog(raw)) {
+    throw configError(
+      `The catalog is discover's output (an AirbyteCatalog), not a configured catalog: ${CONFIGURED_CATALOG_HINT}`,
+    );
+  }
   if (!isObject(raw) || !Array.isArray(raw.streams)) {
     throw configError(
-      'The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog).',
+      `The catalog must be a JSON object with a "streams" array (a ConfiguredAirbyteCatalog): ${CONFIGURED_CATALOG_HINT}`,
     );
   }
   const byName = new Map(known.map((stream) => [stream.name, stream]));
@@ -33,7 +54,7 @@ export function parseConfiguredCatalog(raw: unknown, known: readonly KnownStream
   return raw.streams.map((entry, index) => {
     const where = `catalog.streams[${index}]`;
     if (!isObject(entry) || !isObject(entry.stream) || typeof entry.stream.name !== 'string') {
-      throw configError(`${where} must be an object with stream.name; run discover to get a valid catalog.`);
+      throw configError(`${where} must be an object with stream.name. ${CONFIGURED_CATALOG_HINT}`);
     }
     const stream = byName.get(entry.stream.name);
     const name = stream ? stream.name : sanitize(entry.stream.name, 200, true);
