@@ -45,17 +45,28 @@ async function compareRuns(
     scan: { ...(config.scan as object), dataset_expressions: false },
   });
   const withoutLineage = await writeJson(dir, 'catalog-no-lineage', {
-    streams: catalog.streams.filter((s) => s.stream.name !== 'lineage'),
+    streams: catalog.streams.filter((s) => s.stream.name !== 'lineage' && s.stream.name !== 'column_lineage'),
+  });
+  const withoutColumnLineage = await writeJson(dir, 'catalog-no-column-lineage', {
+    streams: catalog.streams.filter((s) => s.stream.name !== 'column_lineage'),
   });
   const configFile = path.join(dir, 'config.json');
   const catalogFile = path.join(dir, 'catalog.json');
   progress('[bench] compare: full read with scan.dataset_expressions = false (no M to parse)');
   const a = await measureRead(sim, ['--config', noExpressions, '--catalog', catalogFile], dir, progress);
-  progress('[bench] compare: full read without the lineage stream (M not parsed)');
+  progress('[bench] compare: full read without the lineage and column_lineage streams (M not parsed)');
   const b = await measureRead(sim, ['--config', configFile, '--catalog', withoutLineage], dir, progress);
+  progress('[bench] compare: full read without the column_lineage stream (M parsed for tables only)');
+  const c = await measureRead(
+    sim,
+    ['--config', configFile, '--catalog', withoutColumnLineage],
+    dir,
+    progress,
+  );
   return [
     { label: 'dataset_expressions=false', measure: a },
-    { label: 'without lineage stream', measure: b },
+    { label: 'without lineage streams', measure: b },
+    { label: 'without column_lineage stream', measure: c },
   ];
 }
 

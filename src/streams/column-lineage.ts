@@ -14,7 +14,7 @@ import {
 } from '../lineage/index.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import { keyedTables } from './dataset-tables.js';
-import { startMAnalyses } from './lineage-m-edges.js';
+import { startMAnalyses, upstreamName } from './lineage-m-edges.js';
 import { sha256Hex } from './privacy.js';
 import { defineStream, type MappingContext } from './stream.js';
 import { list, text } from './values.js';
@@ -27,17 +27,7 @@ type Upstream = NonNullable<ColumnLineageRecord['upstream']>;
 type Diagnostic = NonNullable<ColumnLineageRecord['diagnostics']>[number];
 
 function warehouseUpstream(origin: ColumnOrigin): Upstream {
-  const table = origin.table;
-  return {
-    platform: table.platform,
-    server: table.server ?? null,
-    database: table.database ?? null,
-    schema: table.schema ?? null,
-    table: table.table,
-    qualifiedName: table.qualifiedName,
-    column: origin.column,
-    partial: table.partial ?? null,
-  };
+  return { ...upstreamName(origin.table), column: origin.column, partial: origin.table.partial ?? null };
 }
 
 function modelUpstream(table: string, column: string): Upstream {

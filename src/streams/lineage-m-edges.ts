@@ -81,7 +81,8 @@ function diagnostic(d: LineageDiagnostic): Diagnostic {
   };
 }
 
-function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
+/** The name of an upstream table as records carry it (lineage and column_lineage alike). */
+export function upstreamName(u: UpstreamReference) {
   return {
     platform: u.platform,
     server: u.server ?? null,
@@ -89,6 +90,12 @@ function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
     schema: u.schema ?? null,
     table: u.table,
     qualifiedName: u.qualifiedName,
+  };
+}
+
+function upstream(u: UpstreamReference): NonNullable<EdgeParts['upstream']> {
+  return {
+    ...upstreamName(u),
     kind: u.kind,
     via: u.via ?? null,
     nativeQuery: u.nativeQuery ?? null,

@@ -42,6 +42,23 @@ export function qualifyPath(path: readonly string[], state: SourceState): Partia
   return parts;
 }
 
+/** A table a native query reads, named with what the source navigated to. */
+function queriedTable(
+  call: CallContext,
+  state: SourceState,
+  path: readonly string[],
+): UpstreamReference | undefined {
+  return referenceOf({
+    platform: state.platform,
+    kind: 'table',
+    server: state.server,
+    parts: qualifyPath(path, state),
+    via: call.name,
+    nativeQuery: true,
+    ...(state.unknown === undefined ? {} : { unknown: state.unknown }),
+  });
+}
+
 export function nativeQueryValue(
   call: CallContext,
   state: SourceState,
@@ -71,15 +88,7 @@ export function nativeQueryValue(
   diagnostics.forEach((diagnostic) => call.report({ ...diagnostic, functionName: call.name }));
   const references: UpstreamReference[] = [];
   for (const path of paths) {
-    const reference = referenceOf({
-      platform: state.platform,
-      kind: 'table',
-      server: state.server,
-      parts: qualifyPath(path, state),
-      via: call.name,
-      nativeQuery: true,
-      ...(state.unknown === undefined ? {} : { unknown: state.unknown }),
-    });
+    const reference = queriedTable(call, state, path);
     if (reference === undefined) continue;
     if (reference.partial === true) call.report(partialNameDiagnostic(reference, state.unknown ?? []));
     references.push(reference);
@@ -96,16 +105,7 @@ function queryColumns(call: CallContext, state: SourceState, sql: string): Colum
   result.diagnostics
     .filter((d) => d.kind === 'opaque_columns')
     .forEach((d) => call.report({ ...d, functionName: call.name }));
-  const tableOf = (path: readonly string[]) =>
-    referenceOf({
-      platform: state.platform,
-      kind: 'table',
-      server: state.server,
-      parts: qualifyPath(path, state),
-      via: call.name,
-      nativeQuery: true,
-      ...(state.unknown === undefined ? {} : { unknown: state.unknown }),
-    });
+  const tableOf = (path: readonly string[]) => queriedTable(call, state, path);
   const known = new Map<string, ColumnInfo>();
   for (const column of result.columns) {
     const origins = column.sources.flatMap((source) => {
