@@ -21,11 +21,25 @@ export function displayPath(instancePath: string, child?: string): string {
   );
 }
 
-function firstSentence(text: unknown): string {
+const ABBREVIATION = /\b(?:e\.g|i\.e|etc|vs)$/i;
+
+/**
+ * The first sentence of a field's description, whole: it ends at a period followed by a space or
+ * the end, outside parentheses and not after an abbreviation ("contoso.onmicrosoft.com", "/v1.0",
+ * "(e.g. a private endpoint)" do not end it).
+ */
+export function firstSentence(text: unknown): string {
   if (typeof text !== 'string') return '';
-  // A sentence ends at a period followed by a space or the end ("contoso.com" or "/v1.0" do not).
-  const match = /^.*?\.(?=\s|$)/s.exec(text);
-  return ` ${(match ? match[0] : text).trim()}`;
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === '(') depth += 1;
+    else if (char === ')') depth = Math.max(0, depth - 1);
+    else if (char === '.' && depth === 0 && /^(?:\s|$)/.test(text.slice(i + 1, i + 2))) {
+      if (!ABBREVIATION.test(text.slice(0, i))) return ` ${text.slice(0, i + 1).trim()}`;
+    }
+  }
+  return ` ${text.trim()}`;
 }
 
 function describeError(error: ErrorObject): string {

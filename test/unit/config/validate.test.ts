@@ -1,7 +1,11 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseOptions } from '../../../src/config/config.js';
+import { firstSentence } from '../../../src/config/validate.js';
 import { ConnectorError } from '../../../src/errors.js';
 import { Redactor } from '../../../src/protocol/redactor.js';
+import { repoRoot } from '../../helpers/paths.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '11111111-2222-3333-4444-555555555555';
@@ -101,6 +105,36 @@ describe('parseOptions', () => {
     const raw = validConfig();
     (raw.credentials as Record<string, unknown>).tenant_id = 'not a tenant!';
     expect(configErrorOf(raw).message).toMatch(/credentials\.tenant_id must be a GUID or verified domain/);
+  });
+
+  test('the malformed-tenant error quotes the whole first sentence of its description, example domain included', () => {
+    const raw = validConfig();
+    (raw.credentials as Record<string, unknown>).tenant_id = 'not a tenant!';
+    expect(configErrorOf(raw).message).toMatch(/a verified domain such as contoso\.onmicrosoft\.com\.$/);
+  });
+
+  test('a description with "(e.g. …)" is not cut inside the parentheses', () => {
+    const raw = { ...validConfig(), authority_host_override: 'login.example.com' };
+    expect(configErrorOf(raw).message).toContain(
+      '(e.g. a private endpoint, or the local simulator in tests).',
+    );
+  });
+
+  test('every description in spec.json gives a first sentence that ends with a period and closes its parentheses', () => {
+    const spec = JSON.parse(readFileSync(path.join(repoRoot, 'spec.json'), 'utf8')) as unknown;
+    const descriptions: string[] = [];
+    const walk = (node: unknown): void => {
+      if (node === null || typeof node !== 'object') return;
+      const { description } = node as { description?: unknown };
+      if (typeof description === 'string') descriptions.push(description);
+      Object.values(node).forEach(walk);
+    };
+    walk(spec);
+    expect(descriptions.length).toBeGreaterThan(20);
+    const cut = descriptions
+      .map((d) => firstSentence(d).trim())
+      .filter((s) => !s.endsWith('.') || (s.match(/\(/g) ?? []).length !== (s.match(/\)/g) ?? []).length);
+    expect(cut).toEqual([]);
   });
 
   test('a wrong type names the field and the expected type', () => {
