@@ -54,10 +54,17 @@ function scanOptions(scan: ScanSettings): ScanOptions {
   };
 }
 
+/** What the mappings of one read share: the tables waiting for their batch, whether columns are traced. */
+interface ReadLineage {
+  deferred: DeferredLineage;
+  /** column_lineage is selected: M is analysed once, with columns, for it and for lineage. */
+  columns: boolean;
+}
+
 function mappingContext(
   options: ConnectorOptions,
   scannedAt: string,
-  deferred: DeferredLineage,
+  read: ReadLineage,
   analyser?: LineageAnalyser,
 ): MappingContext {
   return {
@@ -66,7 +73,8 @@ function mappingContext(
     lineage: {
       enabled: options.scan.datasetExpressions,
       odbcDsnMap: options.lineage.odbcDsnMap,
-      deferred,
+      deferred: read.deferred,
+      columns: read.columns,
       ...(analyser && { analyser }),
     },
   };
@@ -96,11 +104,14 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   // its records are written once LOOKAHEAD later workspaces have arrived too, or the batch ends.
   const ahead: { emitter: StreamEmitter; records: AsyncIterable<StreamRecord> }[][] = [];
   // Lineage of tables that need their batch's datasource instances: emitted with the batch.
-  const deferredLineage = new DeferredLineage();
+  const readLineage: ReadLineage = {
+    deferred: new DeferredLineage(),
+    columns: streams.some(({ definition }) => definition.name === 'column_lineage'),
+  };
   const startWorkspace = (workspace: ScanWorkspace, scannedAt: string): void => {
     const treatment = filter.treat(workspace);
     if (treatment === 'skip') return;
-    const ctx = mappingContext(options, scannedAt, deferredLineage, input.lineageAnalyser);
+    const ctx = mappingContext(options, scannedAt, readLineage, input.lineageAnalyser);
     ahead.push(
       streams.flatMap(({ definition, emitter }) => {
         if (!definition.fromWorkspace) return [];
@@ -124,7 +135,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   // Tenant-level rows (datasources) come with every batch that uses them: emit each once per sync.
   const emittedBatchKeys = new Map<string, Set<string>>();
   const emitBatch = async (batch: ScanBatch, scannedAt: string): Promise<void> => {
-    const ctx = mappingContext(options, scannedAt, deferredLineage, input.lineageAnalyser);
+    const ctx = mappingContext(options, scannedAt, readLineage, input.lineageAnalyser);
     for (const { definition, emitter } of streams) {
       if (!definition.fromBatch) continue;
       const seen = emittedBatchKeys.get(definition.name) ?? new Set<string>();
