@@ -2,6 +2,7 @@
  * The lineage picture: a self-contained HTML page (inline CSS and SVG, no scripts, no external
  * assets) with one panel per warehouse: warehouse tables -> datasets -> reports and dashboards.
  */
+import type { WarehouseColumns } from './column-view.js';
 import type { UpstreamTable } from './insights.js';
 import type { LineageGraph } from './lineage-graph.js';
 import { layoutPanels, type PanelLayout, type Placed } from './lineage-layout.js';
@@ -30,6 +31,8 @@ export interface PageInfo {
   title: string;
   subtitle: string;
   top: UpstreamTable[];
+  /** The column view: warehouse tables with the model columns, measures and reports their columns feed. */
+  columns?: WarehouseColumns[];
 }
 
 export function escapeXml(text: string): string {
@@ -133,6 +136,41 @@ function topList(top: UpstreamTable[]): string {
   );
 }
 
+const LISTED = 6;
+
+function listCell(values: string[]): string {
+  const shown = values.slice(0, LISTED).map(escapeXml).join('<br>');
+  const more =
+    values.length > LISTED ? `<br><span class="muted">and ${values.length - LISTED} more</span>` : '';
+  return `<td>${shown || '<span class="muted">none</span>'}${more}</td>`;
+}
+
+/** One collapsible block per warehouse table (no scripts): open one to see where its columns go. */
+function columnSection(tables: WarehouseColumns[] | undefined): string {
+  if (tables === undefined || tables.length === 0) return '';
+  const blocks = tables.map((table) => {
+    const rows = table.columns
+      .map(
+        (use) =>
+          `<tr><td>${escapeXml(use.column)}</td>${listCell(use.modelColumns)}${listCell(use.measures)}${listCell(use.reports)}</tr>`,
+      )
+      .join('');
+    return (
+      `<details><summary><span class="chip" style="background:${platformColor(table.platform)}">` +
+      `${escapeXml(table.platform)}</span> ${escapeXml(table.table)} <span class="muted">· ` +
+      `${table.columns.length} column${table.columns.length === 1 ? '' : 's'} used</span></summary>` +
+      `<table><thead><tr><th>warehouse column</th><th>model columns (dataset / table[column])</th>` +
+      `<th>measures and calculated columns reading them</th><th>reports on the dataset</th></tr></thead>` +
+      `<tbody>${rows}</tbody></table></details>`
+    );
+  });
+  return (
+    `<h2>Column lineage</h2><p class="muted">Open a warehouse table to see which of its columns feed which ` +
+    `model columns, which measures read them, and which reports use those datasets (from the ` +
+    `column_lineage and lineage streams).</p>${blocks.join('\n')}`
+  );
+}
+
 function legend(): string {
   const item = (color: string, text: string) => `<span><i style="border-color:${color}"></i>${text}</span>`;
   return (
@@ -151,7 +189,8 @@ svg text.head{font-weight:600;fill:#6b7280}svg tspan.ctx{fill:#9ca3af}svg .edges
 .chip{display:inline-block;color:#fff;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600}
 table{border-collapse:collapse;background:#fff}td,th{padding:3px 10px;border-bottom:1px solid #e5e7eb;text-align:left}
 .n{text-align:right}.legend span{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;border:2px solid;border-radius:3px;margin-right:4px;vertical-align:-1px}
-nav a{margin-right:12px;white-space:nowrap}`;
+nav a{margin-right:12px;white-space:nowrap}details{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:6px 12px;margin:8px 0}
+summary{cursor:pointer}details table{margin-top:8px}td{vertical-align:top}`;
 
 export function renderLineageHtml(graph: LineageGraph, info: PageInfo): string {
   const panels = layoutPanels(graph);
@@ -166,6 +205,7 @@ export function renderLineageHtml(graph: LineageGraph, info: PageInfo): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body><h1>${escapeXml(info.title)}</h1><p class="sub">${escapeXml(info.subtitle)}</p>
 ${topList(info.top)}
+${columnSection(info.columns)}
 <h2>Lineage by warehouse</h2>${legend()}<nav>${nav}</nav>
 ${body}
 </body></html>

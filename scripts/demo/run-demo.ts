@@ -11,6 +11,7 @@ import { configureCatalog, tablesFor, type DiscoveredStream } from './catalog.js
 import { latestStates, runConnector, traceError, type Message } from './connector.js';
 import { Destination, type TableChange } from './destination.js';
 import { rowCounts, topUpstreamTables, type UpstreamTable } from './insights.js';
+import { readColumnView } from './column-view.js';
 import { readLineageGraph } from './lineage-graph.js';
 import { renderLineageHtml } from './lineage-html.js';
 import { openRecordFiles } from './record-files.js';
@@ -160,6 +161,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const rows = await rowCounts(destination, streams);
       const top = await topUpstreamTables(destination, 10);
       const graph = await readLineageGraph(destination);
+      const columns = await readColumnView(destination);
       const htmlFile = path.join(options.outDir, 'lineage.html');
       const html = renderLineageHtml(graph, {
         title: 'Power BI lineage: warehouse tables → datasets → reports and dashboards',
@@ -168,6 +170,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           `${graph.tables.length} warehouse tables feed ${graph.datasets.length} datasets used by ` +
           `${graph.consumers.length} reports and dashboards. Built by source-powerbi from its own records.`,
         top,
+        columns,
       });
       await writeFile(htmlFile, html);
       return {

@@ -233,6 +233,25 @@ describeE2e('npm run demo', () => {
     expect(html).toContain(table);
   });
 
+  test('the column view shows, for a warehouse table that feeds a report, a column and the model column it loads', async () => {
+    const html = await readFile(result.htmlFile, 'utf8');
+    expect(html).toContain('<h2>Column lineage</h2>');
+    const withReport = new Set(
+      recordsOf(fresh, 'lineage')
+        .filter((e) => e.relation === 'datasetId' && e.sourceType === 'report')
+        .map((e) => String(e.targetId).toLowerCase()),
+    );
+    const loads = recordsOf(fresh, 'column_lineage').filter(
+      (row) => row.upstreamKind === 'warehouse_column' && withReport.has(String(row.datasetId).toLowerCase()),
+    );
+    const shown = loads.find((row) => {
+      const upstream = row.upstream as { qualifiedName: string; column: string };
+      return html.includes(`${upstream.qualifiedName} <span`) && html.includes(`<td>${upstream.column}</td>`);
+    });
+    expect(shown).toBeDefined();
+    expect(html).toContain(`${String(shown!.tableName)}[${String(shown!.name)}]`);
+  });
+
   test('progress goes to the progress channel step by step', () => {
     expect(progress.filter((l) => /^\[demo \d\/7\]/.test(l))).toHaveLength(7);
     expect(progress.some((l) => l.includes('scan:'))).toBe(true);
