@@ -141,7 +141,7 @@ export interface ConnectorConfigInput {
    */
   incremental?: {
     /**
-     * How far before the previous sync's start the next sync asks for changes. Power BI can take up to 30 minutes to report a change, so values below 30 are raised to 30.
+     * How far before the previous sync's start the next sync asks for changes. Power BI can take up to 30 minutes to report a change, so it is at least 30 (smaller values are refused).
      */
     lookback_minutes?: number;
     /**
@@ -417,7 +417,7 @@ export interface ConnectorConfig {
    */
   incremental: {
     /**
-     * How far before the previous sync's start the next sync asks for changes. Power BI can take up to 30 minutes to report a change, so values below 30 are raised to 30.
+     * How far before the previous sync's start the next sync asks for changes. Power BI can take up to 30 minutes to report a change, so it is at least 30 (smaller values are refused).
      */
     lookback_minutes: number;
     /**
