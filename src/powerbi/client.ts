@@ -5,6 +5,7 @@ import { createApiCaller, type CallStats, type LogFn } from './api-caller.js';
 import { iterateApps } from './apps.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_HOURLY_BUDGETS, type HourlyBudgets } from './endpoints.js';
+import { listGatewayDatasources, listGateways } from './gateways.js';
 import { iterateGroups, type GroupsQuery } from './groups.js';
 import { createHttpTransport } from './http.js';
 import type { JsonObject } from './json-shapes.js';
@@ -76,6 +77,9 @@ export interface PowerBiClient {
     wait: { maxWaitMs: number; defaultPollMs?: number; maxPollMs?: number },
   ): Promise<DefinitionOutcome>;
   listReportPages(groupId: string, reportId: string): Promise<JsonObject[]>;
+  /** Gateways the caller is a gateway admin of, and one gateway's datasources (src/powerbi/gateways.ts). */
+  listGateways(): Promise<JsonObject[]>;
+  listGatewayDatasources(gatewayId: string): Promise<JsonObject[]>;
   stats(): PowerBiClientStats;
   /** Releases the keep-alive sockets. */
   close(): void;
@@ -160,6 +164,8 @@ export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClien
       });
     },
     listReportPages: (groupId, reportId) => listReportPages(caller, groupId, reportId),
+    listGateways: () => listGateways(caller),
+    listGatewayDatasources: (gatewayId) => listGatewayDatasources(caller, gatewayId),
     stats: () => sumStats(caller.stats(), fabricCaller?.stats(), scheduler.stats()),
     close: () => {
       transport.close();

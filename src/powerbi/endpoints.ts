@@ -13,6 +13,7 @@ export type Endpoint =
   | 'apps'
   | 'refreshes'
   | 'reportPages'
+  | 'gateways'
   | 'fabricGetDefinition'
   | 'fabricOperation';
 
@@ -26,6 +27,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   'apps',
   'refreshes',
   'reportPages',
+  'gateways',
   'fabricGetDefinition',
   'fabricOperation',
 ];
@@ -44,6 +46,7 @@ export const DEFAULT_HOURLY_BUDGETS: HourlyBudgets = {
   apps: 200,
   refreshes: undefined,
   reportPages: undefined,
+  gateways: undefined,
   // Fabric throttles every caller per API without publishing numbers: 429 + Retry-After only.
   // https://learn.microsoft.com/rest/api/fabric/articles/throttling
   fabricGetDefinition: undefined,
@@ -60,6 +63,8 @@ export const MAX_WORKSPACES_PER_SCAN = 100;
 const WORKSPACE_ENDPOINTS: ReadonlySet<Endpoint> = new Set([
   'refreshes',
   'reportPages',
+  // Gateway admins, not Fabric administrators: the admin API tenant setting does not help there.
+  'gateways',
   'fabricGetDefinition',
   'fabricOperation',
 ]);
