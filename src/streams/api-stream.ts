@@ -8,13 +8,15 @@ import type { ConnectorOptions } from '../config/options.js';
 import type { PowerBiClient } from '../powerbi/client.js';
 import type { ScanWorkspace } from '../powerbi/scan-types.js';
 import { loadStreamSchema } from './schema-loader.js';
-import type { StreamBase, StreamRecord } from './stream.js';
+import type { ScanBatch, StreamBase, StreamRecord } from './stream.js';
 import type { StreamState } from './stream-state.js';
 
 /** What the shared scan of this read saw, for streams that need artifact ids (e.g. refresh history). */
 export interface ScanObserver {
   /** Called for every workspace the scan returned (whatever the workspace filters decided). */
   onWorkspace(workspace: ScanWorkspace, scannedAt: string): void;
+  /** Called with every finished batch's tenant-level lists (gateways need its datasource instances). */
+  onBatch?(batch: ScanBatch, scannedAt: string): void;
 }
 
 export interface ApiLog {

@@ -194,6 +194,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
         if (!estimated) await estimate();
         for (const id of event.missingWorkspaceIds) await emitWorkspace(tombstone(id), event.scannedAt);
         await emitBatch(event, event.scannedAt);
+        for (const observer of input.observers ?? []) observer.onBatch?.(event, event.scannedAt);
         if (watermark.complete([...event.workspaceIds, ...event.missingWorkspaceIds])) await checkpoint();
         return;
       case 'workspace-failed':
