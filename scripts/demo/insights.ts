@@ -30,7 +30,7 @@ WITH table_edges AS (
                     upstream->>'qualifiedName')) AS key,
     upstream->>'platform' AS platform,
     coalesce(upstream->>'server', upstream->>'database') AS warehouse,
-    concat_ws('.', upstream->>'database', upstream->>'schema', upstream->>'table') AS "table",
+    upstream->>'qualifiedName' AS "table",
     lower("sourceId") AS dataset
   FROM lineage
   WHERE relation = 'source' AND "targetType" = 'external_table'

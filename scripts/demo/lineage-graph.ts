@@ -59,7 +59,7 @@ SELECT DISTINCT
   coalesce(upstream->>'server', upstream->>'database') AS warehouse,
   concat_ws('.', upstream->>'schema', upstream->>'table') AS label,
   upstream->>'database' AS database,
-  concat_ws('.', upstream->>'database', upstream->>'schema', upstream->>'table') AS qualified,
+  upstream->>'qualifiedName' AS qualified,
   lower("sourceId") AS dataset
 FROM lineage
 WHERE relation = 'source' AND "targetType" = 'external_table'`;
@@ -132,11 +132,27 @@ export async function readLineageGraph(db: Destination): Promise<LineageGraph> {
   }
   return {
     tables: [...tables.values()],
-    datasets,
-    consumers: [...consumers.values()],
+    datasets: distinguished(datasets),
+    consumers: distinguished([...consumers.values()]),
     feeds,
     uses: unique(uses),
   };
+}
+
+/** Items that would show as identical boxes (same name, same workspace) get the start of their id. */
+export function distinguished<T extends GraphNode>(nodes: T[]): T[] {
+  const shown = (node: GraphNode) => `${node.label}\u0000${node.context ?? ''}`;
+  const counts = new Map<string, number>();
+  for (const node of nodes) counts.set(shown(node), (counts.get(shown(node)) ?? 0) + 1);
+  return nodes.map((node) => {
+    if ((counts.get(shown(node)) ?? 0) < 2) return node;
+    const id = node.id.slice(0, 8);
+    return {
+      ...node,
+      context: node.context === undefined ? `id ${id}` : `${node.context} · id ${id}`,
+      detail: `${node.detail} (id ${node.id})`,
+    };
+  });
 }
 
 function unique(pairs: string[][]): [string, string][] {
