@@ -1168,6 +1168,186 @@ export interface DatasourcesRecord {
 }
 
 /**
+ * Microsoft Fabric items of each workspace as the scan returns them (Lakehouse, warehouses, SQLAnalyticsEndpoint, Notebook, DataPipeline, Eventhouse, KQLDatabase, ...), one row per item. Item arrays of types the connector does not know are kept too: any array of objects with an id under a workspace that no other stream maps.
+ */
+export interface FabricItemsRecord {
+  /**
+   * Id of the workspace the record belongs to (Power BI group id).
+   */
+  workspaceId: string;
+  /**
+   * When the scan that produced this record ran (UTC). Rows of a workspace with an older scannedAt than the workspace's latest one have disappeared from Power BI.
+   */
+  scannedAt: string;
+  /**
+   * Item type, normalised from the scan array's key (e.g. warehouses -> Warehouse, Lakehouse -> Lakehouse); an unknown key is kept as given.
+   */
+  type: string;
+  /**
+   * Item id.
+   */
+  id: string;
+  /**
+   * Key of the workspace array the item was listed under, as the scan spells it.
+   */
+  scanArray: string;
+  /**
+   * The item's own type field, when it has one (e.g. a datamart-like item's Lakehouse or Datawarehouse).
+   */
+  itemType?: string | null;
+  /**
+   * Item name.
+   */
+  name?: string | null;
+  /**
+   * Item description.
+   */
+  description?: string | null;
+  /**
+   * Item state (e.g. Active).
+   */
+  state?: string | null;
+  /**
+   * Who created (or configured) the item. Subject to the privacy option userIdentifiers (keep, hash, drop).
+   */
+  createdBy?: string | null;
+  /**
+   * Object id of the creator. Subject to the privacy option userIdentifiers (keep, hash, drop).
+   */
+  createdById?: string | null;
+  /**
+   * Creation time (UTC).
+   */
+  createdDateTime?: string | null;
+  /**
+   * Who last modified the item. Subject to the privacy option userIdentifiers (keep, hash, drop).
+   */
+  modifiedBy?: string | null;
+  /**
+   * Object id of who last modified the item. Subject to the privacy option userIdentifiers (keep, hash, drop).
+   */
+  modifiedById?: string | null;
+  /**
+   * Last modification time (UTC): lastUpdatedDate or modifiedDateTime.
+   */
+  modifiedDateTime?: string | null;
+  /**
+   * Endorsement: Promoted or Certified, and who certified it.
+   */
+  endorsementDetails?: {
+    /**
+     * None, Promoted or Certified.
+     */
+    endorsement?: string | null;
+    /**
+     * Who certified the item. Subject to the privacy option userIdentifiers (keep, hash, drop).
+     */
+    certifiedBy?: string | null;
+  } | null;
+  /**
+   * Microsoft Purview sensitivity label applied to the item.
+   */
+  sensitivityLabel?: {
+    /**
+     * Sensitivity label id.
+     */
+    labelId?: string | null;
+  } | null;
+  /**
+   * The item's relations as the scan gives them (e.g. a SQL analytics endpoint on its lakehouse).
+   */
+  relations?:
+    | {
+        /**
+         * Id of the item depended on.
+         */
+        dependentOnArtifactId?: string | null;
+        /**
+         * Workspace of the item depended on.
+         */
+        workspaceId?: string | null;
+        /**
+         * Relation type, e.g. CascadeDelete.
+         */
+        relationType?: string | null;
+        /**
+         * Relation settings as given.
+         */
+        settingsList?: string | null;
+        /**
+         * Relation usage as given.
+         */
+        usage?: string | null;
+      }[]
+    | null;
+  /**
+   * The item's other fields (not mapped above; users go to artifact_access), as a JSON object text; null when there are none.
+   */
+  extra?: string | null;
+}
+
+/**
+ * On-premises data gateways (clusters) that datasources are bound to: every gatewayId of the scan's datasource instances, named and described by Gateways - Get Gateways where the identity is a gateway admin.
+ */
+export interface GatewaysRecord {
+  /**
+   * Gateway id (lower case); for a cluster, the id of its primary member (datasources.gatewayId).
+   */
+  id: string;
+  /**
+   * When the connector read the gateways. The cursor: the latest row of a gateway wins.
+   */
+  readAt: string;
+  /**
+   * Where the row came from: scan (a gatewayId of the scan's datasource instances only; the identity is not an admin of the gateway), api (listed by Get Gateways, no scanned datasource uses it), scan+api (both).
+   */
+  source: 'scan' | 'api' | 'scan+api';
+  /**
+   * Gateway name. Null when the identity is not a gateway admin of it.
+   */
+  name?: string | null;
+  /**
+   * Gateway type as Power BI gives it (e.g. Resource for an on-premises gateway, Personal). Null without gateway admin rights.
+   */
+  type?: string | null;
+  /**
+   * Connectivity status (gatewayStatus, e.g. Live), when Power BI gives it.
+   */
+  status?: string | null;
+  /**
+   * Gateway software version from gatewayAnnotation, when given.
+   */
+  version?: string | null;
+  /**
+   * Machines of the cluster (from gatewayAnnotation), when given: id, name and version of each member. Null when unknown.
+   */
+  members?:
+    | {
+        /**
+         * Member gateway id.
+         */
+        id: string;
+        /**
+         * Machine or member name.
+         */
+        name?: string | null;
+        /**
+         * Gateway software version of the member.
+         */
+        version?: string | null;
+      }[]
+    | null;
+  /**
+   * Datasources bound to the gateway, sorted: ids of the scan's datasource instances with this gatewayId (datasources.datasourceId) and of Get Datasources where the identity may call it.
+   */
+  datasourceIds: string[];
+  /**
+   * The datasources Gateways - Get Datasources lists for this gateway; null when it could not be called (no gateway admin rights).
+   */
+  apiDatasourceIds?: string[] | null;
+}
+
+/**
  * Lineage edges. Direction: the source depends on (reads from) the target; data flows from target to source. relation names the scan-result field the edge comes from ('source' = the table's Power Query M).
  */
 export interface LineageRecord {

@@ -261,6 +261,33 @@ export interface ScanDatamart {
   Users?: Opt<ScanUser[]>;
 }
 
+/**
+ * A Fabric item as the scan lists it. Shapes differ per type: Lakehouse has createdBy/createdDate/
+ * lastUpdatedDate/extendedProperties, warehouses and SQLAnalyticsEndpoint have configuredBy/
+ * modifiedDateTime; anything else is kept whole by the fabric_items stream.
+ */
+export interface ScanFabricItem {
+  id?: Opt<string>;
+  name?: Opt<string>;
+  description?: Opt<string>;
+  type?: Opt<string>;
+  state?: Opt<string>;
+  createdBy?: Opt<string>;
+  createdById?: Opt<string>;
+  createdDate?: Opt<string>;
+  configuredBy?: Opt<string>;
+  configuredById?: Opt<string>;
+  modifiedBy?: Opt<string>;
+  modifiedById?: Opt<string>;
+  modifiedDateTime?: Opt<string>;
+  lastUpdatedDate?: Opt<string>;
+  endorsementDetails?: Opt<ScanEndorsementDetails>;
+  sensitivityLabel?: Opt<ScanSensitivityLabel>;
+  relations?: Opt<ScanRelation[]>;
+  users?: Opt<ScanUser[]>;
+  [key: string]: unknown;
+}
+
 export interface ScanWorkspace {
   id: string;
   name?: Opt<string>;
@@ -279,7 +306,10 @@ export interface ScanWorkspace {
   dataflows?: Opt<ScanDataflow[]>;
   datamarts?: Opt<ScanDatamart[]>;
   users?: Opt<ScanUser[]>;
-  /** Fabric items (Lakehouse, warehouses, SQLAnalyticsEndpoint, ...) keyed by item type; not mapped yet. */
+  /**
+   * Fabric items (Lakehouse, warehouses, SQLAnalyticsEndpoint, Notebook, ...) keyed by item type:
+   * arrays of `ScanFabricItem`, mapped by the fabric_items stream (src/streams/fabric-items.ts).
+   */
   [fabricItemType: string]: unknown;
 }
 

@@ -14,6 +14,7 @@ import { dataflowsStream } from './dataflows.js';
 import { datamartsStream } from './datamarts.js';
 import { datasetsStream } from './datasets.js';
 import { datasourcesStream } from './datasources.js';
+import { fabricItemsStream } from './fabric-items.js';
 import { lineageStream } from './lineage.js';
 import { measuresStream } from './measures.js';
 import { refreshHistoryStream } from './refresh-history.js';
@@ -37,6 +38,7 @@ export const streams: readonly StreamDefinition[] = [
   measuresStream,
   dataflowsStream,
   datamartsStream,
+  fabricItemsStream,
   datasourcesStream,
   artifactAccessStream,
   lineageStream,
