@@ -228,9 +228,9 @@ export interface ArtifactAccessRecord {
    */
   scannedAt: string;
   /**
-   * Kind of item.
+   * Kind of item; fabric_item for any Fabric item (its type is in fabric_items, keyed by the same id).
    */
-  artifactType: 'workspace' | 'report' | 'dashboard' | 'dataset' | 'dataflow' | 'datamart';
+  artifactType: 'workspace' | 'report' | 'dashboard' | 'dataset' | 'dataflow' | 'datamart' | 'fabric_item';
   /**
    * Item id (the workspace id for workspace access, objectId for dataflows).
    */

@@ -1,8 +1,9 @@
-/** Who has which access right on the workspace and on each report, dashboard, dataset, dataflow and datamart. */
+/** Who has which access right on the workspace and on each report, dashboard, dataset, dataflow, datamart and Fabric item. */
 import type { ArtifactAccessRecord } from '../generated/records.js';
 import type { ScanUser, ScanWorkspace } from '../powerbi/scan-types.js';
 import { accessRight } from './access-right.js';
 import { isPerson, principalValue, sha256Hex } from './privacy.js';
+import { fabricItemArrays } from './fabric-item-arrays.js';
 import { defineStream, type MappingContext } from './stream.js';
 import { list, text } from './values.js';
 
@@ -64,6 +65,8 @@ function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): Iterable<Artifa
   for (const d of list(ws.datasets)) yield* rows('dataset', text(d.id), d.users, ws, ctx);
   for (const d of list(ws.dataflows)) yield* rows('dataflow', text(d.objectId), d.users, ws, ctx);
   for (const d of list(ws.datamarts)) yield* rows('datamart', text(d.id), d.users ?? d.Users, ws, ctx);
+  for (const array of fabricItemArrays(ws))
+    for (const item of array.items) yield* rows('fabric_item', text(item.id), item.users, ws, ctx);
 }
 
 export const artifactAccessStream = defineStream<ArtifactAccessRecord>({
