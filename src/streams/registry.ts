@@ -14,6 +14,7 @@ import { dataflowsStream } from './dataflows.js';
 import { datamartsStream } from './datamarts.js';
 import { datasetsStream } from './datasets.js';
 import { datasourcesStream } from './datasources.js';
+import { gatewaysStream } from './gateways.js';
 import { fabricItemsStream } from './fabric-items.js';
 import { lineageStream } from './lineage.js';
 import { measuresStream } from './measures.js';
@@ -47,6 +48,7 @@ export const streams: readonly StreamDefinition[] = [
   activityEventsStream,
   refreshHistoryStream,
   appsStream,
+  gatewaysStream,
   reportDefinitionsStream,
   reportPagesStream,
   reportVisualsStream,
