@@ -228,9 +228,9 @@ export interface ArtifactAccessRecord {
    */
   scannedAt: string;
   /**
-   * Kind of item.
+   * Kind of item; fabric_item for any Fabric item (its type is in fabric_items, keyed by the same id).
    */
-  artifactType: 'workspace' | 'report' | 'dashboard' | 'dataset' | 'dataflow' | 'datamart';
+  artifactType: 'workspace' | 'report' | 'dashboard' | 'dataset' | 'dataflow' | 'datamart' | 'fabric_item';
   /**
    * Item id (the workspace id for workspace access, objectId for dataflows).
    */
@@ -1284,67 +1284,6 @@ export interface FabricItemsRecord {
    * The item's other fields (not mapped above; users go to artifact_access), as a JSON object text; null when there are none.
    */
   extra?: string | null;
-}
-
-/**
- * On-premises data gateways (clusters) that datasources are bound to: every gatewayId of the scan's datasource instances, named and described by Gateways - Get Gateways where the identity is a gateway admin.
- */
-export interface GatewaysRecord {
-  /**
-   * Gateway id (lower case); for a cluster, the id of its primary member (datasources.gatewayId).
-   */
-  id: string;
-  /**
-   * When the connector read the gateways. The cursor: the latest row of a gateway wins.
-   */
-  readAt: string;
-  /**
-   * Where the row came from: scan (a gatewayId of the scan's datasource instances only; the identity is not an admin of the gateway), api (listed by Get Gateways, no scanned datasource uses it), scan+api (both).
-   */
-  source: 'scan' | 'api' | 'scan+api';
-  /**
-   * Gateway name. Null when the identity is not a gateway admin of it.
-   */
-  name?: string | null;
-  /**
-   * Gateway type as Power BI gives it (e.g. Resource for an on-premises gateway, Personal). Null without gateway admin rights.
-   */
-  type?: string | null;
-  /**
-   * Connectivity status (gatewayStatus, e.g. Live), when Power BI gives it.
-   */
-  status?: string | null;
-  /**
-   * Gateway software version from gatewayAnnotation, when given.
-   */
-  version?: string | null;
-  /**
-   * Machines of the cluster (from gatewayAnnotation), when given: id, name and version of each member. Null when unknown.
-   */
-  members?:
-    | {
-        /**
-         * Member gateway id.
-         */
-        id: string;
-        /**
-         * Machine or member name.
-         */
-        name?: string | null;
-        /**
-         * Gateway software version of the member.
-         */
-        version?: string | null;
-      }[]
-    | null;
-  /**
-   * Datasources bound to the gateway, sorted: ids of the scan's datasource instances with this gatewayId (datasources.datasourceId) and of Get Datasources where the identity may call it.
-   */
-  datasourceIds: string[];
-  /**
-   * The datasources Gateways - Get Datasources lists for this gateway; null when it could not be called (no gateway admin rights).
-   */
-  apiDatasourceIds?: string[] | null;
 }
 
 /**
