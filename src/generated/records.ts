@@ -1375,11 +1375,13 @@ export interface LineageRecord {
     | 'upstreamDatamarts'
     | 'datasourceUsages'
     | 'misconfiguredDatasourceUsages'
-    | 'source';
+    | 'source'
+    | 'relations'
+    | 'directLake';
   /**
    * Kind of the dependent item.
    */
-  sourceType: 'report' | 'dashboard_tile' | 'dataset' | 'table' | 'dataflow' | 'datamart';
+  sourceType: 'report' | 'dashboard_tile' | 'dataset' | 'table' | 'dataflow' | 'datamart' | 'fabric_item';
   /**
    * Id of the dependent item (the dataset id when sourceType is table, the tile id for tiles).
    */
@@ -1408,7 +1410,8 @@ export interface LineageRecord {
     | 'table'
     | 'external_table'
     | 'file'
-    | 'unresolved';
+    | 'unresolved'
+    | 'fabric_item';
   /**
    * Id of the Power BI item or datasource instance depended on; null for M references (see upstream).
    */

@@ -137,6 +137,14 @@ export interface ScanMeasure {
 export interface ScanTableSource {
   /** Power Query M (or DAX for a calculated table). */
   expression?: Opt<string>;
+  /**
+   * A Direct Lake (entity) partition's source, as the model defines it. Not in Microsoft's scan
+   * documentation: read when present; without it the table name stands for the entity.
+   */
+  entityName?: Opt<string>;
+  schemaName?: Opt<string>;
+  /** Name of the dataset expression (e.g. DatabaseQuery) the entity is read through. */
+  expressionSource?: Opt<string>;
 }
 
 export interface ScanTable {

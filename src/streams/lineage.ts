@@ -1,7 +1,11 @@
-/** The lineage stream: item edges from ids in the scan result, plus M edges from tables to warehouse tables. */
+/**
+ * The lineage stream: item edges from ids in the scan result, Fabric relations and Direct Lake
+ * tables (lineage-fabric-edges.ts), plus M edges from tables to warehouse tables.
+ */
 import type { LineageRecord } from '../generated/records.js';
 import type { ScanWorkspace } from '../powerbi/scan-types.js';
 import { makeEdge } from './lineage-edge.js';
+import { fabricEdges } from './lineage-fabric-edges.js';
 import { itemEdges } from './lineage-item-edges.js';
 import { deferredEdges, mEdges, startMAnalyses, type TableAnalyses } from './lineage-m-edges.js';
 import { defineStream, type MappingContext, type ScanBatch } from './stream.js';
@@ -13,7 +17,7 @@ async function* edges(
   analyses: readonly TableAnalyses[],
 ): AsyncIterable<LineageRecord> {
   const seen = new Set<string>();
-  for (const parts of [itemEdges(ws), mEdges(analyses, ctx)]) {
+  for (const parts of [itemEdges(ws), fabricEdges(ws, ctx.lineage.enabled), mEdges(analyses, ctx)]) {
     for await (const part of parts) {
       const edge = makeEdge(ws.id, ctx, part);
       if (seen.has(edge.edgeId)) continue;
