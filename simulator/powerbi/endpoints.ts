@@ -20,8 +20,11 @@ export const POWER_BI_ENDPOINTS = [
   'dataflows',
   'dataflowTransactions',
   'apps',
+  'gateways',
+  'gatewayDatasources',
   'fabricGetDefinition',
   'fabricOperation',
+  'fabricGatewayMembers',
 ] as const;
 
 export type PowerBiEndpoint = (typeof POWER_BI_ENDPOINTS)[number];

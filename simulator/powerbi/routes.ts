@@ -6,6 +6,7 @@ import { adminGroups } from './routes/admin-groups.js';
 import { getInfo, modified, scanResult, scanStatus } from './routes/scanner.js';
 import * as ws from './routes/workspaces.js';
 import { getDefinition, operationResult, operationState } from '../fabric/routes.js';
+import { getGatewayDatasources, getGateways, listGatewayMembers } from './gateways-routes.js';
 
 type Handler = (ctx: PowerBiContext, r: PowerBiRequest) => void | Promise<void>;
 
@@ -53,6 +54,8 @@ export const ROUTES: Route[] = [
   route('GET', `groups/${ID}/dataflows`, 'dataflows', ws.dataflows),
   route('GET', `groups/${ID}/dataflows/${ID}/transactions`, 'dataflowTransactions', ws.transactions),
   route('GET', 'apps', 'apps', ws.apps),
+  route('GET', 'gateways', 'gateways', getGateways),
+  route('GET', `gateways/${ID}/datasources`, 'gatewayDatasources', getGatewayDatasources),
   ...fabricRoutes(),
 ];
 
@@ -73,6 +76,7 @@ function fabricRoutes(): Route[] {
     fabric('POST', `workspaces/${ID}/reports/${ID}/getDefinition`, 'fabricGetDefinition', getDefinition),
     fabric('GET', `operations/${ID}`, 'fabricOperation', operationState),
     fabric('GET', `operations/${ID}/result`, 'fabricOperation', operationResult),
+    fabric('GET', `gateways/${ID}/members`, 'fabricGatewayMembers', listGatewayMembers),
   ];
 }
 

@@ -226,6 +226,8 @@ export interface TenantSettings {
   enhancedMetadata: boolean;
   /** "Enhance admin APIs responses with DAX and mashup expressions". */
   daxAndMashup: boolean;
+  /** The caller is a gateway admin of every gateway cluster (Gateways APIs); undefined = true. */
+  callerIsGatewayAdmin?: boolean;
 }
 
 export const ALL_FLAGS: ScanFlags = {
