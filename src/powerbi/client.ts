@@ -5,7 +5,7 @@ import { createApiCaller, type CallStats, type LogFn } from './api-caller.js';
 import { iterateApps } from './apps.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_HOURLY_BUDGETS, type HourlyBudgets } from './endpoints.js';
-import { listGatewayDatasources, listGateways } from './gateways.js';
+import { listGatewayDatasources, listGatewayMembers, listGateways } from './gateways.js';
 import { iterateGroups, type GroupsQuery } from './groups.js';
 import { createHttpTransport } from './http.js';
 import type { JsonObject } from './json-shapes.js';
@@ -80,6 +80,8 @@ export interface PowerBiClient {
   /** Gateways the caller is a gateway admin of, and one gateway's datasources (src/powerbi/gateways.ts). */
   listGateways(): Promise<JsonObject[]>;
   listGatewayDatasources(gatewayId: string): Promise<JsonObject[]>;
+  /** A gateway cluster's members (Fabric API); undefined when the cloud has no Fabric API. */
+  listGatewayMembers(gatewayId: string): Promise<JsonObject[] | undefined>;
   stats(): PowerBiClientStats;
   /** Releases the keep-alive sockets. */
   close(): void;
@@ -166,6 +168,8 @@ export function createPowerBiClient(options: PowerBiClientOptions): PowerBiClien
     listReportPages: (groupId, reportId) => listReportPages(caller, groupId, reportId),
     listGateways: () => listGateways(caller),
     listGatewayDatasources: (gatewayId) => listGatewayDatasources(caller, gatewayId),
+    listGatewayMembers: (gatewayId) =>
+      fabricCaller ? listGatewayMembers(fabricCaller, gatewayId) : Promise.resolve(undefined),
     stats: () => sumStats(caller.stats(), fabricCaller?.stats(), scheduler.stats()),
     close: () => {
       transport.close();

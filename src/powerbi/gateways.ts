@@ -24,3 +24,12 @@ export function listGateways(caller: ApiCaller): Promise<JsonObject[]> {
 export function listGatewayDatasources(caller: ApiCaller, gatewayId: string): Promise<JsonObject[]> {
   return listValue(caller, `gateways/${encodeURIComponent(gatewayId)}/datasources`);
 }
+
+/**
+ * Fabric GET gateways/{gatewayId}/members (Gateways - List Gateway Members): the machines of an
+ * on-premises gateway cluster; the caller needs permission for the gateway.
+ * https://learn.microsoft.com/rest/api/fabric/core/gateways/list-gateway-members
+ */
+export function listGatewayMembers(fabricCaller: ApiCaller, gatewayId: string): Promise<JsonObject[]> {
+  return listValue(fabricCaller, `gateways/${encodeURIComponent(gatewayId)}/members`);
+}

@@ -9,7 +9,7 @@ import type { JsonObject } from '../powerbi/json-shapes.js';
 import { field } from '../powerbi/json-shapes.js';
 import { judgeApiFailure } from './api-refusal.js';
 import { defineApiStream, warn, type ApiItem, type ApiReadInput, type ScanObserver } from './api-stream.js';
-import { scanGatewayDatasources, toGatewayRecord, type GatewayFacts } from './gateway-record.js';
+import { scanGatewayDatasources, toGatewayRecord, toMember, type GatewayFacts } from './gateway-record.js';
 import type { ScanBatch } from './stream.js';
 import { text } from './values.js';
 
@@ -25,12 +25,13 @@ const PERMISSION =
   'gateway admin rights (Manage gateways and connections: add the identity as an Admin of each gateway cluster); ' +
   'the read-only admin API tenant setting does not grant them';
 
-/** undefined: Power BI refused the call (no permission); other failures end the read. */
+/** undefined: refused (no permission) or unknown to the API (e.g. a VNet gateway); other failures end the read. */
 async function allowed<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {
-    if (judgeApiFailure(error) === 'denied') return undefined;
+    const verdict = judgeApiFailure(error);
+    if (verdict === 'denied' || verdict === 'gone') return undefined;
     throw error;
   }
 }
@@ -53,6 +54,8 @@ async function* read(input: ApiReadInput): AsyncGenerator<ApiItem<GatewaysRecord
       const datasources = await allowed(() => input.client.listGatewayDatasources(fact.id));
       if (datasources) fact.apiDatasourceIds = datasourceIds(datasources);
       else unnamed.push(fact.id);
+      const members = await allowed(() => input.client.listGatewayMembers(fact.id));
+      if (members) fact.members = members.flatMap((m) => toMember(m) ?? []);
     } else if (listed) unnamed.push(fact.id);
     yield { record: toGatewayRecord(fact, readAt) };
   }
