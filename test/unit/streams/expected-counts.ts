@@ -31,6 +31,22 @@ function dependencyCount(item: Json): number {
   return targets.reduce((sum, [list, key]) => sum + withKey(arr(item[list]), key).length, 0);
 }
 
+/** Workspace keys mapped by streams of their own; any other array of objects with an id lists Fabric items. */
+const NOT_FABRIC = new Set(['reports', 'dashboards', 'datasets', 'dataflows', 'datamarts', 'users']);
+
+function fabricItemsOf(ws: Json): Json[] {
+  return Object.entries(ws)
+    .filter(([key, value]) => !NOT_FABRIC.has(key.toLowerCase()) && Array.isArray(value))
+    .flatMap(([, value]) =>
+      withKey(
+        arr(value).filter((item) => typeof item === 'object' && item !== null && !Array.isArray(item)),
+        'id',
+      ),
+    );
+}
+
+const relationCount = (item: Json) => withKey(arr(item.relations), 'dependentOnArtifactId').length;
+
 function itemEdgeCount(ws: Json): number {
   const reports = withKey(arr(ws.reports), 'id');
   const tiles = withKey(arr(ws.dashboards), 'id').flatMap((d) => withKey(arr(d.tiles), 'id'));
@@ -45,7 +61,11 @@ function itemEdgeCount(ws: Json): number {
       0,
     ) +
     withKey(arr(ws.dataflows), 'objectId').reduce((sum, df) => sum + dependencyCount(df), 0) +
-    withKey(arr(ws.datamarts), 'id').reduce((sum, dm) => sum + dependencyCount(dm), 0)
+    withKey(arr(ws.datamarts), 'id').reduce((sum, dm) => sum + dependencyCount(dm), 0) +
+    [...fabricItemsOf(ws), ...withKey(arr(ws.datasets), 'id')].reduce(
+      (sum, item) => sum + relationCount(item),
+      0,
+    )
   );
 }
 
@@ -58,6 +78,7 @@ function perWorkspace(ws: Json): Record<string, number> {
     ...withKey(arr(ws.datasets), 'id'),
     ...withKey(arr(ws.dataflows), 'objectId'),
     ...withKey(arr(ws.datamarts), 'id'),
+    ...fabricItemsOf(ws),
   ];
   return {
     workspaces: 1,
@@ -70,6 +91,7 @@ function perWorkspace(ws: Json): Record<string, number> {
     measures: tables.reduce((sum, t) => sum + withKey(arr(t.measures), 'name').length, 0),
     dataflows: withKey(arr(ws.dataflows), 'objectId').length,
     datamarts: withKey(arr(ws.datamarts), 'id').length,
+    fabric_items: fabricItemsOf(ws).length,
     artifact_access: usersOf(ws).length + artifacts.reduce((sum, a) => sum + usersOf(a).length, 0),
     lineage: itemEdgeCount(ws),
   };
