@@ -31,7 +31,7 @@ function without<T extends object>(value: T, keys: readonly string[]): T {
   return copy as T;
 }
 
-const LINEAGE_KEYS = ['upstreamDataflows', 'upstreamDatasets', 'upstreamDatamarts'] as const;
+const LINEAGE_KEYS = ['upstreamDataflows', 'upstreamDatasets', 'upstreamDatamarts', 'relations'] as const;
 const USAGE_KEYS = ['datasourceUsages', 'misconfiguredDatasourceUsages'] as const;
 
 function dropKeys(a: Allowed): string[] {
@@ -71,5 +71,11 @@ export function viewWorkspace(ws: ScanWorkspace, flags: ScanFlags, settings: Ten
   view.datasets = ws.datasets.map((d) => viewDataset(d, a));
   view.dataflows = ws.dataflows.map((d) => without(d, drop));
   view.datamarts = ws.datamarts.map((d) => without(d, drop));
+  // Fabric item arrays (simulator/tenant/fabric-items.ts): users and relations follow the same flags.
+  const known = new Set(['reports', 'dashboards', 'datasets', 'dataflows', 'datamarts', 'users']);
+  const extra = view as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(ws))
+    if (!known.has(key) && Array.isArray(value))
+      extra[key] = (value as object[]).map((item) => without(item, drop));
   return view;
 }

@@ -1,6 +1,7 @@
 import type { TenantContext, WorkspaceSkeleton } from './context.js';
 import { buildDataset } from './dataset.js';
 import { buildFlows } from './dataflows.js';
+import { buildFabricItems } from './fabric-items.js';
 import { buildDashboards, buildReports } from './reports.js';
 import { rngFrom } from '../random.js';
 import type { TableLineageTruth } from './lineage-truth.js';
@@ -62,6 +63,9 @@ export function buildWorkspace(ctx: TenantContext, sk: WorkspaceSkeleton): Built
   ws.dataflows = flows.dataflows;
   ws.datamarts = flows.datamarts;
   addUnique(datasources, flows.datasources);
+  const fabric = buildFabricItems(ctx, sk);
+  Object.assign(ws, fabric.arrays);
+  ws.datasets.push(...fabric.models);
   if (sk.type === 'Workspace' || sk.type === 'Group') {
     const rng = rngFrom(ctx.seed, sk.index, 'ws-users');
     const users = artifactUsers(
