@@ -12,6 +12,8 @@ export interface ColumnUse {
   /** `table[measure]` of each measure or calculated column that reads one of those. */
   measures: string[];
   reports: string[];
+  /** `report / page / visual` of each visual showing one of those model columns or measures (report_visuals). */
+  visuals: string[];
 }
 
 export interface WarehouseColumns {
@@ -24,11 +26,27 @@ interface Row {
   platform: string;
   qualified: string;
   warehouse_column: string;
+  dataset_id: string;
   dataset: string;
-  model: string;
-  measure: string | null;
+  model_table: string;
+  model_name: string;
+  measure_table: string | null;
+  measure_name: string | null;
   report: string | null;
 }
+
+interface VisualRow {
+  key: string;
+  visual: string;
+}
+
+/** Every field a visual shows, keyed by dataset, table and column or measure (lower-cased). */
+const VISUAL_FIELDS_SQL = `
+SELECT lower(v."datasetId") || '|' || lower(v.f->>'table') || '|' || lower(coalesce(v.f->>'column', v.f->>'measure')) AS key,
+       coalesce(r.name, v."reportId") || ' / ' || v."pageName" || ' / ' || coalesce(v.title, v."visualType", v.id) AS visual
+FROM (SELECT *, unnest(json_extract(fields, '$[*]')) AS f FROM report_visuals) AS v
+LEFT JOIN reports AS r ON lower(r.id) = lower(v."reportId")
+WHERE v.f->>'table' IS NOT NULL AND coalesce(v.f->>'column', v.f->>'measure') IS NOT NULL`;
 
 /** Warehouse column -> model column (M) -> measure or calculated column (DAX) -> report of the dataset. */
 const COLUMN_VIEW_SQL = `
@@ -40,7 +58,7 @@ WITH loads AS (
 ),
 reads AS (
   SELECT lower("datasetId") AS dataset_id, lower(upstream->>'table') AS table_name,
-         lower(upstream->>'column') AS name, "tableName" || '[' || name || ']' AS measure
+         lower(upstream->>'column') AS name, "tableName" AS measure_table, name AS measure_name
   FROM column_lineage WHERE "upstreamKind" = 'model_column'
 ),
 reports_of AS (
@@ -48,8 +66,8 @@ reports_of AS (
   FROM lineage AS l JOIN reports AS r ON lower(r.id) = lower(l."sourceId")
   WHERE l.relation = 'datasetId' AND l."sourceType" = 'report'
 )
-SELECT l.platform, l.qualified, l.warehouse_column, l.dataset,
-       l.table_name || '[' || l.name || ']' AS model, m.measure, rp.report
+SELECT l.platform, l.qualified, l.warehouse_column, l.dataset_id, l.dataset,
+       l.table_name AS model_table, l.name AS model_name, m.measure_table, m.measure_name, rp.report
 FROM loads AS l
 LEFT JOIN reads AS m
   ON m.dataset_id = l.dataset_id AND m.table_name = lower(l.table_name) AND m.name = lower(l.name)
@@ -66,9 +84,20 @@ function sorted(values: Iterable<string>): string[] {
   return [...new Set(values)].sort((a, b) => a.localeCompare(b));
 }
 
+async function visualsByField(db: Destination): Promise<Map<string, string[]>> {
+  const byField = new Map<string, string[]>();
+  if (!db.has('report_visuals')) return byField;
+  for (const { key, visual } of await db.rows<VisualRow>(VISUAL_FIELDS_SQL))
+    byField.set(key, [...(byField.get(key) ?? []), visual]);
+  return byField;
+}
+
 export async function readColumnView(db: Destination, limit = 12): Promise<WarehouseColumns[]> {
   if (!['column_lineage', 'lineage', 'reports'].every((t) => db.has(t))) return [];
   const rows = await db.rows<Row>(COLUMN_VIEW_SQL.replace('$limit', String(Math.max(1, Math.floor(limit)))));
+  const visuals = await visualsByField(db);
+  const shownBy = (dataset: string, table: string, name: string) =>
+    visuals.get(`${dataset}|${table.toLowerCase()}|${name.toLowerCase()}`) ?? [];
   const tables = new Map<string, { platform: string; columns: Map<string, Row[]> }>();
   for (const row of rows) {
     const table = tables.get(row.qualified) ?? { platform: row.platform, columns: new Map<string, Row[]>() };
@@ -84,9 +113,23 @@ export async function readColumnView(db: Destination, limit = 12): Promise<Wareh
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([column, uses]) => ({
           column,
-          modelColumns: sorted(uses.map((u) => `${u.dataset} / ${u.model}`)),
-          measures: sorted(uses.flatMap((u) => (u.measure === null ? [] : [u.measure]))),
+          modelColumns: sorted(uses.map((u) => `${u.dataset} / ${u.model_table}[${u.model_name}]`)),
+          measures: sorted(
+            uses.flatMap((u) =>
+              u.measure_table === null || u.measure_name === null
+                ? []
+                : [`${u.measure_table}[${u.measure_name}]`],
+            ),
+          ),
           reports: sorted(uses.flatMap((u) => (u.report === null ? [] : [u.report]))),
+          visuals: sorted(
+            uses.flatMap((u) => [
+              ...shownBy(u.dataset_id, u.model_table, u.model_name),
+              ...(u.measure_table === null || u.measure_name === null
+                ? []
+                : shownBy(u.dataset_id, u.measure_table, u.measure_name)),
+            ]),
+          ),
         })),
     }));
 }

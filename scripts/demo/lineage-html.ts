@@ -152,7 +152,7 @@ function columnSection(tables: WarehouseColumns[] | undefined): string {
     const rows = table.columns
       .map(
         (use) =>
-          `<tr><td>${escapeXml(use.column)}</td>${listCell(use.modelColumns)}${listCell(use.measures)}${listCell(use.reports)}</tr>`,
+          `<tr><td>${escapeXml(use.column)}</td>${listCell(use.modelColumns)}${listCell(use.measures)}${listCell(use.reports)}${listCell(use.visuals)}</tr>`,
       )
       .join('');
     return (
@@ -160,14 +160,15 @@ function columnSection(tables: WarehouseColumns[] | undefined): string {
       `${escapeXml(table.platform)}</span> ${escapeXml(table.table)} <span class="muted">· ` +
       `${table.columns.length} column${table.columns.length === 1 ? '' : 's'} used</span></summary>` +
       `<table><thead><tr><th>warehouse column</th><th>model columns (dataset / table[column])</th>` +
-      `<th>measures and calculated columns reading them</th><th>reports on the dataset</th></tr></thead>` +
+      `<th>measures and calculated columns reading them</th><th>reports on the dataset</th>` +
+      `<th>visuals showing them (report / page / visual)</th></tr></thead>` +
       `<tbody>${rows}</tbody></table></details>`
     );
   });
   return (
     `<h2>Column lineage</h2><p class="muted">Open a warehouse table to see which of its columns feed which ` +
-    `model columns, which measures read them, and which reports use those datasets (from the ` +
-    `column_lineage and lineage streams).</p>${blocks.join('\n')}`
+    `model columns, which measures read them, which reports use those datasets and which visuals ` +
+    `show them (from the column_lineage, lineage and report_visuals streams).</p>${blocks.join('\n')}`
   );
 }
 

@@ -119,7 +119,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     await mkdir(options.outDir, { recursive: true });
     const configFile = path.join(inputs, 'config.json');
-    const config = { ...sim.config, scan: { poll_interval_seconds: 0.1 } };
+    // Report definitions are opt-in; the demo turns them on so its page can show the visuals.
+    const config = {
+      ...sim.config,
+      scan: { poll_interval_seconds: 0.1 },
+      report_definitions: { ...(sim.config.report_definitions as Record<string, unknown>), enabled: true },
+    };
     await writeFile(configFile, JSON.stringify(config), { mode: 0o600 });
     const check = await checkConnection(configFile, step, progress);
     const catalog = configureCatalog(await discover(configFile, step));

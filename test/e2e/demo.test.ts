@@ -252,6 +252,30 @@ describeE2e('npm run demo', () => {
     expect(html).toContain(`${String(shown!.tableName)}[${String(shown!.name)}]`);
   });
 
+  test('the column view names the visuals that show a model column, as report_visuals records them', async () => {
+    const html = await readFile(result.htmlFile, 'utf8');
+    expect(html).toContain('visuals showing them');
+    const loaded = new Set(
+      recordsOf(fresh, 'column_lineage')
+        .filter((row) => row.upstreamKind === 'warehouse_column')
+        .map((row) => `${String(row.datasetId).toLowerCase()}|${String(row.tableName)}|${String(row.name)}`),
+    );
+    // The demo turns report definitions on; the first sync's staging file holds what it read.
+    const visuals = (await readFile(path.join(outDir, 'sync-1', 'report_visuals.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Row);
+    expect(visuals.length).toBeGreaterThan(0);
+    const showing = visuals.filter((visual) =>
+      (visual.fields as { table?: string; column?: string }[]).some((f) =>
+        loaded.has(`${String(visual.datasetId).toLowerCase()}|${f.table}|${f.column}`),
+      ),
+    );
+    expect(showing.length).toBeGreaterThan(0);
+    // At least one of them is listed by its page (only the warehouse tables most used by reports are on the page).
+    expect(showing.some((visual) => html.includes(` / ${String(visual.pageName)} / `))).toBe(true);
+  });
+
   test('progress goes to the progress channel step by step', () => {
     expect(progress.filter((l) => /^\[demo \d\/7\]/.test(l))).toHaveLength(7);
     expect(progress.some((l) => l.includes('scan:'))).toBe(true);
