@@ -54,12 +54,13 @@ const allowed = {
 
 /**
  * Other layers reach lineage through its public entries only: src/lineage/index.ts, and
- * runtime/worker-pool.ts for createLineageAnalyser (index.ts loads the M and SQL parsers at once;
- * the pool loads them only in its workers, or when it falls back to the calling thread).
+ * runtime/worker-pool.ts for createLineageAnalyser and dax/dax-references.ts for daxReferences
+ * (index.ts loads the M and SQL parsers at once; with worker threads the main thread must not).
  */
 const lineageEntries = [
   { type: 'lineage', fileInternalPath: 'index.ts' },
   { type: 'lineage-runtime', fileInternalPath: 'worker-pool.ts' },
+  { type: 'lineage-dax', fileInternalPath: 'dax-references.ts' },
 ];
 
 const policies = Object.entries(allowed).map(([from, to]) => {

@@ -4,7 +4,6 @@
  * is not parsed, native SQL too long is not given to the SQL parser, and parsing one M text or
  * walking one table expression stops when its time is up.
  */
-import * as PQP from '@microsoft/powerquery-parser';
 
 export interface AnalysisLimits {
   /** Characters of one M text (a table expression or a dataset query); a longer one is not parsed. */
@@ -78,29 +77,6 @@ export class Deadline {
   /** Throws LimitExceededError once the time is up, reading the clock. */
   checkNow(): void {
     if (this.passedNow()) throw new LimitExceededError(this.message());
-  }
-}
-
-/** The parser's cancellation hook: Microsoft's parser calls throwIfCancelled at every parse step. */
-export class ParseCancellation implements PQP.ICancellationToken {
-  private reason: string | undefined;
-
-  constructor(readonly deadline: Deadline) {}
-
-  isCancelled = (): boolean => this.reason !== undefined || this.deadline.passed();
-
-  throwIfCancelled = (): void => {
-    if (this.isCancelled())
-      throw new PQP.CommonError.CancellationError(this, this.reason ?? this.deadline.message());
-  };
-
-  cancel = (reason: string): void => {
-    this.reason = reason;
-  };
-
-  /** After a failed parse: was it this token that stopped it (or is the time up anyway)? */
-  stopped(): boolean {
-    return this.reason !== undefined || this.deadline.passedNow();
   }
 }
 

@@ -4,14 +4,9 @@
  * and measure to the columns and measures its DAX reads.
  */
 import type { ColumnLineageRecord } from '../generated/records.js';
-import {
-  daxReferences,
-  type ColumnLineage,
-  type ColumnOrigin,
-  type DaxModel,
-  type DaxReference,
-  type LineageDiagnostic,
-} from '../lineage/index.js';
+// Not from lineage/index.ts: that loads the M and SQL parsers, which with worker threads only the workers need.
+import { daxReferences, type DaxModel, type DaxReference } from '../lineage/dax/dax-references.js';
+import type { ColumnLineage, ColumnOrigin, LineageDiagnostic } from '../lineage/index.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import { keyedTables } from './dataset-tables.js';
 import { startMAnalyses, upstreamName } from './lineage-m-edges.js';

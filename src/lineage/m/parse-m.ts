@@ -11,11 +11,33 @@ import {
   DEFAULT_ANALYSIS_LIMITS,
   formatCount,
   mTextTooLong,
-  ParseCancellation,
   type AnalysisLimits,
 } from '../limits.js';
 import { instantiate, templateKey } from './m-template.js';
 import { referencedNames } from './referenced-names.js';
+
+/** The parser's cancellation hook: Microsoft's parser calls throwIfCancelled at every parse step. */
+export class ParseCancellation implements PQP.ICancellationToken {
+  private reason: string | undefined;
+
+  constructor(readonly deadline: Deadline) {}
+
+  isCancelled = (): boolean => this.reason !== undefined || this.deadline.passed();
+
+  throwIfCancelled = (): void => {
+    if (this.isCancelled())
+      throw new PQP.CommonError.CancellationError(this, this.reason ?? this.deadline.message());
+  };
+
+  cancel = (reason: string): void => {
+    this.reason = reason;
+  };
+
+  /** After a failed parse: was it this token that stopped it (or is the time up anyway)? */
+  stopped(): boolean {
+    return this.reason !== undefined || this.deadline.passedNow();
+  }
+}
 
 export type MAst = PQP.Language.Ast.TNode;
 
