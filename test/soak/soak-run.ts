@@ -157,7 +157,7 @@ function oldestRefresh(table: Map<string, Row> | undefined): Map<string, number>
  * The usage streams of both views cut to what both reads could see: activity events inside
  * [activityFrom, activityTo); per artifact, the refreshes that ended before the clean read and
  * started no earlier than the oldest either read still got (a newer refresh pushes the oldest out
- * of the last N); apps without readAt. An artifact the faulted read has nothing of is compared in
+ * of the last N); apps and gateways without readAt. An artifact the faulted read has nothing of is compared in
  * full, so a skipped artifact is a mismatch.
  */
 export function alignUsage(actual: View, expected: View, bounds: UsageBounds): [View, View] {
@@ -182,6 +182,7 @@ export function alignUsage(actual: View, expected: View, bounds: UsageBounds): [
     if (view.has('refresh_history'))
       view.set('refresh_history', filtered(view.get('refresh_history'), comparableRefresh));
     if (view.has('apps')) view.set('apps', withoutReadAt(view.get('apps')));
+    if (view.has('gateways')) view.set('gateways', withoutReadAt(view.get('gateways')));
   }
   return [a, e];
 }
