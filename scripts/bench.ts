@@ -34,12 +34,27 @@ async function writeJson(dir: string, name: string, value: unknown): Promise<str
   return file;
 }
 
+type Comparison = { label: string; measure: ReadMeasure };
+
+async function compareWithoutColumnLineage(
+  sim: SimulatorProcess,
+  dir: string,
+  catalog: { streams: { stream: { name: string } }[] },
+): Promise<Comparison> {
+  const withoutColumnLineage = await writeJson(dir, 'catalog-no-column-lineage', {
+    streams: catalog.streams.filter((s) => s.stream.name !== 'column_lineage'),
+  });
+  progress('[bench] compare: full read without the column_lineage stream (M parsed for tables only)');
+  const args = ['--config', path.join(dir, 'config.json'), '--catalog', withoutColumnLineage];
+  return { label: 'without column_lineage stream', measure: await measureRead(sim, args, dir, progress) };
+}
+
 async function compareRuns(
   sim: SimulatorProcess,
   dir: string,
   config: Record<string, unknown>,
   catalog: { streams: { stream: { name: string } }[] },
-): Promise<{ label: string; measure: ReadMeasure }[]> {
+): Promise<Comparison[]> {
   const noExpressions = await writeJson(dir, 'config-no-expressions', {
     ...config,
     scan: { ...(config.scan as object), dataset_expressions: false },
@@ -47,26 +62,16 @@ async function compareRuns(
   const withoutLineage = await writeJson(dir, 'catalog-no-lineage', {
     streams: catalog.streams.filter((s) => s.stream.name !== 'lineage' && s.stream.name !== 'column_lineage'),
   });
-  const withoutColumnLineage = await writeJson(dir, 'catalog-no-column-lineage', {
-    streams: catalog.streams.filter((s) => s.stream.name !== 'column_lineage'),
-  });
   const configFile = path.join(dir, 'config.json');
   const catalogFile = path.join(dir, 'catalog.json');
   progress('[bench] compare: full read with scan.dataset_expressions = false (no M to parse)');
   const a = await measureRead(sim, ['--config', noExpressions, '--catalog', catalogFile], dir, progress);
   progress('[bench] compare: full read without the lineage and column_lineage streams (M not parsed)');
   const b = await measureRead(sim, ['--config', configFile, '--catalog', withoutLineage], dir, progress);
-  progress('[bench] compare: full read without the column_lineage stream (M parsed for tables only)');
-  const c = await measureRead(
-    sim,
-    ['--config', configFile, '--catalog', withoutColumnLineage],
-    dir,
-    progress,
-  );
   return [
     { label: 'dataset_expressions=false', measure: a },
     { label: 'without lineage streams', measure: b },
-    { label: 'without column_lineage stream', measure: c },
+    await compareWithoutColumnLineage(sim, dir, catalog),
   ];
 }
 
@@ -97,7 +102,11 @@ async function bench(options: BenchOptions): Promise<void> {
       dir,
       progress,
     );
-    const comparisons = options.compare ? await compareRuns(sim, dir, config, catalog) : [];
+    const comparisons = options.compare
+      ? await compareRuns(sim, dir, config, catalog)
+      : options.compareColumnLineage
+        ? [await compareWithoutColumnLineage(sim, dir, catalog)]
+        : [];
     let profile = '';
     if (options.profile) {
       progress('[bench] profile: full read under node --cpu-prof');
