@@ -8,7 +8,6 @@
 import { jest } from '@jest/globals';
 import { startSimulator, type PayloadCorruption, type Simulator } from '../../simulator/index.js';
 import { streamByName } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { diffViews, type View } from '../helpers/destination.js';
 import { catalogFor, type Message } from '../helpers/read-run.js';
 import {
@@ -22,7 +21,6 @@ import {
 } from '../soak/harness.js';
 import { schemaErrors } from '../unit/streams/record-validator.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 jest.setTimeout(120_000);
 
 /** What the simulator's broken bytes (C3 28 80 FF FE) decode to. */
@@ -65,7 +63,7 @@ function withoutFabricExtra(view: View): View {
   return new Map([...view, ['fabric_items', stripped]]);
 }
 
-describeE2e('odd API payloads (built CLI against the simulator)', () => {
+describe('odd API payloads (built CLI against the simulator)', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
   let clean: View;

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { scanStreams } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { writeInputs } from '../helpers/cli.js';
 import { diffViews, type View } from '../helpers/destination.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -27,7 +26,6 @@ import {
   type RunOutput,
 } from '../soak/harness.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 jest.setTimeout(120_000);
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'bad-input');
@@ -154,7 +152,7 @@ describe('bad configs, catalogs and files (no simulator needed)', () => {
   });
 });
 
-describeE2e('bad catalogs and states against the simulator', () => {
+describe('bad catalogs and states against the simulator', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
   let clean: View;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { expectProtocolLines, protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import {
   checkpointsToReplay,
   cursorValuesIn,
@@ -39,7 +39,6 @@ import { specRuleViolations, streamRuleViolations } from '../helpers/packaging-s
 import { repoRoot } from '../helpers/paths.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 type Json = Record<string, unknown>;
 type Message = Json & { type: string };
@@ -160,7 +159,7 @@ function withoutExtraProperties(schema: unknown): unknown {
   return out;
 }
 
-describeE2e('CAT session replayed against the simulator', () => {
+describe('CAT session replayed against the simulator', () => {
   let sim: Simulator;
   let cat: AcceptanceConfig;
   let discovered: Stream[];

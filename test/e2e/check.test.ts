@@ -3,11 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { startSimulator, type CredentialKind, type Simulator } from '../../simulator/index.js';
-import { expectProtocolLines, protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { runCli, writeInputs } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 type Message = Record<string, unknown>;
 type Config = { credentials: Record<string, string>; [key: string]: unknown };
@@ -124,7 +122,7 @@ function expectedSample(sim: Simulator): { datasets: number; withTables: number 
   };
 }
 
-describeE2e('check through the built CLI against the simulator', () => {
+describe('check through the built CLI against the simulator', () => {
   let sim: Simulator;
 
   const configOf = (kind: CredentialKind): Config => ({
@@ -363,7 +361,7 @@ describeE2e('check through the built CLI against the simulator', () => {
   });
 });
 
-describeE2e('check with a refresh token unused for more than 90 days', () => {
+describe('check with a refresh token unused for more than 90 days', () => {
   test('FAILED with AADSTS700082 telling to re-authorize', async () => {
     const sim = await startSimulator({ seed: 8, workspaces: 5, scanDurationMs: 0 });
     try {

@@ -11,10 +11,7 @@ import {
   type ExpectedColumnRow,
   type Simulator,
 } from '../../simulator/index.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 interface ColumnRecord extends ExpectedColumnRow {
   workspaceId: string;
@@ -104,7 +101,7 @@ function summary(checked: number, mismatches: Mismatch[]): string {
   return lines.join('\n');
 }
 
-describeE2e('column lineage of every recorded table against the ground truth, through the built CLI', () => {
+describe('column lineage of every recorded table against the ground truth, through the built CLI', () => {
   let sim: Simulator;
   let truth: ColumnLineageTruth[];
   let records: ColumnRecord[];

@@ -12,12 +12,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { runDemo, type DemoResult } from '../../scripts/demo/run-demo.js';
 import { startSimulator, type MutationResult, type Simulator } from '../../simulator/index.js';
 import { scanStreams } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { applyRecords, currentView, type View } from '../helpers/destination.js';
 import { catalogFor, primaryKeys, readOnce, type Message } from '../helpers/read-run.js';
 import { repoRoot } from '../helpers/paths.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 type Row = Record<string, unknown>;
 
@@ -71,7 +68,7 @@ function tenantTruth(sim: Simulator) {
   };
 }
 
-describeE2e('npm run demo', () => {
+describe('npm run demo', () => {
   let sim: Simulator;
   let outDir: string;
   let result: DemoResult;

@@ -11,7 +11,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { expectProtocolLines, protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { entrypointOf, readDockerfile } from '../helpers/packaging-dockerfile.js';
 import {
   hostEntrypoint,
@@ -21,15 +21,13 @@ import {
 } from '../helpers/packaging-docker-replay.js';
 import { repoRoot } from '../helpers/paths.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
-
 interface Run {
   code: number | null;
   messages: Record<string, unknown>[];
   stderr: string;
 }
 
-describeE2e('the Dockerfile replayed in a clean folder', () => {
+describe('the Dockerfile replayed in a clean folder', () => {
   let replay: Replay;
   let runStage: ReplayedStage;
   let entrypoint: [string, string[]];

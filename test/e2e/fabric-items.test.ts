@@ -9,10 +9,7 @@ import {
   UNKNOWN_FABRIC_ARRAY,
   type BuiltFabric,
 } from '../../simulator/tenant/fabric-items.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 interface FabricRow {
   workspaceId: string;
@@ -38,7 +35,7 @@ function recordsOf<T>(messages: Message[], stream: string): T[] {
 
 const sorted = (values: Iterable<string>) => [...values].sort();
 
-describeE2e('Fabric items against the simulator ground truth', () => {
+describe('Fabric items against the simulator ground truth', () => {
   let sim: Simulator;
   let truth: BuiltFabric['truth'];
   let rows: FabricRow[];

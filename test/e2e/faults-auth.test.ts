@@ -5,7 +5,6 @@
  */
 import { jest } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { diffViews, type View } from '../helpers/destination.js';
 import { catalogFor, type Message } from '../helpers/read-run.js';
 import {
@@ -18,8 +17,6 @@ import {
   viewOf,
   type RunOutput,
 } from '../soak/harness.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 jest.setTimeout(180_000);
 
@@ -35,7 +32,7 @@ function controlConfigs(messages: Message[]): Record<string, unknown>[] {
     );
 }
 
-describeE2e('authentication faults mid-run', () => {
+describe('authentication faults mid-run', () => {
   const sims: Simulator[] = [];
   const checked: { out: RunOutput; secrets: string[] }[] = [];
 

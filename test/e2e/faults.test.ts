@@ -5,7 +5,6 @@
  */
 import { jest } from '@jest/globals';
 import { startSimulator, type FaultScript, type Simulator } from '../../simulator/index.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { diffViews, type View } from '../helpers/destination.js';
 import { catalogFor, type Message } from '../helpers/read-run.js';
 import {
@@ -21,11 +20,9 @@ import {
   type RunOutput,
 } from '../soak/harness.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
-
 jest.setTimeout(180_000);
 
-describeE2e('read under faults (built CLI against the simulator)', () => {
+describe('read under faults (built CLI against the simulator)', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
   let clean: View;

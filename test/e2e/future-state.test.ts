@@ -7,11 +7,9 @@
  */
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { streams as registered } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
 import { streamFate } from '../helpers/stream-statuses.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 const FUTURE = '2999-01-01T00:00:00.000Z';
 const DAY = 86_400_000;
 
@@ -53,7 +51,7 @@ function powerBiCalls(after: Record<string, number>, before: Record<string, numb
   return calls;
 }
 
-describeE2e('a state with cursors in the future', () => {
+describe('a state with cursors in the future', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
   let cleanWorkspaces: number;

@@ -6,11 +6,8 @@
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { listGatewayClusters } from '../../simulator/tenant/gateways.js';
 import { streamByName } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
 import { schemaErrors } from '../unit/streams/record-validator.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 type Row = Record<string, unknown>;
 
@@ -37,7 +34,7 @@ function scannedBindings(datasources: Row[]): Map<string, string[]> {
   return out;
 }
 
-describeE2e('gateways through the built CLI', () => {
+describe('gateways through the built CLI', () => {
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startSimulator({ seed: 42, workspaces: 60, scanDurationMs: 30 });

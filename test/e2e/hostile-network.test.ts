@@ -11,12 +11,9 @@
  */
 import { jest } from '@jest/globals';
 import { startSimulator, type FaultScript, type Simulator } from '../../simulator/index.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { measuredRead, type MeasuredRun } from '../helpers/hostile-run.js';
 import { catalogFor, latestStates, type Message } from '../helpers/read-run.js';
 import { configSecrets, findLeaks, logText, recordCount, traceErrors } from '../soak/harness.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 jest.setTimeout(240_000);
 
@@ -26,7 +23,7 @@ const workspaceRecords = (messages: Message[]) =>
   messages.filter((m) => m.type === 'RECORD' && (m.record as { stream: string }).stream === 'workspaces');
 const MAX_DURATION_MS = 60_000;
 
-describeE2e('read against a hostile server (built CLI, measured)', () => {
+describe('read against a hostile server (built CLI, measured)', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
   let cleanRecords: number;

@@ -21,7 +21,6 @@ import {
   isRefreshableDataset,
   refreshHistory,
 } from '../../simulator/tenant/refreshes.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, type Message } from '../helpers/read-run.js';
 import {
   configSecrets,
@@ -32,8 +31,6 @@ import {
   traceErrors,
   type RunOutput,
 } from '../soak/harness.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 
@@ -101,7 +98,7 @@ function refreshState(messages: Message[]): Record<string, unknown> | undefined 
   return state?.stream.stream_state;
 }
 
-describeE2e('expired tokens are never a permission verdict (refresh_history under token-expiry)', () => {
+describe('expired tokens are never a permission verdict (refresh_history under token-expiry)', () => {
   let sim: Simulator;
   let clean: RunOutput;
   let cleanRows: Rows;

@@ -2,11 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { runCli, writeInputs } from '../helpers/cli.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 function lineageEdges(messages: Message[]): string[] {
   return messages
@@ -19,7 +16,7 @@ function logLines(messages: Message[]): string[] {
   return messages.filter((m) => m.type === 'LOG').map((m) => (m.log as { message: string }).message);
 }
 
-describeE2e('M lineage in worker threads, through the built CLI', () => {
+describe('M lineage in worker threads, through the built CLI', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
 

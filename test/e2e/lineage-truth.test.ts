@@ -9,10 +9,7 @@ import {
   type Simulator,
   type TableLineageTruth,
 } from '../../simulator/index.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 /** Generator forms by the category of real-world models they stand for. */
 const CATEGORIES: Readonly<Record<string, RegExp>> = {
@@ -120,7 +117,7 @@ function summary(category: string, checked: number, mismatches: Mismatch[]): str
   return lines.join('\n');
 }
 
-describeE2e('lineage of every generated table against the ground truth, through the built CLI', () => {
+describe('lineage of every generated table against the ground truth, through the built CLI', () => {
   let sim: Simulator;
   let truth: TableLineageTruth[];
   let observed: Map<string, Observed>;

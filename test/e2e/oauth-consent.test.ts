@@ -14,11 +14,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { CLOUD_NAMES, resolveEndpoints } from '../../src/auth/clouds.js';
-import {
-  expectProtocolLines,
-  protocolSchemaAvailable,
-  protocolSchemaPath,
-} from '../helpers/airbyte-protocol.js';
+import { expectProtocolLines, protocolSchemaPath } from '../helpers/airbyte-protocol.js';
 import { runCli, writeInputs } from '../helpers/cli.js';
 import {
   accessTokenRequest,
@@ -33,7 +29,6 @@ import { specRuleViolations } from '../helpers/packaging-spec-rules.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 type Json = Record<string, unknown>;
 
@@ -179,7 +174,7 @@ describe('spec.json advanced_auth (declarative OAuth)', () => {
   });
 });
 
-describeE2e('the Authenticate button against the simulator', () => {
+describe('the Authenticate button against the simulator', () => {
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startSimulator({ seed: 3, workspaces: 3, scanDurationMs: 20 });

@@ -1,8 +1,5 @@
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, readOnce, type Message } from '../helpers/read-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 function rows(messages: Message[], stream: string): Record<string, unknown>[] {
   return messages
@@ -10,7 +7,7 @@ function rows(messages: Message[], stream: string): Record<string, unknown>[] {
     .map((m) => (m.record as { data: Record<string, unknown> }).data);
 }
 
-describeE2e('workspace selection', () => {
+describe('workspace selection', () => {
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startSimulator({ seed: 7, workspaces: 120, scanDurationMs: 20 });

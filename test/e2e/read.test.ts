@@ -1,6 +1,5 @@
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { scanStreams } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { applyRecords, currentView, diffViews, type View } from '../helpers/destination.js';
 import {
   catalogFor,
@@ -11,8 +10,6 @@ import {
   readWithSignal,
   type Message,
 } from '../helpers/read-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 function records(messages: Message[], stream: string): Record<string, unknown>[] {
   return messages
@@ -37,7 +34,7 @@ function viewOf(...runs: Message[][]): View {
   return currentView(tables);
 }
 
-describeE2e('read through the built CLI against the simulator', () => {
+describe('read through the built CLI against the simulator', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
 

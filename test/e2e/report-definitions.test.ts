@@ -9,12 +9,11 @@ import { jest } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import type { ReportDefinitionTruth, TruthField } from '../../simulator/tenant/report-definitions.js';
 import { streamByName } from '../../src/streams/registry.js';
-import { expectProtocolLines, protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { runCli, writeInputs } from '../helpers/cli.js';
 import { catalogFor, latestStates, readOnce, type Message, type ReadResult } from '../helpers/read-run.js';
 import { schemaErrors } from '../unit/streams/record-validator.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 jest.setTimeout(240_000);
 
 type Data = Record<string, unknown>;
@@ -71,7 +70,7 @@ const fieldKey = (f: {
 
 const truthKey = (f: TruthField) => fieldKey(f);
 
-describeE2e('report definitions through the built CLI', () => {
+describe('report definitions through the built CLI', () => {
   let sim: Simulator;
   let base: Data;
   /** Every report of the tenant's active shared workspaces with its definition truth (undefined: none). */

@@ -5,7 +5,7 @@
  * clean read holds; a finished read's state starts a new full read.
  */
 import { startSimulator, type Simulator } from '../../simulator/index.js';
-import { expectProtocolLines, protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
+import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { runCli, writeInputs } from '../helpers/cli.js';
 import { applyRecords, currentView, diffViews, type View } from '../helpers/destination.js';
 import {
@@ -16,8 +16,6 @@ import {
   readUntilKilled,
   type Message,
 } from '../helpers/read-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 function records(messages: Message[], stream: string): Record<string, unknown>[] {
   return messages
@@ -46,7 +44,7 @@ function viewOf(...runs: Message[][]): View {
   return currentView(tables);
 }
 
-describeE2e('resumable full refresh', () => {
+describe('resumable full refresh', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
 

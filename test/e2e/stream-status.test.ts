@@ -6,11 +6,9 @@
  */
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { scanStreams, streams as registered } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, latestStates, readOnce, type Message } from '../helpers/read-run.js';
 import { firstIndex, streamFate } from '../helpers/stream-statuses.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 const HOUR = 3_600_000;
 
 /** The api streams the config below turns on; with every scan stream, the streams these reads select. */
@@ -47,7 +45,7 @@ function fatesOf(messages: Message[]): Map<string, ReturnType<typeof streamFate>
   return fates;
 }
 
-describeE2e('stream statuses follow each stream', () => {
+describe('stream statuses follow each stream', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
 

@@ -10,12 +10,10 @@ import { jest } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { streams } from '../../src/streams/registry.js';
 import type { StreamDefinition } from '../../src/streams/stream.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { runCli, writeInputs } from '../helpers/cli.js';
 import { catalogFor, latestStates, readOnce, type Message, type ReadResult } from '../helpers/read-run.js';
 import { schemaErrors } from '../unit/streams/record-validator.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 jest.setTimeout(180_000);
 
 type Data = Record<string, unknown>;
@@ -59,7 +57,7 @@ function logs(messages: Message[], level: string): string[] {
 const keyOf = (stream: StreamDefinition, record: Data): string =>
   JSON.stringify(stream.primaryKey.map(([field]) => record[field!]));
 
-describeE2e('every registered stream, read together from the simulator', () => {
+describe('every registered stream, read together from the simulator', () => {
   let sim: Simulator;
   let discovered: Data[];
   let first: ReadResult;

@@ -12,11 +12,9 @@ import {
   refreshHistory,
 } from '../../simulator/tenant/refreshes.js';
 import { streamByName } from '../../src/streams/registry.js';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { catalogFor, latestStates, readOnce, readUntilKilled, type Message } from '../helpers/read-run.js';
 import { schemaErrors } from '../unit/streams/record-validator.js';
 
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -48,7 +46,7 @@ function ids(rows: Record<string, unknown>[]): string[] {
   return rows.map((r) => String(r.id)).sort();
 }
 
-describeE2e('activity_events through the built CLI', () => {
+describe('activity_events through the built CLI', () => {
   let sim: Simulator;
   let truth: ActivityLog;
   const base = (settle: number, backfill: number): Record<string, unknown> => ({
@@ -190,7 +188,7 @@ function latestStatesFrom(streamState: Record<string, unknown>, name = 'activity
   return [{ type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: streamState } }];
 }
 
-describeE2e('activity_events within the hourly budget', () => {
+describe('activity_events within the hourly budget', () => {
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startSimulator({ seed: 9, workspaces: 20, budgets: { activityEvents: 60 } });
@@ -236,7 +234,7 @@ describeE2e('activity_events within the hourly budget', () => {
   });
 });
 
-describeE2e('refresh_history and apps through the built CLI', () => {
+describe('refresh_history and apps through the built CLI', () => {
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startSimulator({ seed: 42, workspaces: 80, scanDurationMs: 30 });

@@ -1,7 +1,8 @@
 /**
  * Validates connector output against the OFFICIAL Airbyte protocol schema in ../shared/airbyte/
- * (never copied into the project). When that file is absent, `protocolSchemaAvailable` is false and
- * tests say so and skip; CI always has it.
+ * (never copied into the project). When that file is absent (a user's clone without ../shared), only the
+ * schema validation is skipped, with one notice; every other assertion still runs. In CI (CI=true) a
+ * missing schema fails the run: CI always provides ../shared.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,14 @@ export const protocolSchemaPath = path.resolve(repoRoot, '..', 'shared', 'airbyt
 export const protocolSchemaAvailable = existsSync(protocolSchemaPath);
 
 if (!protocolSchemaAvailable) {
+  if (process.env.CI === 'true')
+    throw new Error(
+      `The official Airbyte protocol schema is missing (${protocolSchemaPath}). ` +
+        'CI must check out the shared reference folder beside the project (../shared/airbyte/airbyte_protocol.yaml).',
+    );
   console.warn(
-    `Official Airbyte protocol schema not found at ${protocolSchemaPath}: conformance tests are skipped.`,
+    `Official Airbyte protocol schema not found at ${protocolSchemaPath}: output is checked line by line ` +
+      '(JSON, type, payload) but not validated against the official schema.',
   );
 }
 
@@ -55,17 +62,17 @@ export function protocolProblems(line: string): string[] {
   } catch {
     return [`not JSON: ${line.slice(0, 120)}`];
   }
-  const validate = validatorFor('AirbyteMessage');
   const problems: string[] = [];
-  if (!validate(message))
+  const validate = protocolSchemaAvailable ? validatorFor('AirbyteMessage') : undefined;
+  if (validate && !validate(message))
     problems.push(...(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
   const type = (message as { type?: unknown }).type;
   const expected = typeof type === 'string' ? PAYLOAD_FIELD[type] : undefined;
   if (!expected) return [...problems, `unexpected type ${String(type)}`];
   const payload = (message as Record<string, unknown>)[expected[0]];
   if (payload === undefined) return [...problems, `type ${String(type)} without ${expected[0]}`];
-  const validatePayload = validatorFor(expected[1]);
-  if (!validatePayload(payload)) {
+  const validatePayload = protocolSchemaAvailable ? validatorFor(expected[1]) : undefined;
+  if (validatePayload && !validatePayload(payload)) {
     problems.push(
       ...(validatePayload.errors ?? []).map((e) => `${expected[0]}${e.instancePath} ${e.message}`),
     );

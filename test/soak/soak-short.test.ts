@@ -4,14 +4,11 @@
  * activity_events, refresh_history and apps too). `npm run soak` is the long version.
  */
 import { jest } from '@jest/globals';
-import { protocolSchemaAvailable } from '../helpers/airbyte-protocol.js';
 import { DEFAULT_FAULTS, describeSeed, soak } from './soak-run.js';
-
-const describeE2e = protocolSchemaAvailable ? describe : describe.skip;
 
 jest.setTimeout(300_000);
 
-describeE2e('short soak: random faults, destination equal to a clean run', () => {
+describe('short soak: random faults, destination equal to a clean run', () => {
   test('two seeds over 150 workspaces: no mismatch, no duplicate, no leak, faults did fire', async () => {
     const figures = await soak({
       tenantSeed: 5,
