@@ -6,12 +6,7 @@ import { Redactor } from '../protocol/redactor.js';
 import { sanitize } from '../protocol/untrusted-text.js';
 import { MessageWriter, serializeMessage } from '../protocol/writer.js';
 import { HELP_TEXT, parseArgs, type ParsedArgs } from './args.js';
-import { configuredCatalog } from './catalog.js';
-import { checkCommand } from './check.js';
 import type { CommandContext } from './context.js';
-import { discoverCommand } from './discover.js';
-import { loadReadInputs, readCommand } from './read.js';
-import { specCommand } from './spec.js';
 
 export interface ProcessIo {
   stdin: Readable;
@@ -42,24 +37,34 @@ export function stderrWriters(io: ProcessIo, redactor: Redactor) {
 
 type Messages = Iterable<AirbyteMessage> | AsyncIterable<AirbyteMessage>;
 
+/**
+ * Each command's modules are imported when it runs: Airbyte starts a process per command, and
+ * loading every command's dependencies (ajv, MSAL, axios, the streams) cost `spec` most of its time.
+ * A failure while loading one is thrown here and reported like any other failure of the command.
+ */
 async function dispatch(args: ParsedArgs, context: CommandContext): Promise<Messages> {
   switch (args.command) {
-    case 'spec':
+    case 'spec': {
+      const { specCommand } = await import('./spec.js');
       return specCommand();
-    case 'discover':
+    }
+    case 'discover': {
+      const { discoverCommand } = await import('./discover.js');
       return discoverCommand(await readJsonFile(args.config!, '--config'), context.redactor);
-    case 'read':
-      return readCommand(
-        () =>
-          loadReadInputs({
-            config: args.config!,
-            catalog: args.catalog!,
-            ...(args.state && { state: args.state }),
-          }),
-        context,
-      );
-    case 'check':
+    }
+    case 'read': {
+      const { loadReadInputs, readCommand } = await import('./read.js');
+      const inputs = {
+        config: args.config!,
+        catalog: args.catalog!,
+        ...(args.state && { state: args.state }),
+      };
+      return readCommand(() => loadReadInputs(inputs), context);
+    }
+    case 'check': {
+      const { checkCommand } = await import('./check.js');
       return checkCommand(await readJsonFile(args.config!, '--config'), context);
+    }
     case 'explain-m':
     case 'catalog':
     case 'help':
@@ -130,6 +135,7 @@ export async function runConnector(argv: readonly string[], io: ProcessIo): Prom
       return 0;
     }
     if (args.command === 'catalog') {
+      const { configuredCatalog } = await import('./catalog.js');
       const raw = await readJsonFile(args.config!, '--config');
       await writer.writeJson({ ...configuredCatalog(raw, redactor, args) });
       return 0;

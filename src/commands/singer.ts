@@ -1,13 +1,10 @@
-import { parseOptions } from '../config/config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { asConnectorError } from '../errors.js';
 import type { AirbyteMessage, AirbyteStream, JsonObject } from '../protocol/messages.js';
 import { Redactor } from '../protocol/redactor.js';
 import { MessageWriter } from '../protocol/writer.js';
 import type { CommandContext } from './context.js';
-import { discoverCommand } from './discover.js';
 import { stderrWriters, type ProcessIo } from './run.js';
-import { readCommand } from './read.js';
 import { renderAbout, versionLine } from './singer/about.js';
 import { parseSingerArgs, SINGER_HELP_TEXT, type SingerArgs } from './singer/args.js';
 import {
@@ -49,6 +46,7 @@ async function sync(
       key_properties: stream.keyProperties,
     });
   }
+  const { readCommand } = await import('./read.js');
   const load = async () => ({
     config: await readJsonFile(args.config!, '--config'),
     catalog: toConfiguredCatalog(streams),
@@ -108,9 +106,12 @@ export async function runSinger(argv: readonly string[], io: ProcessIo): Promise
     else if (args.mode === 'about') await writeText(io, renderAbout(args.format));
     else if (args.mode === 'version') await writeText(io, `${versionLine()}\n`);
     else if (args.mode === 'discover') {
+      // Loaded per mode, as runConnector does: --help, --about and --version need neither ajv nor the streams.
+      const { discoverCommand } = await import('./discover.js');
       const raw = await readJsonFile(args.config!, '--config');
       await write({ streams: catalogOf(discoverCommand(raw, redactor)).map(toSingerStream) });
     } else {
+      const { parseOptions } = await import('../config/config.js');
       parseOptions(await readJsonFile(args.config!, '--config'), redactor);
       await sync(args, context, write);
     }
