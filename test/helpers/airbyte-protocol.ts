@@ -1,32 +1,20 @@
 /**
  * Validates connector output against the OFFICIAL Airbyte protocol schema in ../shared/airbyte/
  * (never copied into the project). When that file is absent (a user's clone without ../shared), only the
- * schema validation is skipped, with one notice; every other assertion still runs. In CI (CI=true) a
- * missing schema fails the run: CI always provides ../shared.
+ * schema validation is skipped; every other assertion still runs. The Jest run checks ../shared once
+ * (test/global-setup.ts: one notice for the run; in CI a missing schema fails it).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from './paths.js';
+import { sharedAvailable, sharedPath, warnWhenMissing } from './shared-reference.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-export const protocolSchemaPath = path.resolve(repoRoot, '..', 'shared', 'airbyte', 'airbyte_protocol.yaml');
-export const protocolSchemaAvailable = existsSync(protocolSchemaPath);
-
-if (!protocolSchemaAvailable) {
-  if (process.env.CI === 'true')
-    throw new Error(
-      `The official Airbyte protocol schema is missing (${protocolSchemaPath}). ` +
-        'CI must check out the shared reference folder beside the project (../shared/airbyte/airbyte_protocol.yaml).',
-    );
-  console.warn(
-    `Official Airbyte protocol schema not found at ${protocolSchemaPath}: output is checked line by line ` +
-      '(JSON, type, payload) but not validated against the official schema.',
-  );
-}
+export const protocolSchemaPath = sharedPath('protocolSchema');
+export const protocolSchemaAvailable = sharedAvailable('protocolSchema');
+warnWhenMissing('protocolSchema');
 
 const SCHEMA_ID = 'https://airbyte.io/airbyte_protocol.yaml';
 let ajv: Ajv | undefined;

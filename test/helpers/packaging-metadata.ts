@@ -5,19 +5,19 @@
  * name, ConnectorMetrics.yaml replaced by {} (ajv refuses its non-JSON type), ajv-formats for uuid,
  * uri and dates.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot, sharedDir } from './paths.js';
+import { repoRoot } from './paths.js';
+import { sharedAvailable, sharedPath, warnWhenMissing } from './shared-reference.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-export const metadataSchemaDir = path.join(sharedDir, 'airbyte', 'metadata-schema');
-export const metadataSchemaAvailable = existsSync(
-  path.join(metadataSchemaDir, 'ConnectorMetadataDefinitionV0.yaml'),
-);
+export const metadataSchemaDir = path.dirname(sharedPath('metadataSchema'));
+export const metadataSchemaAvailable = sharedAvailable('metadataSchema');
+warnWhenMissing('metadataSchema');
 
 const BASE = 'https://schemas.source-powerbi.test/metadata/';
 

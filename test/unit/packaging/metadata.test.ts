@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLOUD_NAMES, resolveEndpoints } from '../../../src/auth/clouds.js';
-import {
-  metadataErrors,
-  metadataSchemaAvailable,
-  metadataSchemaDir,
-  readMetadata,
-} from '../../helpers/packaging-metadata.js';
+import { metadataErrors, metadataSchemaAvailable, readMetadata } from '../../helpers/packaging-metadata.js';
 import { repoRoot } from '../../helpers/paths.js';
 
 const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
@@ -14,11 +9,6 @@ const spec = JSON.parse(readFileSync(path.join(repoRoot, 'spec.json'), 'utf8')) 
   documentationUrl: string;
 };
 
-if (!metadataSchemaAvailable) {
-  console.warn(
-    `Official Airbyte metadata schema not found in ${metadataSchemaDir}: metadata.yaml is not validated.`,
-  );
-}
 const describeSchema = metadataSchemaAvailable ? describe : describe.skip;
 
 describeSchema('metadata.yaml against the official connector metadata schema', () => {
