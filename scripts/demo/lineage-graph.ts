@@ -82,7 +82,7 @@ JOIN dashboards AS d ON lower(d.id) = lower(l."sourceDashboardId")
 LEFT JOIN workspaces AS w ON lower(w.id) = lower(d."workspaceId")
 WHERE l.relation = 'datasetId' AND l."sourceType" = 'dashboard_tile'`;
 
-function inWorkspace(name: string, workspace: string | null): string {
+export function inWorkspace(name: string, workspace: string | null): string {
   return workspace ? `${name} (workspace ${workspace})` : name;
 }
 
@@ -112,6 +112,21 @@ export async function readLineageGraph(db: Destination): Promise<LineageGraph> {
       detail: inWorkspace(`dataset ${d.name}`, d.workspace),
       ...(d.workspace && { context: d.workspace }),
     }));
+  const { consumers, uses } = await readConsumers(db, fed);
+  return {
+    tables: [...tables.values()],
+    datasets: distinguished(datasets),
+    consumers,
+    feeds,
+    uses,
+  };
+}
+
+/** The reports and dashboards that read any of these datasets (lower-cased ids), with those edges. */
+export async function readConsumers(
+  db: Destination,
+  datasets: ReadonlySet<string>,
+): Promise<{ consumers: ConsumerNode[]; uses: [string, string][] }> {
   const consumers = new Map<string, ConsumerNode>();
   const uses: [string, string][] = [];
   for (const [kind, sql] of [
@@ -119,7 +134,7 @@ export async function readLineageGraph(db: Destination): Promise<LineageGraph> {
     ['dashboard', DASHBOARDS_SQL],
   ] as const) {
     for (const row of await db.rows<NamedRow>(sql)) {
-      if (!fed.has(row.dataset)) continue;
+      if (!datasets.has(row.dataset)) continue;
       consumers.set(row.id, {
         id: row.id,
         kind,
@@ -130,13 +145,7 @@ export async function readLineageGraph(db: Destination): Promise<LineageGraph> {
       uses.push([row.dataset, row.id]);
     }
   }
-  return {
-    tables: [...tables.values()],
-    datasets: distinguished(datasets),
-    consumers: distinguished([...consumers.values()]),
-    feeds,
-    uses: unique(uses),
-  };
+  return { consumers: distinguished([...consumers.values()]), uses: unique(uses) };
 }
 
 /** Items that would show as identical boxes (same name, same workspace) get the start of their id. */
@@ -155,7 +164,7 @@ export function distinguished<T extends GraphNode>(nodes: T[]): T[] {
   });
 }
 
-function unique(pairs: string[][]): [string, string][] {
+export function unique(pairs: string[][]): [string, string][] {
   const seen = new Map<string, [string, string]>();
   for (const [a, b] of pairs) seen.set(`${a}\u0000${b}`, [a!, b!]);
   return [...seen.values()];

@@ -7,13 +7,20 @@ import type { UpstreamTable } from './insights.js';
 import type { LineageGraph } from './lineage-graph.js';
 import { layoutPanels, type PanelLayout, type Placed } from './lineage-layout.js';
 import type { GraphNode } from './lineage-graph.js';
+import type { FabricGraph, FabricTypeCount } from './fabric-graph.js';
+import { fabricSection, gatewaySection } from './fabric-html.js';
+import {
+  gatewaysOfWarehouse,
+  type DatasourceGateway,
+  type GatewaySummary,
+  type WarehouseGateways,
+} from './gateway-insights.js';
+import { box, edge, escapeXml, HEADER, NODE_COLORS } from './svg-boxes.js';
 
-const BOX = { width: 260, height: 18 };
+const BOX_WIDTH = 260;
 const GAP = 150;
-const X = { tables: 10, datasets: 10 + BOX.width + GAP, consumers: 10 + 2 * (BOX.width + GAP) };
-const WIDTH = X.consumers + BOX.width + 10;
-const HEADER = 26;
-const CHARS = 38;
+const X = { tables: 10, datasets: 10 + BOX_WIDTH + GAP, consumers: 10 + 2 * (BOX_WIDTH + GAP) };
+const WIDTH = X.consumers + BOX_WIDTH + 10;
 
 const PLATFORM_COLORS: Record<string, string> = {
   snowflake: '#1e9fd4',
@@ -25,7 +32,7 @@ const PLATFORM_COLORS: Record<string, string> = {
   oracle: '#8d5a2b',
   redshift: '#7b4fd6',
 };
-const COLORS = { dataset: '#6e56cf', report: '#d9962b', dashboard: '#2a9d8f', other: '#6b7280' };
+const COLORS = NODE_COLORS;
 
 export interface PageInfo {
   title: string;
@@ -33,44 +40,14 @@ export interface PageInfo {
   top: UpstreamTable[];
   /** The column view: warehouse tables with the model columns, measures and reports their columns feed. */
   columns?: WarehouseColumns[];
-}
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Label, then its context in a lighter tone, clipped to the box together. */
-function boxText(label: string, context: string | undefined): string {
-  const clip = (text: string, room: number) => (text.length > room ? `${text.slice(0, room - 1)}…` : text);
-  const main = escapeXml(clip(label, CHARS));
-  const room = CHARS - label.length - 3;
-  if (!context || room < 6) return main;
-  return `${main}<tspan class="ctx"> · ${escapeXml(clip(context, room))}</tspan>`;
+  fabric?: { graph: FabricGraph; types: FabricTypeCount[] };
+  gateways?: GatewaySummary[];
+  /** Which datasets use which gateway for which connection: each warehouse panel names its gateways. */
+  datasourceGateways?: DatasourceGateway[];
 }
 
 function platformColor(platform: string): string {
   return PLATFORM_COLORS[platform.toLowerCase()] ?? COLORS.other;
-}
-
-function box(x: number, placed: Placed<GraphNode>, color: string): string {
-  const y = HEADER + placed.y;
-  return (
-    `<g><title>${escapeXml(placed.node.detail)}</title>` +
-    `<rect x="${x}" y="${y}" width="${BOX.width}" height="${BOX.height}" rx="4" fill="#fff" stroke="${color}"/>` +
-    `<rect x="${x}" y="${y}" width="5" height="${BOX.height}" rx="2" fill="${color}"/>` +
-    `<text x="${x + 11}" y="${y + 13}">${boxText(placed.node.label, placed.node.context)}</text></g>`
-  );
-}
-
-function edge(fromX: number, fromY: number, toX: number, toY: number, color: string): string {
-  const [x1, y1, x2, y2] = [
-    fromX + BOX.width,
-    HEADER + fromY + BOX.height / 2,
-    toX,
-    HEADER + toY + BOX.height / 2,
-  ];
-  const mid = (x1 + x2) / 2;
-  return `<path d="M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}" stroke="${color}" />`;
 }
 
 function panelSvg(panel: PanelLayout): string {
@@ -78,15 +55,22 @@ function panelSvg(panel: PanelLayout): string {
   const [tableY, datasetY, consumerY] = [y(panel.tables), y(panel.datasets), y(panel.consumers)];
   const color = platformColor(panel.platform);
   const edges = [
-    ...panel.feeds.map(([t, d]) => edge(X.tables, tableY.get(t)!, X.datasets, datasetY.get(d)!, color)),
+    ...panel.feeds.map(([t, d]) =>
+      edge({ x: X.tables, y: tableY.get(t)! }, { x: X.datasets, y: datasetY.get(d)! }, color, BOX_WIDTH),
+    ),
     ...panel.uses.map(([d, c]) =>
-      edge(X.datasets, datasetY.get(d)!, X.consumers, consumerY.get(c)!, COLORS.dataset),
+      edge(
+        { x: X.datasets, y: datasetY.get(d)! },
+        { x: X.consumers, y: consumerY.get(c)! },
+        COLORS.dataset,
+        BOX_WIDTH,
+      ),
     ),
   ];
   const nodes = [
-    ...panel.tables.map((p) => box(X.tables, p, color)),
-    ...panel.datasets.map((p) => box(X.datasets, p, COLORS.dataset)),
-    ...panel.consumers.map((p) => box(X.consumers, p, COLORS[p.node.kind])),
+    ...panel.tables.map((p) => box(X.tables, p, color, BOX_WIDTH)),
+    ...panel.datasets.map((p) => box(X.datasets, p, COLORS.dataset, BOX_WIDTH)),
+    ...panel.consumers.map((p) => box(X.consumers, p, COLORS[p.node.kind], BOX_WIDTH)),
   ];
   const heads = [
     [X.tables, 'Warehouse tables'],
@@ -102,7 +86,14 @@ function panelSvg(panel: PanelLayout): string {
   );
 }
 
-function panelSection(panel: PanelLayout, index: number): string {
+/** How the panel's datasources connect: through which gateways, or directly; nothing when unknown. */
+function throughGateways({ names, direct }: WarehouseGateways): string {
+  if (names.length === 0) return direct ? ' · no gateway (direct connection)' : '';
+  const through = ` · through gateway${names.length > 1 ? 's' : ''} ${names.join(', ')}`;
+  return direct ? `${through} (and directly)` : through;
+}
+
+function panelSection(panel: PanelLayout, index: number, gateways: WarehouseGateways): string {
   const counts = [
     `${panel.tables.length} table${panel.tables.length === 1 ? '' : 's'}`,
     `${panel.datasets.length} dataset${panel.datasets.length === 1 ? '' : 's'}`,
@@ -116,7 +107,7 @@ function panelSection(panel: PanelLayout, index: number): string {
   return (
     `<section id="w${index}"><h2><span class="chip" style="background:${platformColor(panel.platform)}">` +
     `${escapeXml(panel.platform)}</span> ${escapeXml(panel.warehouse)}</h2>` +
-    `<p class="counts">${counts}${escapeXml(where)}</p>${panelSvg(panel)}</section>`
+    `<p class="counts">${counts}${escapeXml(where + throughGateways(gateways))}</p>${panelSvg(panel)}</section>`
   );
 }
 
@@ -198,16 +189,33 @@ export function renderLineageHtml(graph: LineageGraph, info: PageInfo): string {
   const nav = panels
     .map((p, i) => `<a href="#w${i}">${escapeXml(p.platform)} ${escapeXml(p.warehouse)}</a>`)
     .join(' ');
+  const gatewaysOf = (panel: PanelLayout) =>
+    gatewaysOfWarehouse(
+      info.datasourceGateways ?? [],
+      info.gateways ?? [],
+      panel.warehouse,
+      new Set(panel.datasets.map((d) => d.node.id)),
+    );
   const body = panels.length
-    ? panels.map(panelSection).join('\n')
+    ? panels.map((panel, i) => panelSection(panel, i, gatewaysOf(panel))).join('\n')
     : '<p>No warehouse-table lineage was found in the current rows.</p>';
+  const fabric = info.fabric ? fabricSection(info.fabric.graph, info.fabric.types) : '';
+  const gateways = gatewaySection(info.gateways ?? []);
+  const contents = [
+    ...(fabric ? ['<a href="#fabric">Fabric items and Direct Lake</a>'] : []),
+    ...(gateways ? ['<a href="#gateways">Gateways</a>'] : []),
+    '<a href="#warehouses">Lineage by warehouse</a>',
+  ].join(' · ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(info.title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body><h1>${escapeXml(info.title)}</h1><p class="sub">${escapeXml(info.subtitle)}</p>
+<nav>${contents}</nav>
 ${topList(info.top)}
 ${columnSection(info.columns)}
-<h2>Lineage by warehouse</h2>${legend()}<nav>${nav}</nav>
+${fabric}
+${gateways}
+<h2 id="warehouses">Lineage by warehouse</h2>${legend()}<nav>${nav}</nav>
 ${body}
 </body></html>
 `;

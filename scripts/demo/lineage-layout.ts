@@ -26,7 +26,7 @@ export interface PanelLayout {
 }
 
 /** Places nodes at their wished heights, in that order, at least one row apart. */
-function spread<T extends GraphNode>(wishes: { node: T; wish: number }[]): Placed<T>[] {
+export function spread<T extends GraphNode>(wishes: { node: T; wish: number }[]): Placed<T>[] {
   const sorted = [...wishes].sort((a, b) => a.wish - b.wish || a.node.label.localeCompare(b.node.label));
   const placed: Placed<T>[] = [];
   let next = 0;
@@ -38,7 +38,7 @@ function spread<T extends GraphNode>(wishes: { node: T; wish: number }[]): Place
   return placed;
 }
 
-function wishes<T extends GraphNode>(
+export function wishes<T extends GraphNode>(
   nodes: T[],
   edges: [string, string][],
   upstream: Map<string, number>,

@@ -12,6 +12,13 @@ import { latestStates, runConnector, traceError, type Message } from './connecto
 import { Destination, type TableChange } from './destination.js';
 import { rowCounts, topUpstreamTables, type UpstreamTable } from './insights.js';
 import { readColumnView } from './column-view.js';
+import {
+  directLakeCounts,
+  fabricItemsByType,
+  readFabricGraph,
+  type FabricTypeCount,
+} from './fabric-graph.js';
+import { readDatasourceGateways, readGateways, type GatewaySummary } from './gateway-insights.js';
 import { readLineageGraph } from './lineage-graph.js';
 import { renderLineageHtml } from './lineage-html.js';
 import { openRecordFiles } from './record-files.js';
@@ -43,6 +50,8 @@ export interface DemoResult {
   mutation: MutationResult;
   rows: Map<string, number>;
   top: UpstreamTable[];
+  fabric: { byType: FabricTypeCount[]; directLake: ReturnType<typeof directLakeCounts> };
+  gateways: GatewaySummary[];
   databaseFile: string;
   htmlFile: string;
 }
@@ -167,15 +176,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const top = await topUpstreamTables(destination, 10);
       const graph = await readLineageGraph(destination);
       const columns = await readColumnView(destination);
+      const fabricGraph = await readFabricGraph(destination);
+      const fabric = {
+        byType: await fabricItemsByType(destination),
+        directLake: directLakeCounts(fabricGraph),
+      };
+      const gateways = await readGateways(destination);
       const htmlFile = path.join(options.outDir, 'lineage.html');
       const html = renderLineageHtml(graph, {
         title: 'Power BI lineage: warehouse tables → datasets → reports and dashboards',
         subtitle:
           `Demo tenant (simulated): ${options.workspaces} workspaces, seed ${options.seed}. ` +
           `${graph.tables.length} warehouse tables feed ${graph.datasets.length} datasets used by ` +
-          `${graph.consumers.length} reports and dashboards. Built by source-powerbi from its own records.`,
+          `${graph.consumers.length} reports and dashboards; ${describeFabric(fabric)}; ` +
+          `${gateways.length} gateway(s). Built by source-powerbi from its own records.`,
         top,
         columns,
+        fabric: { graph: fabricGraph, types: fabric.byType },
+        gateways,
+        datasourceGateways: await readDatasourceGateways(destination),
       });
       await writeFile(htmlFile, html);
       return {
@@ -187,6 +206,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         mutation,
         rows,
         top,
+        fabric,
+        gateways,
         databaseFile,
         htmlFile,
       };
@@ -212,5 +233,14 @@ export function describeMutation(mutation: MutationResult): string {
     `${mutation.changed.length} workspace(s) edited (${items.changed} items changed, ${items.added} added, ` +
     `${items.deleted} deleted), ${mutation.deletedWorkspaces.length} workspace(s) deleted, ` +
     `${mutation.addedWorkspaces.length} added`
+  );
+}
+
+export function describeFabric(fabric: DemoResult['fabric']): string {
+  const items = fabric.byType.reduce((sum, t) => sum + t.items, 0);
+  const { models, tables, endpoints } = fabric.directLake;
+  return (
+    `${items} Fabric item(s); ${models} Direct Lake model(s) read ${tables} table(s) of ` +
+    `${endpoints} SQL endpoint(s) or warehouse(s)`
   );
 }

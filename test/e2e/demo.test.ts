@@ -11,6 +11,8 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runDemo, type DemoResult } from '../../scripts/demo/run-demo.js';
 import { startSimulator, type MutationResult, type Simulator } from '../../simulator/index.js';
+import { buildFabricItems, type BuiltFabric } from '../../simulator/tenant/fabric-items.js';
+import { listGatewayClusters } from '../../simulator/tenant/gateways.js';
 import { scanStreams } from '../../src/streams/registry.js';
 import { applyRecords, currentView, type View } from '../helpers/destination.js';
 import { catalogFor, primaryKeys, readOnce, type Message } from '../helpers/read-run.js';
@@ -68,6 +70,35 @@ function tenantTruth(sim: Simulator) {
   };
 }
 
+/** The Fabric content of the active shared workspaces now (deleted workspaces have none). */
+function fabricTruth(sim: Simulator): BuiltFabric['truth'] {
+  const active = new Set(
+    sim.tenant
+      .listWorkspaces()
+      .filter((w) => w.state === 'Active' && !w.isPersonal)
+      .map((w) => w.id),
+  );
+  const truth: BuiltFabric['truth'] = { items: [], directLake: [], relations: [] };
+  for (const sk of sim.tenant.ctx.skeletons.filter((s) => active.has(s.id))) {
+    const built = buildFabricItems(sim.tenant.ctx, sk).truth;
+    truth.items.push(...built.items);
+    truth.directLake.push(...built.directLake);
+    truth.relations.push(...built.relations);
+  }
+  return truth;
+}
+
+function countBy<T>(values: T[], key: (value: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[key(value)] = (counts[key(value)] ?? 0) + 1;
+  return counts;
+}
+
+/** The box of a node of the Fabric picture: its tooltip and its label. */
+function fabricBox(html: string, id: string): string | undefined {
+  return new RegExp(`<g data-node="${id.replace(/[.]/g, '\\.')}">.*?</g>`).exec(html)?.[0];
+}
+
 describe('npm run demo', () => {
   let sim: Simulator;
   let outDir: string;
@@ -78,12 +109,13 @@ describe('npm run demo', () => {
   let freshView: View;
 
   beforeAll(async () => {
-    // Seed 2: the changes delete a shared workspace with datasets and some reports elsewhere.
-    sim = await startSimulator({ seed: 2, workspaces: 30, scanDurationMs: 50 });
+    // Seed 13: every Fabric item type the page draws and Direct Lake models; the changes delete a
+    // shared workspace with datasets and Fabric items, and some reports elsewhere.
+    sim = await startSimulator({ seed: 13, workspaces: 30, scanDurationMs: 50 });
     outDir = await mkdtemp(path.join(tmpdir(), 'source-powerbi-demo-test-'));
     result = await runDemo({
       workspaces: 30,
-      seed: 2,
+      seed: 13,
       changes: 5,
       outDir,
       simulator: sim,
@@ -273,6 +305,107 @@ describe('npm run demo', () => {
     expect(showing.some((visual) => html.includes(` / ${String(visual.pageName)} / `))).toBe(true);
   });
 
+  test('fabric_items holds the Fabric items of the tenant now, and the summary counts them by type', async () => {
+    const truth = fabricTruth(sim);
+    // The test tenant has every item type the page draws, so each is checked below.
+    const arrays = countBy(truth.items, (i) => i.scanArray);
+    for (const scanArray of ['Lakehouse', 'SQLAnalyticsEndpoint', 'warehouses', 'KQLDatabase', 'Eventhouse'])
+      expect({ scanArray, present: (arrays[scanArray] ?? 0) > 0 }).toEqual({ scanArray, present: true });
+    const rows = await tableRows(result.databaseFile, 'fabric_items');
+    const key = (r: { scanArray?: unknown; id?: unknown }) => `${String(r.scanArray)}|${String(r.id)}`;
+    expect(rows.map(key).sort()).toEqual(truth.items.map(key).sort());
+    expect(countBy(rows, (r) => String(r.scanArray))).toEqual(arrays);
+    // The deleted workspace had Fabric items: loaded by the first sync, gone after the second.
+    const deleted = mutation.deletedWorkspaces[0]!;
+    const firstSync = await readFile(path.join(outDir, 'sync-1', 'fabric_items.jsonl'), 'utf8');
+    expect(firstSync).toContain(`"workspaceId":"${deleted}"`);
+    expect(rows.filter((r) => r.workspaceId === deleted)).toEqual([]);
+    // The summary's counts by type are the table's.
+    const byType = countBy(rows, (r) => String(r.type));
+    expect(Object.fromEntries(result.fabric.byType.map((t) => [t.type, t.items]))).toEqual(byType);
+    const models = new Set(truth.directLake.map((d) => d.datasetId));
+    expect(result.fabric.directLake).toMatchObject({ models: models.size, tables: truth.directLake.length });
+  });
+
+  test('gateways holds every gateway of the tenant with its datasources, as the summary shows them', async () => {
+    const clusters = listGatewayClusters(sim.tenant.ctx);
+    const rows = await tableRows(result.databaseFile, 'gateways');
+    expect(rows.map((r) => String(r.id)).sort()).toEqual(clusters.map((c) => c.id.toLowerCase()).sort());
+    const datasources = [...(freshView.get('datasources')?.values() ?? [])];
+    for (const cluster of clusters) {
+      const row = rows.find((r) => r.id === cluster.id.toLowerCase())!;
+      const apiIds = JSON.parse(String(row.apiDatasourceIds)) as string[];
+      expect(apiIds.sort()).toEqual(cluster.datasources.map((d) => String(d.datasourceId)).sort());
+      const shown = result.gateways.find((g) => g.id === row.id)!;
+      const inUse = datasources.filter((d) => String(d.gatewayId).toLowerCase() === row.id);
+      expect({ label: shown.label, inUse: shown.inUse.length }).toEqual({
+        label: cluster.name,
+        inUse: inUse.length,
+      });
+      expect(shown.bound).toBe((JSON.parse(String(row.datasourceIds)) as string[]).length);
+      expect(shown.bound).toBeGreaterThanOrEqual(cluster.datasources.length);
+    }
+    expect(result.gateways.some((g) => g.inUse.length > 0)).toBe(true);
+  });
+
+  test('the lineage page draws the Fabric items and every Direct Lake path: lakehouse → SQL endpoint → table → model', async () => {
+    const html = await readFile(result.htmlFile, 'utf8');
+    const truth = fabricTruth(sim);
+    const workspaceName = new Map(sim.tenant.listWorkspaces().map((w) => [w.id, w.name]));
+    const labels: Record<string, string> = {
+      Lakehouse: 'Lakehouse',
+      SQLAnalyticsEndpoint: 'SQL endpoint',
+      warehouses: 'Warehouse',
+      KQLDatabase: 'KQL database',
+      Eventhouse: 'Eventhouse',
+    };
+    const drawn = truth.items.filter((i) => labels[i.scanArray] !== undefined);
+    for (const item of drawn) {
+      const title = `<title>${labels[item.scanArray]} ${item.name} (workspace ${workspaceName.get(item.workspaceId)})`;
+      expect(fabricBox(html, item.id)).toContain(title);
+    }
+    const dependsOn = new Map(truth.relations.map((r) => [r.sourceId, r.targetId]));
+    expect(truth.directLake.length).toBeGreaterThan(0);
+    for (const table of truth.directLake) {
+      const endpoint = dependsOn.get(table.datasetId)!;
+      const lakehouse = dependsOn.get(endpoint)!;
+      const qualified = table.qualifiedName.toLowerCase();
+      const path = [lakehouse, endpoint, qualified, table.datasetId];
+      const edges = path.slice(1).map((to, i) => `data-edge="${path[i]}&#62;${to}"`);
+      expect({ table: qualified, missing: edges.filter((e) => !html.includes(e)) }).toEqual({
+        table: qualified,
+        missing: [],
+      });
+      expect(fabricBox(html, qualified)).toContain(`>dbo.${table.table}<`);
+    }
+    const types = /<p class="counts" id="fabric-types">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+    for (const { type, items } of result.fabric.byType) expect(types).toContain(`${items} ${type}`);
+  });
+
+  test('the lineage page names the gateway each datasource goes through', async () => {
+    const html = await readFile(result.htmlFile, 'utf8');
+    const clusters = listGatewayClusters(sim.tenant.ctx);
+    for (const cluster of clusters) {
+      const row = new RegExp(`<tr data-gateway="${cluster.id.toLowerCase()}">.*?</tr>`).exec(html)?.[0];
+      expect(row).toContain(`<td>${cluster.name}</td>`);
+    }
+    // Warehouse panels: a server whose pooled datasource is bound to a gateway names that gateway.
+    const pooled = [...sim.tenant.ctx.pool.byFamily.entries()]
+      .filter(([family]) => ['sql', 'postgres', 'mysql'].includes(family))
+      .flatMap(([, sources]) => sources)
+      .filter((source) => source.instance.gatewayId !== undefined);
+    const panelCounts = (server: string) =>
+      new RegExp(`</span> ${server.replace(/[.]/g, '\\.')}</h2><p class="counts">([^<]*)</p>`).exec(
+        html,
+      )?.[1];
+    const shown = pooled.filter((source) => panelCounts(source.host) !== undefined);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const source of shown) {
+      const gateway = clusters.find((c) => c.id === source.instance.gatewayId)!;
+      expect(`${source.host}: ${panelCounts(source.host)}`).toContain(gateway.name);
+    }
+  });
+
   test('progress goes to the progress channel step by step', () => {
     expect(progress.filter((l) => /^\[demo \d\/7\]/.test(l))).toHaveLength(7);
     expect(progress.some((l) => l.includes('scan:'))).toBe(true);
@@ -294,6 +427,7 @@ describe('npm run demo', () => {
     expect(stderr).toContain('[demo 7/7]');
     expect(stdout).not.toContain('[demo');
     for (const stream of scanStreams) expect(stdout).toMatch(new RegExp(`^${stream.name} +\\d+`, 'm'));
+    expect(stdout).toMatch(/^Gateways \(/m);
     expect(await readdir(out)).toEqual(expect.arrayContaining(['demo.duckdb', 'lineage.html', 'state.json']));
     expect(existsSync(path.join(out, 'lineage.html'))).toBe(true);
   }, 90_000);
