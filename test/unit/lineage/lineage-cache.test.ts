@@ -1,4 +1,10 @@
-import { extractMLineage, LineageCache, type MExpressionInput } from '../../../src/lineage/index.js';
+import { resultWeight } from '../../../src/lineage/analysis/lineage-cache.js';
+import {
+  extractMLineage,
+  LineageCache,
+  type MExpressionInput,
+  type MLineageResult,
+} from '../../../src/lineage/index.js';
 
 const edges = async (input: MExpressionInput, cache: LineageCache): Promise<string[]> =>
   (await extractMLineage(input, cache)).upstreams.map((u) => `${u.platform}:${u.qualifiedName}`);
@@ -102,7 +108,7 @@ describe('one cache for a whole run gives what a fresh computation gives', () =>
   });
 
   test('with room for one tree and one result, every input still gets its own lineage', async () => {
-    const tiny = new LineageCache({ parsedTextChars: 80, namesTextChars: 80, sqlChars: 10, results: 1 });
+    const tiny = new LineageCache({ parsedTextChars: 80, namesTextChars: 80, sqlChars: 10, results: 3 });
     const inputs: MExpressionInput[] = ['A', 'B', 'A', 'C', 'B'].map((table) => ({
       expression: `let S = Base, T = Table.Combine({S, Sql.Database("h", "d"){[Schema="s",Item="${table}"]}[Data]}) in T`,
       expressions: [
@@ -136,5 +142,27 @@ describe('one cache for a whole run gives what a fresh computation gives', () =>
     ]);
     expect(a).toEqual(b);
     expect(cache.namesOf(expression)).toEqual(expect.arrayContaining(['S', 'Snowflake.Databases']));
+  });
+
+  test('results are kept by weight, so column lineage cannot fill the heap with as many results as tables', () => {
+    const table = { platform: 'sqlserver', table: 't', qualifiedName: 'd.s.t', kind: 'table' as const };
+    const wide: MLineageResult = {
+      upstreams: [],
+      diagnostics: [],
+      columns: Array.from({ length: 4 }, (_, i) => ({
+        column: `c${i}`,
+        upstreams: [{ table, column: `c${i}` }],
+        transformation: 'identity' as const,
+      })),
+    };
+    expect(resultWeight(wide)).toBe(9);
+    const cache = new LineageCache({ results: 10 });
+    cache.storeResult('first', wide);
+    expect(cache.result('first')).toEqual(wide);
+    cache.storeResult('second', wide);
+    expect(cache.result('first')).toBeUndefined();
+    expect(cache.result('second')).toEqual(wide);
+    cache.storeResult('narrow', { upstreams: [], diagnostics: [] });
+    expect(cache.result('second')).toEqual(wide);
   });
 });
