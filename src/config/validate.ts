@@ -1,11 +1,18 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import { precompiledValidators, PRECOMPILED_SPEC_FINGERPRINT } from '../generated/config-validators.js';
 import { configError } from '../errors.js';
 
 type Schema = Record<string, unknown>;
 
-// ajv-formats ships CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+/** How the config's validators are compiled: here at run time, and by scripts/config-validators.ts. */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  useDefaults: true,
+  strict: false,
+  verbose: true,
+} as const satisfies Options;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74,14 +81,24 @@ function describeError(error: ErrorObject): string {
   }
 }
 
-/** The credentials oneOf gives useless errors ("must match exactly one schema"), so pick the option by auth_type first. */
-function selectCredentialsOption(specSchema: Schema, config: Record<string, unknown>): Schema {
+interface CredentialsOption {
+  authType: string;
+  schema: Schema;
+}
+
+/** The options of the credentials oneOf, each as the whole spec with only that option for credentials. */
+export function credentialsOptions(specSchema: Schema): CredentialsOption[] {
   const properties = specSchema.properties as Record<string, Schema>;
-  const credentialsSchema = properties.credentials!;
-  const options = (credentialsSchema.oneOf as Schema[]).map((option) => ({
-    option,
+  const { oneOf, display_type: _display, ...credentials } = properties.credentials!;
+  return (oneOf as Schema[]).map((option) => ({
     authType: ((option.properties as Record<string, Schema>).auth_type!.const as string) ?? '',
+    schema: { ...specSchema, properties: { ...properties, credentials: { ...credentials, ...option } } },
   }));
+}
+
+/** The credentials oneOf gives useless errors ("must match exactly one schema"), so pick the option by auth_type first. */
+function selectCredentialsOption(specSchema: Schema, config: Record<string, unknown>): CredentialsOption {
+  const options = credentialsOptions(specSchema);
   const allowed = options.map((o) => o.authType).join(', ');
   const credentials = config.credentials;
   if (!isObject(credentials)) {
@@ -92,8 +109,37 @@ function selectCredentialsOption(specSchema: Schema, config: Record<string, unkn
     const given = credentials.auth_type === undefined ? 'missing' : 'not recognised';
     throw configError(`credentials.auth_type is ${given}; set it to one of: ${allowed}.`);
   }
-  const { oneOf: _oneOf, display_type: _display, ...rest } = credentialsSchema;
-  return { ...specSchema, properties: { ...properties, credentials: { ...rest, ...match.option } } };
+  return match;
+}
+
+/** Identifies a spec schema: the precompiled validators are used only for the schema they came from. */
+export function specFingerprint(specSchema: Schema): string {
+  return createHash('sha256').update(JSON.stringify(specSchema)).digest('hex');
+}
+
+const fingerprints = new WeakMap<Schema, string>();
+
+const require = createRequire(import.meta.url);
+
+/** ajv's compiler (~100 ms to load, as much again per compile): only for a schema not precompiled. */
+function compileAtRunTime(schema: Schema): ValidateFunction {
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
+  const ajv = new AjvClass(AJV_OPTIONS);
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+/**
+ * spec.json's validators are compiled at build time (src/generated/config-validators.ts); a spec
+ * that differs from the one they were generated from (edited, not regenerated) is compiled here.
+ */
+function validatorFor(specSchema: Schema, option: CredentialsOption): ValidateFunction {
+  let fingerprint = fingerprints.get(specSchema);
+  if (fingerprint === undefined) fingerprints.set(specSchema, (fingerprint = specFingerprint(specSchema)));
+  const precompiled = precompiledValidators[option.authType];
+  if (precompiled && fingerprint === PRECOMPILED_SPEC_FINGERPRINT) return precompiled;
+  return compileAtRunTime(option.schema);
 }
 
 /** Option groups (objects with properties): an absent group becomes {} so its defaults apply. */
@@ -113,10 +159,7 @@ export function validateAgainstSpec(specSchema: Schema, input: unknown): Record<
   if (!isObject(input)) throw configError('The config must be a JSON object. See spec.json for its fields.');
   const config = structuredClone(input);
   for (const key of optionGroups(specSchema)) config[key] ??= {};
-  const schema = selectCredentialsOption(specSchema, config);
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
-  addFormats(ajv);
-  const validate = ajv.compile(schema);
+  const validate = validatorFor(specSchema, selectCredentialsOption(specSchema, config));
   if (!validate(config)) {
     const problems = [...new Set((validate.errors ?? []).map(describeError))];
     throw configError(`Invalid config: ${problems.slice(0, 5).join(' ')}`, {
