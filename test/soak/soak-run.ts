@@ -35,8 +35,14 @@ export interface SoakOptions {
   faults: Partial<Record<FaultKind, number>>;
   /** Reruns from the last state after a run that ended in an error. */
   maxResumes: number;
-  /** Stop starting new seeds after this long (the seed in progress finishes). */
+  /** Stop starting new seeds after this long (the seed in progress finishes); not used when concurrent. */
   maxWallMs: number;
+  /**
+   * Run the clean read and every seed at once, each against its own simulator of the same tenant
+   * (same seed, same start instant), so that the seeds' retry waits overlap. The short soak uses it;
+   * the long soak reads one simulator in turn.
+   */
+  concurrent?: boolean;
   log?: (line: string) => void;
 }
 
@@ -199,6 +205,7 @@ interface CleanRead {
   view: View;
   messages: Message[];
   startedAt: number;
+  wallMs: number;
 }
 
 function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -212,7 +219,7 @@ function difference(after: Record<string, number>, before: Record<string, number
 
 async function soakSeed(
   sim: Simulator,
-  clean: CleanRead,
+  cleanRead: Promise<CleanRead>,
   seed: number,
   options: SoakOptions,
 ): Promise<SeedFigures> {
@@ -257,6 +264,7 @@ async function soakSeed(
     sim.faults.setProbabilities({}, seed);
   }
   figures.faultsFired = difference(sim.stats().faultsFired, firedBefore);
+  const clean = await cleanRead;
   const bounds: UsageBounds = {
     activityFrom: Math.max(activityStart(clean.startedAt), activityStart(started)),
     activityTo: Math.min(activityCursor([clean.messages]), activityCursor(runs)),
@@ -267,50 +275,55 @@ async function soakSeed(
   return figures;
 }
 
-export async function soak(options: SoakOptions): Promise<SoakFigures> {
-  const sim = await startSimulator({
+function startSoakSimulator(options: SoakOptions, startTime?: number): Promise<Simulator> {
+  return startSimulator({
     seed: options.tenantSeed,
     workspaces: options.workspaces,
     scanDurationMs: 200,
     // Many runs against one simulated hour: lift the hourly budgets the runs share (modified 30/h,
     // activity events 200/h, apps 200/h); each run's client still keeps its own.
     budgets: { modified: 0, activityEvents: 0, adminApps: 0 },
+    ...(startTime !== undefined && { startTime }),
   });
+}
+
+async function readClean(sim: Simulator, options: SoakOptions): Promise<CleanRead> {
+  const startedAt = Date.now();
+  const run = await runRead(soakConfig(sim, options), soakCatalog(), undefined, undefined, 30 * 60_000);
+  if (run.code !== 0) throw new Error(`the clean run failed: ${run.stderr}`);
+  return { view: viewOf(run.messages), messages: run.messages, startedAt, wallMs: Date.now() - startedAt };
+}
+
+function cleanFigures(options: SoakOptions, clean: CleanRead): SoakFigures {
+  const figures: SoakFigures = {
+    workspaces: options.workspaces,
+    cleanRecords: recordCount(clean.messages),
+    cleanByStream: recordsByStream(clean.messages),
+    cleanWallMs: clean.wallMs,
+    seeds: [],
+  };
+  options.log?.(
+    `clean run: ${figures.cleanRecords} records in ${figures.cleanWallMs} ms (${Object.entries(
+      figures.cleanByStream,
+    )
+      .map(([name, n]) => `${name}=${n}`)
+      .join(' ')})`,
+  );
+  return figures;
+}
+
+/** One simulator: the clean read, then the seeds one after another while the time budget lasts. */
+async function soakInTurn(options: SoakOptions): Promise<SoakFigures> {
+  const sim = await startSoakSimulator(options);
   try {
-    const started = Date.now();
-    const cleanRun = await runRead(
-      soakConfig(sim, options),
-      soakCatalog(),
-      undefined,
-      undefined,
-      30 * 60_000,
-    );
-    if (cleanRun.code !== 0) throw new Error(`the clean run failed: ${cleanRun.stderr}`);
-    const clean: CleanRead = {
-      view: viewOf(cleanRun.messages),
-      messages: cleanRun.messages,
-      startedAt: started,
-    };
-    const figures: SoakFigures = {
-      workspaces: options.workspaces,
-      cleanRecords: recordCount(cleanRun.messages),
-      cleanByStream: recordsByStream(cleanRun.messages),
-      cleanWallMs: Date.now() - started,
-      seeds: [],
-    };
-    options.log?.(
-      `clean run: ${figures.cleanRecords} records in ${figures.cleanWallMs} ms (${Object.entries(
-        figures.cleanByStream,
-      )
-        .map(([name, n]) => `${name}=${n}`)
-        .join(' ')})`,
-    );
+    const clean = await readClean(sim, options);
+    const figures = cleanFigures(options, clean);
     for (const seed of options.faultSeeds) {
-      if (Date.now() - started > options.maxWallMs) {
+      if (Date.now() - clean.startedAt > options.maxWallMs) {
         options.log?.(`time budget spent: seeds from ${seed} on are skipped`);
         break;
       }
-      const seedFigures = await soakSeed(sim, clean, seed, options);
+      const seedFigures = await soakSeed(sim, Promise.resolve(clean), seed, options);
       figures.seeds.push(seedFigures);
       options.log?.(describeSeed(seedFigures));
     }
@@ -318,6 +331,33 @@ export async function soak(options: SoakOptions): Promise<SoakFigures> {
   } finally {
     await sim.close();
   }
+}
+
+/** A simulator per read, all of one tenant and start instant: the clean read and every seed at once. */
+async function soakConcurrently(options: SoakOptions): Promise<SoakFigures> {
+  const startTime = Date.now();
+  const sims = await Promise.all(
+    [undefined, ...options.faultSeeds].map(() => startSoakSimulator(options, startTime)),
+  );
+  try {
+    const [cleanSim, ...seedSims] = sims;
+    const clean = readClean(cleanSim!, options);
+    const seeds = options.faultSeeds.map((seed, at) => soakSeed(seedSims[at]!, clean, seed, options));
+    // Every read ends before the simulators close, also when one of them failed.
+    const settled = await Promise.allSettled([clean, ...seeds]);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const figures = cleanFigures(options, await clean);
+    for (const seed of seeds) figures.seeds.push(await seed);
+    for (const seed of figures.seeds) options.log?.(describeSeed(seed));
+    return figures;
+  } finally {
+    await Promise.all(sims.map((sim) => sim.close()));
+  }
+}
+
+export async function soak(options: SoakOptions): Promise<SoakFigures> {
+  return options.concurrent ? soakConcurrently(options) : soakInTurn(options);
 }
 
 export function describeSeed(s: SeedFigures): string {
