@@ -164,7 +164,7 @@ in
 
 const corpus = loadCorpus();
 const withCorpus = corpus === undefined ? describe.skip : describe;
-if (corpus === undefined) console.log('peer corpus not found: its fine-grained column cases are not run');
+// Without ../shared the run gives one notice for every skipped reference case (test/global-setup.ts).
 
 withCorpus('the fine-grained (column) cases of the peer corpus', () => {
   const fineGrained = (corpus ?? []).filter(

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { sqlColumnLineage, type SqlColumnsResult } from '../../../src/lineage/index.js';
 import { Deadline } from '../../../src/lineage/limits.js';
 import { decodeMTextLiteral } from '../../../src/lineage/m/m-string.js';
 import { extractSqlTablePaths } from '../../../src/lineage/sql/native-sql.js';
+import { sharedAvailable, sharedPath } from '../../helpers/shared-reference.js';
 
 type Known = Record<string, string[]>;
 
@@ -444,11 +443,8 @@ describe('native SQL column lineage: failures and bounds', () => {
 });
 
 /** The peer corpus: cases with column-level expectations whose M runs native SQL. */
-const corpusFile = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/corpora/datahub-m-cases.json',
-);
-const corpusSuite = existsSync(corpusFile) ? describe : describe.skip;
+const corpusFile = sharedPath('peerMCorpus');
+const corpusSuite = sharedAvailable('peerMCorpus') ? describe : describe.skip;
 
 interface CorpusCase {
   id: string;

@@ -1,8 +1,9 @@
 /**
- * Conformance with the peer corpus's mocked scan results (read from ../shared at test time): every
- * Fabric item in is one fabric_items row out, with its id, type, name and every field it carries.
+ * Conformance with the peer corpus's mocked scan results (read from ../shared at test time) and the
+ * simulator's scans: every Fabric item in is one fabric_items row out, with its id, type, name and
+ * every field it carries.
  */
-import { allFixtures, sharedAvailable } from './scan-fixtures.js';
+import { allFixtures, peerMocksAvailable } from './scan-fixtures.js';
 import { context, mapScan, scanStream } from './map-scan.js';
 
 type Json = Record<string, unknown>;
@@ -21,11 +22,12 @@ function fabricItemsIn(result: unknown): { array: string; item: Json }[] {
 }
 
 const fixtures = allFixtures().filter((f) => fabricItemsIn(f.result).length > 0);
-const describeShared = sharedAvailable ? describe : describe.skip;
 
-describeShared('peer corpus Fabric items', () => {
+describe('Fabric items of the peer corpus and the simulator', () => {
   it('has Fabric items to check', () => {
-    expect(fixtures.length).toBeGreaterThan(0);
+    expect(fixtures.filter((f) => f.label.startsWith('simulated')).length).toBeGreaterThan(0);
+    if (peerMocksAvailable)
+      expect(fixtures.filter((f) => !f.label.startsWith('simulated')).length).toBeGreaterThan(0);
   });
 
   it.each(fixtures.map((f) => [f.label, f] as const))('maps %s without loss', async (_label, fixture) => {
