@@ -1,5 +1,15 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS as Re2 } from 're2js';
 import { configError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+let re2: typeof Re2 | undefined;
+
+/** re2js costs ~15 ms of CPU to load: only a config with name patterns loads it. */
+function re2js(): typeof Re2 {
+  re2 ??= (require('re2js') as typeof import('re2js')).RE2JS;
+  return re2;
+}
 
 /** Longer patterns are not workspace-name filters but a pasted document; refused at config time. */
 const MAX_PATTERN_LENGTH = 1_000;
@@ -21,6 +31,7 @@ export function compileNamePattern(pattern: string, field: string): NamePattern 
       `${field} is ${pattern.length} characters long; keep patterns under ${MAX_PATTERN_LENGTH}.`,
     );
   }
+  const RE2JS = re2js();
   try {
     return RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
   } catch (error) {

@@ -99,6 +99,7 @@ const GROUPS: Record<string, RegExp> = {
   'M parser': /^pkg:@microsoft\/powerquery-parser\//,
   'SQL parser': /^pkg:node-sql-parser\//,
   yaml: /^pkg:yaml\//,
+  re2js: /^pkg:re2js\//,
   'config validation': /^dist\/config\/(config|validate)\.js$/,
   'generated validators': /^dist\/generated\/config-validators\.js$/,
   streams: /^dist\/streams\//,
@@ -156,7 +157,16 @@ describe('what each command loads (built CLI, recorded in its main thread)', () 
     expect(run.modules).toEqual(
       expect.arrayContaining(['dist/streams/registry.js', 'dist/generated/config-validators.js']),
     );
-    const unwanted = ['ajv compiler', 'msal', 'axios', 'stream-json', 'M parser', 'SQL parser', 'yaml'];
+    const unwanted = [
+      'ajv compiler',
+      'msal',
+      'axios',
+      'stream-json',
+      'M parser',
+      'SQL parser',
+      'yaml',
+      're2js',
+    ];
     expect(
       loadedGroups(run, [
         ...unwanted,
@@ -166,6 +176,19 @@ describe('what each command loads (built CLI, recorded in its main thread)', () 
         'check, read and helper commands',
       ]),
     ).toEqual({});
+  });
+
+  test('discover with a workspace name pattern: RE2 is loaded for it (CommonJS loads are recorded too)', async () => {
+    const withPattern = path.join(dir, 'config-with-pattern.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(
+      withPattern,
+      JSON.stringify({ ...config, workspaces: { include_name_patterns: ['^sales'] } }),
+    );
+    const run = await runRecorded(['discover', '--config', withPattern]);
+    expect(run.code).toBe(0);
+    expect(Object.keys(loadedGroups(run, ['re2js']))).toEqual(['re2js']);
+    expect(run.modules.find((m) => m.startsWith('pkg:re2js/'))).toMatch(/\.cjs$/);
   });
 
   test('check: sign-in and the Power BI client, but neither the streams nor any lineage', async () => {
