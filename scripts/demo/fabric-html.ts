@@ -99,9 +99,9 @@ export function gatewaySection(gateways: GatewaySummary[]): string {
     .join('');
   return (
     `<h2 id="gateways">Gateways</h2><p class="muted">On-premises data gateways (the gateways stream): ` +
-    `datasources bound counts the scan's and the gateway API's together; the last column lists the ` +
-    `current datasources rows that go through the gateway. Each warehouse panel below names the gateway ` +
-    `its datasources use.</p><table><thead><tr><th>gateway</th><th>status</th><th class="n">members</th>` +
+    `datasources bound counts those of the gateway row (scan and gateway API) and the current ` +
+    `datasources rows naming the gateway; the last column lists those rows. Each warehouse panel below ` +
+    `names the gateway its datasources go through.</p><table><thead><tr><th>gateway</th><th>status</th><th class="n">members</th>` +
     `<th class="n">datasources bound</th><th>datasources in use (type server/database)</th></tr></thead>` +
     `<tbody>${rows}</tbody></table>`
   );

@@ -10,9 +10,9 @@ export interface GatewaySummary {
   label: string;
   status: string | null;
   members: number;
-  /** Datasources bound to the gateway (scan and gateway API together: gateways.datasourceIds). */
+  /** Datasources bound to the gateway: gateways.datasourceIds (scan and gateway API) and datasources rows. */
   bound: number;
-  /** `type server/database` of each current datasources row going through the gateway. */
+  /** `type server/database` of each current datasources row going through the gateway (one per row). */
   inUse: string[];
 }
 
@@ -44,14 +44,25 @@ interface UseRow {
   label: string;
 }
 
+/**
+ * Bound datasources: the gateway row's datasourceIds and the current datasources rows naming the
+ * gateway. After an incremental read the row carries the scan's bindings of the re-scanned
+ * workspaces only, so the datasources table completes it.
+ */
 const GATEWAYS_SQL = `
-SELECT id, name, status, coalesce(json_array_length(members), 0)::INTEGER AS members,
-       coalesce(json_array_length("datasourceIds"), 0)::INTEGER AS bound
-FROM gateways ORDER BY name NULLS LAST, id`;
+WITH bound AS (
+  SELECT lower(g.id) AS gateway, lower(u.id) AS datasource
+  FROM gateways AS g, unnest(from_json(g."datasourceIds", '["VARCHAR"]')) AS u(id)
+  UNION
+  SELECT lower("gatewayId"), lower("datasourceId") FROM datasources WHERE "gatewayId" IS NOT NULL
+)
+SELECT g.id, g.name, g.status, coalesce(json_array_length(g.members), 0)::INTEGER AS members,
+       (SELECT count(*) FROM bound AS b WHERE b.gateway = lower(g.id))::INTEGER AS bound
+FROM gateways AS g ORDER BY g.name NULLS LAST, g.id`;
 
 // No connection strings on the page: they may carry more than a server name.
 const IN_USE_SQL = `
-SELECT DISTINCT lower("gatewayId") AS gateway,
+SELECT lower("gatewayId") AS gateway,
        concat_ws(' ', "datasourceType",
                  concat_ws('/', coalesce("connectionDetails"->>'server', "connectionDetails"->>'url',
                                          "connectionDetails"->>'path', "connectionDetails"->>'extensionDataSourcePath',
@@ -71,8 +82,8 @@ export function gatewayLabel(id: string, name: string | null): string {
 }
 
 export async function readGateways(db: Destination): Promise<GatewaySummary[]> {
-  if (!db.has('gateways')) return [];
-  const uses = db.has('datasources') ? await db.rows<UseRow>(IN_USE_SQL) : [];
+  if (!db.has('gateways') || !db.has('datasources')) return [];
+  const uses = await db.rows<UseRow>(IN_USE_SQL);
   return (await db.rows<GatewayRow>(GATEWAYS_SQL)).map((g) => ({
     id: g.id,
     label: gatewayLabel(g.id, g.name),

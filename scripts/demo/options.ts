@@ -12,7 +12,7 @@ export interface CliOptions {
 
 export const USAGE = `usage: npm run demo -- [--workspaces N] [--seed S] [--changes K] [--out DIR]
   --workspaces N  workspaces in the simulated tenant (default 40; personal ones are not scanned)
-  --seed S        tenant seed: same seed, same tenant (default 12)
+  --seed S        tenant seed: same seed, same tenant (default 10)
   --changes K     workspaces the simulator changes before the incremental read (default 5)
   --out DIR       where the database, the records and lineage.html go (default .demo)`;
 
@@ -37,7 +37,7 @@ export function parseOptions(argv: string[]): CliOptions | 'help' {
   if (values.help) return 'help';
   return {
     workspaces: positiveInt(values.workspaces, 40, 'workspaces'),
-    seed: positiveInt(values.seed, 12, 'seed'),
+    seed: positiveInt(values.seed, 10, 'seed'),
     changes: positiveInt(values.changes, 5, 'changes'),
     outDir: path.resolve(repoRoot, values.out ?? '.demo'),
   };
