@@ -4,8 +4,13 @@
  * compiles, the run stage installs production dependencies only and takes dist/ from the build
  * stage. The entrypoint is then run the way Airbyte runs the image. Needs the npm registry (or a
  * warm npm cache); about a minute.
+ *
+ * Node looks for node_modules in every folder above a module, and the real image has nothing above
+ * its folder. So the replay sits below a folder that lends a throwing copy of every package (as a
+ * stray node_modules in the system temp folder would), and the image's processes run under a guard
+ * that refuses any module resolved outside the image folder, naming the folder that lent it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,11 +20,24 @@ import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { entrypointOf, readDockerfile } from '../helpers/packaging-dockerfile.js';
 import {
   hostEntrypoint,
+  lendModules,
+  moduleGuard,
   replayDockerfile,
   type Replay,
   type ReplayedStage,
 } from '../helpers/packaging-docker-replay.js';
 import { repoRoot } from '../helpers/paths.js';
+
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const productionDependencies = Object.keys(pkg.dependencies);
+/** Type packages are left out: TypeScript would read them from above while compiling the build stage. */
+const lent = [...productionDependencies, ...Object.keys(pkg.devDependencies)].filter(
+  (name) => !name.startsWith('@types/'),
+);
+const ONLY_ABOVE = 'lent-only-by-the-folder-above';
 
 interface Run {
   code: number | null;
@@ -33,13 +51,16 @@ describe('the Dockerfile replayed in a clean folder', () => {
   let entrypoint: [string, string[]];
   let sim: Simulator;
   let inputs: string;
+  let above: string;
+  let app: string;
 
   /** Runs the entrypoint from an unrelated working directory (the platform may change it). */
   function runImage(args: string[]): Promise<Run> {
+    const guard = moduleGuard(app);
     return new Promise((resolve, reject) => {
-      const child = spawn(entrypoint[0], [...entrypoint[1], ...args], {
+      const child = spawn(entrypoint[0], [...guard.nodeArgs, ...entrypoint[1], ...args], {
         cwd: inputs,
-        env: { PATH: process.env.PATH, HOME: inputs, ...runStage.env },
+        env: { PATH: process.env.PATH, HOME: inputs, ...runStage.env, ...guard.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -51,26 +72,34 @@ describe('the Dockerfile replayed in a clean folder', () => {
     });
   }
 
+  /** Runs Node as the image would, in the image folder, on a one-line ES module or CommonJS script. */
+  function nodeInImage(script: string, type: 'module' | 'commonjs') {
+    const guard = moduleGuard(app);
+    return spawnSync(process.execPath, [...guard.nodeArgs, `--input-type=${type}`, '-e', script], {
+      cwd: app,
+      env: { PATH: process.env.PATH, HOME: inputs, ...runStage.env, ...guard.env },
+      encoding: 'utf8',
+    });
+  }
+
   beforeAll(async () => {
-    replay = replayDockerfile(readDockerfile());
+    above = await mkdtemp(path.join(tmpdir(), 'source-powerbi-replay-above-'));
+    lendModules(above, [...lent, ONLY_ABOVE]);
+    replay = replayDockerfile(readDockerfile(), above);
     const stages = [...replay.stages.values()];
     runStage = stages.at(-1)!;
+    app = path.join(runStage.root, 'airbyte', 'integration_code');
     entrypoint = hostEntrypoint(runStage, entrypointOf(readDockerfile().at(-1)!));
     sim = await startSimulator({ seed: 5, workspaces: 2, scanDurationMs: 20 });
     inputs = await mkdtemp(path.join(tmpdir(), 'source-powerbi-image-inputs-'));
   }, 300_000);
   afterAll(async () => {
     await sim?.close();
-    if (replay) rmSync(replay.dir, { recursive: true, force: true });
+    if (above) rmSync(above, { recursive: true, force: true });
     if (inputs) rmSync(inputs, { recursive: true, force: true });
   });
 
   test('the runtime stage holds production dependencies only, next to dist/, spec.json and schemas/', () => {
-    const app = path.join(runStage.root, 'airbyte', 'integration_code');
-    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
-      devDependencies: Record<string, string>;
-    };
     for (const dep of Object.keys(pkg.dependencies))
       expect({ dep, present: existsSync(path.join(app, 'node_modules', dep)) }).toEqual({
         dep,
@@ -83,10 +112,31 @@ describe('the Dockerfile replayed in a clean folder', () => {
       });
     for (const file of ['dist/main.js', 'spec.json', 'schemas/workspaces.json'])
       expect(existsSync(path.join(app, file))).toBe(true);
-    // Nothing above the replay folder may lend it modules the image would not have.
-    for (let dir = path.dirname(replay.dir); dir !== path.dirname(dir); dir = path.dirname(dir))
-      expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
   });
+
+  test('production dependencies resolve from the image folder, though the folder above lends every package', () => {
+    expect(path.relative(above, app).startsWith('..')).toBe(false);
+    for (const name of lent)
+      expect({ name, lent: existsSync(path.join(above, 'node_modules', name)) }).toEqual({
+        name,
+        lent: true,
+      });
+    const imports = productionDependencies.map((name) => `await import(${JSON.stringify(name)});`).join(' ');
+    const loaded = nodeInImage(imports, 'module');
+    expect({ status: loaded.status, stderr: loaded.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test.each(['module', 'commonjs'] as const)(
+    'a package only the folder above has is refused (%s), naming the folder that lends it',
+    (type) => {
+      const load = type === 'module' ? `await import('${ONLY_ABOVE}');` : `require('${ONLY_ABOVE}');`;
+      const refused = nodeInImage(load, type);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain(`"${ONLY_ABOVE}"`);
+      expect(refused.stderr).toContain(`outside the image folder ${app}`);
+      expect(refused.stderr).toContain(`${path.join(above, 'node_modules')} above the replay lends it`);
+    },
+  );
 
   test('only user and folder setup and the npm cache cleaning were left to the image', () => {
     const skipped = [...replay.stages.values()].flatMap((s) => s.skipped);

@@ -7,9 +7,10 @@
  * this replay silently skips.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { collect, isIgnored, readDockerignore, type Stage } from './packaging-dockerfile.js';
 import { repoRoot } from './paths.js';
 
@@ -92,8 +93,9 @@ function run(args: string, stage: ReplayedStage, workdir: string): void {
   }
 }
 
-export function replayDockerfile(stages: Stage[]): Replay {
-  const dir = mkdtempSync(path.join(tmpdir(), 'source-powerbi-docker-replay-'));
+/** Replays the stages in a new folder inside `parent`. */
+export function replayDockerfile(stages: Stage[], parent = tmpdir()): Replay {
+  const dir = mkdtempSync(path.join(parent, 'source-powerbi-docker-replay-'));
   const replay: Replay = { dir, stages: new Map() };
   for (const stage of stages) {
     const replayed: ReplayedStage = {
@@ -138,4 +140,35 @@ export function hostEntrypoint(stage: ReplayedStage, entrypoint: string[]): [str
   const [program, ...args] = entrypoint;
   if (program !== '/usr/local/bin/node') throw new Error(`unexpected entrypoint program ${String(program)}`);
   return [process.execPath, args.map((a) => (path.posix.isAbsolute(a) ? hostPath(stage, a) : a))];
+}
+
+const guardFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'image-module-guard.mjs');
+
+/**
+ * Node arguments and environment that keep a replayed image's process to its own modules: Node
+ * looks for node_modules in every folder above a module, which the real image's filesystem does not
+ * have, so any module resolved outside `imageDir` is refused, naming the folder that lent it
+ * (image-module-guard.mjs; worker threads inherit it).
+ */
+export function moduleGuard(imageDir: string): { nodeArgs: string[]; env: Record<string, string> } {
+  return { nodeArgs: ['--import', guardFile], env: { IMAGE_MODULE_ROOT: imageDir } };
+}
+
+/**
+ * Puts a package in `folder`/node_modules for each name, one that throws when loaded: a folder above
+ * a replay that lends it modules, the way a stray node_modules in the system temp folder would.
+ */
+export function lendModules(folder: string, names: string[]): void {
+  for (const name of names) {
+    const dir = path.join(folder, 'node_modules', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name, version: '0.0.0', main: 'index.js' }),
+    );
+    writeFileSync(
+      path.join(dir, 'index.js'),
+      `throw new Error(${JSON.stringify(`${name} was lent by ${folder}, above the image folder`)});\n`,
+    );
+  }
 }
