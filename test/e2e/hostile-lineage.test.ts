@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { cliPath } from '../helpers/paths.js';
-import { messagesOf, runProbed } from '../helpers/process-probe.js';
+import { startEarly } from '../helpers/faults-early-start.js';
+import { messagesOf, runProbed, type ProbedRun } from '../helpers/process-probe.js';
 import { catalogFor } from '../helpers/read-run.js';
 
 /**
@@ -93,6 +94,24 @@ describe('explain-m with pathological M (built CLI)', () => {
 describe('a read where some tables carry pathological M (built CLI, simulator)', () => {
   let sim: Simulator;
   const injected: { workspaceId: string; datasetId: string; table: string; input: string }[] = [];
+  /** The read with 0 and with 1 worker thread, started together once the tenant is prepared. */
+  const reads = new Map<number, Promise<ProbedRun>>();
+
+  const readLineage = (threads: number) => {
+    // A quick first status poll: the default 5 s would be most of the read's time.
+    const config = {
+      ...sim.config,
+      scan: { poll_interval_seconds: 0.05 },
+      lineage: { worker_threads: threads },
+    };
+    return runProbed(['read', '--config', '@config.json', '--catalog', '@catalog.json'], {
+      files: {
+        'config.json': JSON.stringify(config),
+        'catalog.json': JSON.stringify(catalogFor('full_refresh', ['lineage'])),
+      },
+    });
+  };
+
   beforeAll(async () => {
     sim = await startSimulator({ workspaces: 20, scanDurationMs: 0, seed: 11 });
     const workspaceIds = sim.tenant
@@ -115,21 +134,21 @@ describe('a read where some tables carry pathological M (built CLI, simulator)',
       }
     }
     expect(injected).toHaveLength(3);
+    for (const threads of [0, 1])
+      reads.set(
+        threads,
+        startEarly(() => readLineage(threads)),
+      );
   });
   afterAll(async () => {
+    await Promise.allSettled(reads.values());
     await sim.close();
   });
 
   test.each([0, 1])(
     'with %i worker thread(s): exit 0, a limit_exceeded diagnostic on each bad table only',
     async (threads) => {
-      const config = { ...sim.config, lineage: { worker_threads: threads } };
-      const run = await runProbed(['read', '--config', '@config.json', '--catalog', '@catalog.json'], {
-        files: {
-          'config.json': JSON.stringify(config),
-          'catalog.json': JSON.stringify(catalogFor('full_refresh', ['lineage'])),
-        },
-      });
+      const run = await reads.get(threads)!;
       expect(run.code).toBe(0);
       expect(run.stderr).not.toMatch(/\n\s+at |RangeError|Maximum call stack/);
       expect(run.wallMs).toBeLessThan(60_000);
