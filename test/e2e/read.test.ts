@@ -38,11 +38,14 @@ describe('read through the built CLI against the simulator', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
 
+  // 60 workspaces (43 shared) in batches of 20: a full read still takes several scans, and each of
+  // the file's reads costs a third of what a 200-workspace tenant costs.
+  const WORKSPACES_PER_SCAN = 20;
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 42, workspaces: 200, scanDurationMs: 30 });
+    sim = await startSimulator({ seed: 42, workspaces: 60, scanDurationMs: 30 });
     config = {
       ...sim.config,
-      scan: { poll_interval_seconds: 0.05 },
+      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: WORKSPACES_PER_SCAN },
       incremental: { lookback_minutes: 30 },
     };
   });
@@ -51,6 +54,24 @@ describe('read through the built CLI against the simulator', () => {
   });
 
   let fullRun: Message[];
+  let mutations = 0;
+  let fresh: { mutations: number; messages: Message[] } | undefined;
+
+  /** A clean full read of the tenant as it is now: read again only after the tenant changed. */
+  async function freshFullRead(): Promise<Message[]> {
+    if (fresh?.mutations !== mutations) {
+      const result = await readOnce(config, catalogFor('full_refresh'));
+      expect(result.code).toBe(0);
+      fresh = { mutations, messages: result.messages };
+    }
+    return fresh.messages;
+  }
+
+  /** Slow enough that a read is still scanning when a test stops it at its first checkpoints. */
+  const stoppableConfig = () => ({
+    ...config,
+    scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 5, max_scans_in_flight: 1 },
+  });
 
   // Schemas, keys, statuses, estimates and STATE counts of every stream: test/e2e/stream-suite.test.ts.
   test('a full read emits every artifact of the tenant exactly once', async () => {
@@ -58,6 +79,7 @@ describe('read through the built CLI against the simulator', () => {
     const result = await readOnce(config, catalogFor('full_refresh'));
     expect(result.code).toBe(0);
     fullRun = result.messages;
+    fresh = { mutations, messages: fullRun };
 
     const scanned = sim.tenant.listWorkspaces().filter((w) => !w.isPersonal);
     const active = scanned.filter((w) => w.state === 'Active');
@@ -90,7 +112,8 @@ describe('read through the built CLI against the simulator', () => {
 
     const after = sim.stats();
     const getInfo = (after.requests.getInfo ?? 0) - (before.requests.getInfo ?? 0);
-    expect(getInfo).toBe(Math.ceil(scanned.length / 100));
+    expect(scanned.length).toBeGreaterThan(2 * WORKSPACES_PER_SCAN);
+    expect(getInfo).toBe(Math.ceil(scanned.length / WORKSPACES_PER_SCAN));
     expect(after.peakScansInFlight).toBeLessThanOrEqual(16);
     expect(after.throttled).toEqual({});
   });
@@ -106,6 +129,7 @@ describe('read through the built CLI against the simulator', () => {
     const touchedSoFar = new Set<string>();
     for (const seed of [11, 12, 13]) {
       const mutation = sim.mutate({ workspaces: 5, seed });
+      mutations += 1;
       const personal = new Set(
         sim.tenant
           .listWorkspaces()
@@ -135,20 +159,18 @@ describe('read through the built CLI against the simulator', () => {
       expect(scannedIds).toEqual(new Set(reported));
       for (const id of touched) expect(scannedIds.has(id)).toBe(true);
       for (const id of scannedIds) expect(touchedSoFar.has(id)).toBe(true);
-      expect((sim.stats().requests.getInfo ?? 0) - getInfoBefore).toBe(Math.ceil(scannedIds.size / 100));
+      expect((sim.stats().requests.getInfo ?? 0) - getInfoBefore).toBe(
+        Math.ceil(scannedIds.size / WORKSPACES_PER_SCAN),
+      );
 
       accumulated = [...accumulated, incremental.messages];
       state = latestStates(incremental.messages);
-      const fresh = await readOnce(config, catalogFor('full_refresh'));
-      expect(diffViews(viewOf(...accumulated), viewOf(fresh.messages))).toEqual([]);
+      expect(diffViews(viewOf(...accumulated), viewOf(await freshFullRead()))).toEqual([]);
     }
   });
 
   test('a read killed mid-way and resumed from its last state ends with the same destination view', async () => {
-    const slowConfig = {
-      ...config,
-      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 10, max_scans_in_flight: 2 },
-    };
+    const slowConfig = stoppableConfig();
     const partial = await readUntilKilled(slowConfig, catalogFor('incremental'), (m) => {
       if (m.type !== 'STATE') return false;
       const streamState = (m.state as { stream: { stream_state: { pending?: { doneThroughId?: string } } } })
@@ -164,15 +186,11 @@ describe('read through the built CLI against the simulator', () => {
     ).toBeDefined();
     const resumedWorkspaces = records(resumed.messages, 'workspaces').length;
     expect(resumedWorkspaces).toBeLessThan(records(fullRun, 'workspaces').length);
-    const fresh = await readOnce(config, catalogFor('full_refresh'));
-    expect(diffViews(viewOf(partial, resumed.messages), viewOf(fresh.messages))).toEqual([]);
+    expect(diffViews(viewOf(partial, resumed.messages), viewOf(await freshFullRead()))).toEqual([]);
   });
 
   test('SIGTERM stops a read cleanly: INCOMPLETE streams, a transient_error, and a state that resumes to the same view', async () => {
-    const slowConfig = {
-      ...config,
-      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 10, max_scans_in_flight: 2 },
-    };
+    const slowConfig = stoppableConfig();
     const stopped = await readWithSignal(
       slowConfig,
       catalogFor('incremental'),
@@ -189,7 +207,6 @@ describe('read through the built CLI against the simulator', () => {
       expect(statusesOf(stopped.messages, stream.name).at(-1)).toBe('INCOMPLETE');
     const resumed = await readOnce(slowConfig, catalogFor('incremental'), latestStates(stopped.messages));
     expect(resumed.code).toBe(0);
-    const fresh = await readOnce(config, catalogFor('full_refresh'));
-    expect(diffViews(viewOf(stopped.messages, resumed.messages), viewOf(fresh.messages))).toEqual([]);
+    expect(diffViews(viewOf(stopped.messages, resumed.messages), viewOf(await freshFullRead()))).toEqual([]);
   });
 });
