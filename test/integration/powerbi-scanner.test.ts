@@ -10,7 +10,7 @@ import {
 import type { WaitInfo } from '../../src/powerbi/rate-limiter.js';
 import type { ScanEvent, ScanOptions } from '../../src/powerbi/scan-events.js';
 import type { ScanWorkspace } from '../../src/powerbi/scan-types.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index.js';
+import { startSimulator, type Simulator } from '../../simulator/index.js';
 
 /** Scanner flow against the simulator over HTTPS, with tokens from real msal-node. */
 
@@ -26,10 +26,35 @@ const SCAN: ScanOptions = {
   scanTimeoutMs: 20_000,
 };
 
-const open: Array<{ sim: Simulator; client: PowerBiClient }> = [];
+/**
+ * Two tenants for the whole file (a simulator costs ~0.7 s of key generation): quick scans for most
+ * tests, which take the first n workspaces of its 250, and slow scans where scans must overlap.
+ * Request counts are taken as differences from the start of each test.
+ */
+const tenants: { quick?: Simulator; slow?: Simulator } = {};
+const clients: PowerBiClient[] = [];
 
-async function setup(simOptions: SimulatorOptions, clientOptions: Partial<PowerBiClientOptions> = {}) {
-  const sim = await startSimulator({ scanDurationMs: 300, ...simOptions });
+beforeAll(async () => {
+  tenants.quick = await startSimulator({ workspaces: 250, scanDurationMs: 100 });
+  tenants.slow = await startSimulator({ workspaces: 100, scanDurationMs: 800 });
+});
+
+afterAll(async () => {
+  await tenants.quick?.close();
+  await tenants.slow?.close();
+});
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.close();
+  tenants.quick?.faults.clear();
+  tenants.slow?.faults.clear();
+});
+
+async function setup(
+  workspaces: number,
+  options: { tenant?: 'quick' | 'slow'; client?: Partial<PowerBiClientOptions> } = {},
+) {
+  const sim = tenants[options.tenant ?? 'quick']!;
   const tokens = new MsalTokenProvider({
     settings: sim.config as unknown as AuthSettings,
     secrets: { register: () => undefined },
@@ -45,22 +70,18 @@ async function setup(simOptions: SimulatorOptions, clientOptions: Partial<PowerB
     retry: { baseDelayMs: 20, maxDelayMs: 200, throttleBaseDelayMs: 50 },
     log: (level, message) => logs.push(`${level}: ${message}`),
     onWait: (info) => waits.push(info),
-    ...clientOptions,
+    ...options.client,
   });
-  open.push({ sim, client });
-  const ids = await client.listModifiedWorkspaceIds({
+  clients.push(client);
+  const all = await client.listModifiedWorkspaceIds({
     excludePersonalWorkspaces: false,
     excludeInActiveWorkspaces: false,
   });
-  return { sim, client, ids, waits, logs };
+  const before = sim.stats().requests;
+  /** Calls of `endpoint` since this setup. */
+  const requests = (endpoint: string) => (sim.stats().requests[endpoint] ?? 0) - (before[endpoint] ?? 0);
+  return { sim, client, ids: all.slice(0, workspaces), all, waits, logs, requests };
 }
-
-afterEach(async () => {
-  for (const { sim, client } of open.splice(0)) {
-    client.close();
-    await sim.close();
-  }
-});
 
 interface ScanRun {
   events: ScanEvent[];
@@ -95,15 +116,13 @@ function expectEachOnce(run: ScanRun, ids: string[]) {
   expect(new Set(yielded).size).toBe(yielded.length);
 }
 
-const requests = (sim: Simulator, endpoint: string) => sim.stats().requests[endpoint] ?? 0;
-
 describe('scanWorkspaces against the simulator', () => {
   it('scans a 250-workspace tenant with ceil(n/100) getInfo calls, every workspace once and as the tenant holds it', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 250 });
-    expect(ids).toHaveLength(250);
+    const { sim, client, ids, all, requests } = await setup(250);
+    expect(all).toHaveLength(250);
     const run = await scan(client, ids);
-    expect(requests(sim, 'getInfo')).toBe(3);
-    expect(requests(sim, 'scanResult')).toBe(3);
+    expect(requests('getInfo')).toBe(3);
+    expect(requests('scanResult')).toBe(3);
     expectEachOnce(run, ids);
     expect(run.failed).toEqual([]);
     expect(run.completes).toHaveLength(3);
@@ -118,10 +137,11 @@ describe('scanWorkspaces against the simulator', () => {
     expect(last).toEqual({ kind: 'progress', batchesDone: 3, batchesTotal: 3, workspacesDone: 250 });
   });
 
-  it.each([16, 5])('keeps exactly %i scans in flight at the peak', async (max) => {
-    const { sim, client, ids } = await setup({ workspaces: 200, scanDurationMs: 800 });
-    const run = await scan(client, ids, { workspacesPerScan: 8, maxScansInFlight: max });
-    expect(requests(sim, 'getInfo')).toBe(25);
+  // The simulator's peak is over its whole life: the lower limit runs first.
+  it.each([5, 16])('keeps exactly %i scans in flight at the peak', async (max) => {
+    const { sim, client, ids, requests } = await setup(100, { tenant: 'slow' });
+    const run = await scan(client, ids, { workspacesPerScan: 4, maxScansInFlight: max });
+    expect(requests('getInfo')).toBe(25);
     expect(sim.stats().peakScansInFlight).toBe(max);
     expect(client.stats().peakScansInFlight).toBe(max);
     expect(sim.stats().throttled.getInfo ?? 0).toBe(0);
@@ -129,23 +149,23 @@ describe('scanWorkspaces against the simulator', () => {
   });
 
   it('refuses more than 16 scans in flight or more than 100 workspaces per scan', async () => {
-    const { client, ids } = await setup({ workspaces: 5 });
+    const { client, ids } = await setup(5);
     await expect(scan(client, ids, { maxScansInFlight: 17 })).rejects.toThrow(/maxScansInFlight/);
     await expect(scan(client, ids, { workspacesPerScan: 101 })).rejects.toThrow(/workspacesPerScan/);
   });
 
   it('deduplicates ids and reports unknown ones as missing', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 30 });
+    const { client, ids, requests } = await setup(30);
     const unknown = randomUUID();
     const input = [...ids, ids[3] as string, (ids[7] as string).toUpperCase(), unknown];
     const run = await scan(client, input, { workspacesPerScan: 10 });
     expectEachOnce(run, [...ids, unknown]);
-    expect(requests(sim, 'getInfo')).toBe(4);
+    expect(requests('getInfo')).toBe(4);
     expect(run.completes.flatMap((c) => c.missingWorkspaceIds)).toContain(unknown);
   });
 
   it('isolates a workspace whose scans keep failing and carries on with the others', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 2 });
+    const { sim, client, ids, requests } = await setup(2);
     // whole batch, its retry, then the first workspace alone twice: it is given up; the second succeeds.
     sim.faults.script({ kind: 'scan-failed', times: 4 });
     const run = await scan(client, ids, { maxScansInFlight: 1 });
@@ -154,56 +174,56 @@ describe('scanWorkspaces against the simulator', () => {
     expect(run.failed[0]?.error).toBeInstanceOf(ConnectorError);
     expect(run.failed[0]?.error.vendorCode).toBe('ScanFailed');
     expect(run.completes.map((c) => c.workspaceIds)).toEqual([[ids[1]]]);
-    expect(requests(sim, 'getInfo')).toBe(5);
+    expect(requests('getInfo')).toBe(5);
     expectEachOnce(run, ids);
   });
 
   it('retries a failed batch once, then splits it in halves', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 20 });
+    const { sim, client, ids, requests } = await setup(20);
     sim.faults.script({ kind: 'scan-failed', times: 2 });
     const run = await scan(client, ids, { maxScansInFlight: 1 });
     sim.faults.assertAllConsumed();
     expect(run.completes.map((c) => c.workspaceIds.length)).toEqual([10, 10]);
     expect(run.failed).toEqual([]);
-    expect(requests(sim, 'getInfo')).toBe(4);
+    expect(requests('getInfo')).toBe(4);
     expectEachOnce(run, ids);
   });
 
   it('resubmits a stuck scan after scanTimeoutMs', async () => {
-    const { sim, client, ids, logs } = await setup({ workspaces: 40 });
+    const { sim, client, ids, logs, requests } = await setup(40);
     sim.faults.script({ kind: 'scan-stuck' });
     const run = await scan(client, ids, { workspacesPerScan: 20, scanTimeoutMs: 1500 });
     sim.faults.assertAllConsumed();
-    expect(requests(sim, 'getInfo')).toBe(3);
+    expect(requests('getInfo')).toBe(3);
     expect(logs.some((l) => /stuck/.test(l))).toBe(true);
     expectEachOnce(run, ids);
     expect(run.failed).toEqual([]);
   });
 
   it('rescans when the scan result has expired (404)', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 40 });
+    const { sim, client, ids, requests } = await setup(40);
     sim.faults.script({ kind: 'result-expired' });
     const run = await scan(client, ids, { workspacesPerScan: 20 });
     sim.faults.assertAllConsumed();
-    expect(requests(sim, 'getInfo')).toBe(3);
-    expect(requests(sim, 'scanResult')).toBe(3);
+    expect(requests('getInfo')).toBe(3);
+    expect(requests('scanResult')).toBe(3);
     expectEachOnce(run, ids);
   });
 
   it('downloads a truncated scan result again without yielding anything twice', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 40 });
+    const { sim, client, ids, requests } = await setup(40);
     sim.faults.script({ kind: 'malformed', endpoint: 'scanResult' });
     sim.faults.script({ kind: 'reset', endpoint: 'scanResult' });
     const run = await scan(client, ids, { workspacesPerScan: 20, maxScansInFlight: 1 });
     sim.faults.assertAllConsumed();
-    expect(requests(sim, 'getInfo')).toBe(2);
-    expect(requests(sim, 'scanResult')).toBe(4);
+    expect(requests('getInfo')).toBe(2);
+    expect(requests('scanResult')).toBe(4);
     expectEachOnce(run, ids);
     expect(run.workspaces).toHaveLength(40);
   });
 
   it('survives 429 with Retry-After, 5xx on getInfo (counted) and resets while polling', async () => {
-    const { sim, client, ids, waits } = await setup({ workspaces: 60 });
+    const { sim, client, ids, waits, requests } = await setup(60);
     sim.faults.script({ kind: '429', endpoint: 'getInfo', retryAfterSeconds: 1 });
     sim.faults.script({ kind: '503', endpoint: 'getInfo', skip: 1 });
     sim.faults.script({ kind: 'reset', endpoint: 'scanStatus', times: 2 });
@@ -216,11 +236,11 @@ describe('scanWorkspaces against the simulator', () => {
     expect(waits.some((w) => w.endpoint === 'scanResult' && w.reason === 'throttled')).toBe(true);
     expect(client.stats().repeatedPosts).toBe(1);
     // 3 batches + the throttled and the failed attempt
-    expect(requests(sim, 'getInfo')).toBe(5);
+    expect(requests('getInfo')).toBe(5);
   });
 
   it('renews an access token that expires mid-scan', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 40 });
+    const { sim, client, ids } = await setup(40);
     sim.faults.script({ kind: 'token-expiry', endpoint: 'scanStatus', skip: 1 });
     const tokenRequestsBefore = sim.stats().tokenRequests;
     const run = await scan(client, ids, { workspacesPerScan: 20 });
@@ -231,7 +251,7 @@ describe('scanWorkspaces against the simulator', () => {
   });
 
   it('stops submitting and polling as soon as the consumer stops iterating', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 100, scanDurationMs: 600 });
+    const { client, ids, requests } = await setup(100, { tenant: 'slow' });
     let workspaces = 0;
     for await (const event of client.scanWorkspaces(ids, {
       ...SCAN,
@@ -241,24 +261,24 @@ describe('scanWorkspaces against the simulator', () => {
       if (event.kind === 'workspace') workspaces += 1;
       if (workspaces === 3) break;
     }
-    const getInfo = requests(sim, 'getInfo');
-    const polls = requests(sim, 'scanStatus');
+    const getInfo = requests('getInfo');
+    const polls = requests('scanStatus');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(requests(sim, 'getInfo')).toBe(getInfo);
-    expect(requests(sim, 'scanStatus')).toBe(polls);
+    expect(requests('getInfo')).toBe(getInfo);
+    expect(requests('scanStatus')).toBe(polls);
     expect(getInfo).toBeLessThan(20);
   });
 
   it('aborts every call and wait through the client signal', async () => {
     const controller = new AbortController();
-    const { sim, client, ids } = await setup({ workspaces: 40 }, { signal: controller.signal });
+    const { sim, client, ids } = await setup(40, { client: { signal: controller.signal } });
     sim.faults.script({ kind: '429', endpoint: 'getInfo', retryAfterSeconds: 20 });
     setTimeout(() => controller.abort(new Error('SIGTERM')), 300);
     await expect(scan(client, ids, { workspacesPerScan: 20 })).rejects.toThrow(/SIGTERM/);
   });
 
   it('stops cleanly with a transient_error carrying retryAfterMs when throttled beyond patience', async () => {
-    const { sim, client, ids } = await setup({ workspaces: 30 }, { maxRetryWaitSeconds: 5 });
+    const { sim, client, ids } = await setup(30, { client: { maxRetryWaitSeconds: 5 } });
     sim.faults.script({ kind: '429', endpoint: 'getInfo', retryAfterSeconds: 3600, skip: 1 });
     const run: ScanEvent[] = [];
     const before = Date.now();
