@@ -11,6 +11,7 @@
  */
 import { jest } from '@jest/globals';
 import { startSimulator, type FaultScript, type Simulator } from '../../simulator/index.js';
+import { startEarly } from '../helpers/faults-early-start.js';
 import { measuredRead, type MeasuredRun } from '../helpers/hostile-run.js';
 import { catalogFor, latestStates, type Message } from '../helpers/read-run.js';
 import { configSecrets, findLeaks, logText, recordCount, traceErrors } from '../soak/harness.js';
@@ -23,33 +24,84 @@ const workspaceRecords = (messages: Message[]) =>
   messages.filter((m) => m.type === 'RECORD' && (m.record as { stream: string }).stream === 'workspaces');
 const MAX_DURATION_MS = 60_000;
 
+/** A read and what the check after it needs: the faults that never fired ('' when all did), the secrets. */
+interface ScriptedRun {
+  run: MeasuredRun;
+  unfired: string;
+  secrets: string[];
+}
+
+function unfiredFaults(target: Simulator): string {
+  try {
+    target.faults.assertAllConsumed();
+    return '';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 describe('read against a hostile server (built CLI, measured)', () => {
   let sim: Simulator;
-  let config: Record<string, unknown>;
   let cleanRecords: number;
   let cleanWorkspaces: number;
   const catalog = catalogFor('incremental');
   const figures: string[] = [];
+  const sims: Simulator[] = [];
+  /** The cases that mostly wait out the connector's own backoff, each started in beforeAll. */
+  let minusFive: Promise<ScriptedRun>;
+  let tokenBody: Promise<ScriptedRun>;
+  let drip: Promise<{ dripping: ScriptedRun; resumed: ScriptedRun }>;
 
-  /** Scripts the faults, reads, and checks what every case must: fired, fast, small, no leak. */
+  /** The same tenant on every simulator: seed 11, 24 workspaces, 3 batches of 8 scanned one at a time. */
+  const startTenant = async () => {
+    const started = await startSimulator({ seed: 11, workspaces: 24, scanDurationMs: 0 });
+    sims.push(started);
+    return started;
+  };
+  const configOf = (target: Simulator): Record<string, unknown> => ({
+    ...target.config,
+    scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 8, max_scans_in_flight: 1 },
+    request_timeout_seconds: 1,
+    max_retry_wait_seconds: 30,
+  });
+
+  /**
+   * Scripts the faults on `target` and reads; asserts nothing yet, as it may run before its test.
+   * Faults are per simulator, so reads that overlap each use their own simulator.
+   */
+  const readOn = async (
+    target: Simulator,
+    name: string,
+    faults: FaultScript[],
+    state?: unknown,
+    overrides: Record<string, unknown> = {},
+  ): Promise<ScriptedRun> => {
+    target.faults.clear();
+    for (const fault of faults) target.faults.script(fault);
+    const run = await measuredRead({ ...configOf(target), ...overrides }, catalog, state);
+    figures.push(`${name}: ${run.durationMs} ms, peak RSS ${run.peakRssMiB ?? '?'} MiB, exit ${run.code}`);
+    const unfired = unfiredFaults(target);
+    target.faults.clear();
+    return { run, unfired, secrets: configSecrets(target.config) };
+  };
+
+  /** What every case must: its faults fired, fast, small, no leak. */
+  const checked = ({ run, unfired, secrets }: ScriptedRun): MeasuredRun => {
+    expect(unfired).toBe('');
+    expect(run.durationMs).toBeLessThan(MAX_DURATION_MS);
+    expect(run.peakRssMiB).toBeDefined();
+    expect(run.peakRssMiB!).toBeLessThanOrEqual(MAX_RSS_MIB);
+    expect(findLeaks(run, secrets)).toEqual([]);
+    return run;
+  };
+
+  /** Reads the main simulator's tenant under these faults, checked. */
   const read = async (
     name: string,
     faults: FaultScript[],
     state?: unknown,
     overrides: Record<string, unknown> = {},
-  ): Promise<MeasuredRun> => {
-    sim.faults.clear();
-    for (const fault of faults) sim.faults.script(fault);
-    const run = await measuredRead({ ...config, ...overrides }, catalog, state);
-    figures.push(`${name}: ${run.durationMs} ms, peak RSS ${run.peakRssMiB ?? '?'} MiB, exit ${run.code}`);
-    sim.faults.assertAllConsumed();
-    sim.faults.clear();
-    expect(run.durationMs).toBeLessThan(MAX_DURATION_MS);
-    expect(run.peakRssMiB).toBeDefined();
-    expect(run.peakRssMiB!).toBeLessThanOrEqual(MAX_RSS_MIB);
-    expect(findLeaks(run, configSecrets(sim.config))).toEqual([]);
-    return run;
-  };
+  ): Promise<MeasuredRun> => checked(await readOn(sim, name, faults, state, overrides));
 
   /** Stopped with exactly one TRACE error of this type; returns it. */
   const stopped = (run: MeasuredRun, failureType: string) => {
@@ -69,13 +121,26 @@ describe('read against a hostile server (built CLI, measured)', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 11, workspaces: 24, scanDurationMs: 0 });
-    config = {
-      ...sim.config,
-      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 8, max_scans_in_flight: 1 },
-      request_timeout_seconds: 1,
-      max_retry_wait_seconds: 30,
-    };
+    const [throttled, dripping] = await Promise.all([startTenant(), startTenant()]);
+    minusFive = startEarly(() =>
+      readOn(throttled, '429 Retry-After -5 always (scanResult, after batch 1)', [
+        { kind: '429', endpoint: 'scanResult', skip: 1, times: 6, retryAfter: '-5' },
+      ]),
+    );
+    tokenBody = startEarly(async () => {
+      await minusFive.catch(() => undefined);
+      return readOn(throttled, '8 MiB token body', [
+        { kind: 'huge-body', endpoint: 'token', sizeBytes: 8 * 1024 * 1024, times: 3 },
+      ]);
+    });
+    drip = startEarly(async () => {
+      const cut = await readOn(dripping, 'drip every try (scanStatus of batch 2)', [
+        { kind: 'drip', endpoint: 'scanStatus', skip: 1, times: 6, dripBytes: 4, dripIntervalMs: 100 },
+      ]);
+      const resumed = await readOn(dripping, 'drip: resumed', [], latestStates(cut.run.messages));
+      return { dripping: cut, resumed };
+    });
+    sim = await startTenant();
     const clean = await read('clean', []);
     expect(clean.code).toBe(0);
     cleanRecords = recordCount(clean.messages);
@@ -84,7 +149,8 @@ describe('read against a hostile server (built CLI, measured)', () => {
   });
 
   afterAll(async () => {
-    await sim?.close();
+    await Promise.allSettled([minusFive, tokenBody, drip]);
+    for (const started of sims) await started.close();
     process.stderr.write(`hostile-network figures:\n  ${figures.join('\n  ')}\n`);
   });
 
@@ -104,9 +170,7 @@ describe('read against a hostile server (built CLI, measured)', () => {
   });
 
   test('Retry-After "-5" on every try stops with transient_error within a minute, state kept', async () => {
-    const run = await read('429 Retry-After -5 always (scanResult, after batch 1)', [
-      { kind: '429', endpoint: 'scanResult', skip: 1, times: 6, retryAfter: '-5' },
-    ]);
+    const run = checked(await minusFive);
     const error = stopped(run, 'transient_error');
     expect(error.message).toMatch(/scanResult.*Retry-After header that was ignored/);
     expect(logText(run.messages)).toMatch(/scanResult: ignored the Retry-After header "-5"/);
@@ -115,9 +179,8 @@ describe('read against a hostile server (built CLI, measured)', () => {
   });
 
   test('an answer dripping a few bytes at a time is cut at the deadline, retried, then transient_error', async () => {
-    const run = await read('drip every try (scanStatus of batch 2)', [
-      { kind: 'drip', endpoint: 'scanStatus', skip: 1, times: 6, dripBytes: 4, dripIntervalMs: 100 },
-    ]);
+    const { dripping, resumed: resumedRun } = await drip;
+    const run = checked(dripping);
     const error = stopped(run, 'transient_error');
     expect(error.message).toMatch(
       /scanStatus after 6 attempt\(s\).*ETIMEDOUT.*no complete answer within 1000 ms/,
@@ -125,7 +188,7 @@ describe('read against a hostile server (built CLI, measured)', () => {
     const state = scanState(run.messages);
     expect(state.pending).toMatchObject({ doneThroughId: expect.any(String) as string });
     // The state resumes: a rerun finishes the sync.
-    const resumed = await read('drip: resumed', [], latestStates(run.messages));
+    const resumed = checked(resumedRun);
     expect({ code: resumed.code, errors: traceErrors(resumed.messages) }).toEqual({ code: 0, errors: [] });
     expect(logText(resumed.messages)).toMatch(/resuming/i);
   });
@@ -154,9 +217,7 @@ describe('read against a hostile server (built CLI, measured)', () => {
   });
 
   test('an 8 MiB token answer from Entra is not read past 1 MiB: transient_error', async () => {
-    const run = await read('8 MiB token body', [
-      { kind: 'huge-body', endpoint: 'token', sizeBytes: 8 * 1024 * 1024, times: 3 },
-    ]);
+    const run = checked(await tokenBody);
     const error = stopped(run, 'transient_error');
     expect(error.message).toMatch(/answered with more than 1 MiB, which no token response is/);
   });

@@ -4,10 +4,10 @@
  * that, on exit, writes `process.resourceUsage().maxRSS` (the kernel's ru_maxrss: the high-water
  * mark of the whole process, worker threads included, in KiB) to a file. That works wherever node
  * runs (no /usr/bin/time, no /proc polling that could miss a short peak), and it does not touch
- * stdout, which must stay pure Airbyte protocol.
+ * stdout, which must stay pure Airbyte protocol. Its temporary folder is removed afterwards.
  */
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expectProtocolLines } from './airbyte-protocol.js';
 import { writeInputs } from './cli.js';
@@ -38,6 +38,18 @@ export async function measuredRead(
 ): Promise<MeasuredRun> {
   const inputs = await writeInputs({ config, catalog, ...(state !== undefined && { state }) });
   const dir = path.dirname(inputs.config!);
+  try {
+    return await measuredIn(dir, inputs, killAfterMs);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function measuredIn(
+  dir: string,
+  inputs: Record<string, string>,
+  killAfterMs: number,
+): Promise<MeasuredRun> {
   const preload = path.join(dir, 'rss-preload.cjs');
   const rssFile = path.join(dir, 'max-rss-kib.txt');
   await writeFile(preload, PRELOAD);
