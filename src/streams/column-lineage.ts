@@ -5,7 +5,7 @@
  */
 import type { ColumnLineageRecord } from '../generated/records.js';
 // Not from lineage/index.ts: that loads the M and SQL parsers, which with worker threads only the workers need.
-import { daxReferences, type DaxModel, type DaxReference } from '../lineage/dax/dax-references.js';
+import type { daxReferences, DaxModel, DaxReference } from '../lineage/dax/dax-references.js';
 import type { ColumnLineage, ColumnOrigin, LineageDiagnostic } from '../lineage/index.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import { keyedTables } from './dataset-tables.js';
@@ -89,13 +89,14 @@ function daxModelOf(dataset: ScanDataset): DaxModel {
 
 /** Rows of a measure or calculated column from the references of its DAX. */
 function daxRows(
+  daxReferencesOf: typeof daxReferences,
   name: string,
   downstreamKind: 'measure' | 'calculated_column',
   expression: string,
   host: string,
   model: DaxModel,
 ): Row[] {
-  const { references, diagnostics } = daxReferences(expression, { table: host }, model);
+  const { references, diagnostics } = daxReferencesOf(expression, { table: host }, model);
   const notes =
     diagnostics.length > 0 ? diagnostics.map((d) => ({ kind: d.kind, message: d.message })) : null;
   const upstreamOf = (reference: DaxReference): [Row['upstreamKind'], Upstream] | undefined => {
@@ -137,6 +138,8 @@ function edgeIdOf(workspaceId: string, datasetId: string, tableName: string, row
 async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<ColumnLineageRecord> {
   // Both M and DAX come with the scan's dataset expressions; without them there is nothing to trace.
   if (!ctx.lineage.enabled) return;
+  // Loaded here, not at import: a read without this stream (and discover) need no DAX reader.
+  const dax = await import('../lineage/dax/dax-references.js');
   const analyses = new Map(
     startMAnalyses(ws, ctx, true).map((table) => [
       `${table.source.sourceId}\u0000${table.source.sourceTableName ?? ''}`,
@@ -156,13 +159,13 @@ async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIter
       const name = text(column.name);
       const expression = text(column.expression);
       if (name !== null && expression !== null && text(column.columnType) === 'Calculated')
-        rows.push(...daxRows(name, 'calculated_column', expression, tableName, model));
+        rows.push(...daxRows(dax.daxReferences, name, 'calculated_column', expression, tableName, model));
     }
     for (const measure of list(table.measures)) {
       const name = text(measure.name);
       const expression = text(measure.expression);
       if (name !== null && expression !== null)
-        rows.push(...daxRows(name, 'measure', expression, tableName, model));
+        rows.push(...daxRows(dax.daxReferences, name, 'measure', expression, tableName, model));
     }
     for (const row of rows) {
       const edgeId = edgeIdOf(ws.id, datasetId, tableName, row);

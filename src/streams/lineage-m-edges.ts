@@ -11,7 +11,6 @@ import type {
   NamedExpression,
   UpstreamReference,
 } from '../lineage/index.js';
-import { createLineageAnalyser } from '../lineage/runtime/worker-pool.js';
 import type { ScanDataset, ScanTable, ScanWorkspace } from '../powerbi/scan-types.js';
 import type { EdgeParts } from './lineage-edge.js';
 import { datasourceHints, mayNeedDatasources, type TableSource } from './lineage-deferred.js';
@@ -50,7 +49,9 @@ function namedTableSources(dataset: ScanDataset): NamedExpression[] {
 /** Without an analyser from the read command: one in this thread for the process, made on first use. */
 let inThread: Promise<LineageAnalyser> | undefined;
 function inThreadDefault(): Promise<LineageAnalyser> {
-  inThread ??= createLineageAnalyser({ threads: 0 });
+  inThread ??= import('../lineage/runtime/worker-pool.js').then(({ createLineageAnalyser }) =>
+    createLineageAnalyser({ threads: 0 }),
+  );
   return inThread;
 }
 

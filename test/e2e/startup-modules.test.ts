@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { catalogFor } from '../helpers/read-run.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const HOOKS = `import { appendFileSync } from 'node:fs';
@@ -207,6 +208,28 @@ describe('what each command loads (built CLI, recorded in its main thread)', () 
       'discover command',
     ];
     expect(loadedGroups(run, unwanted)).toEqual({});
+  });
+
+  test('read of streams without lineage: nothing of lineage; with lineage in workers: no parser in this thread', async () => {
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+    const readOf = async (names: string[]): Promise<RecordedRun> => {
+      const catalog = path.join(dir, `catalog-${names.join('-')}.json`);
+      const withThreads = path.join(dir, 'config-threads.json');
+      await writeFile(catalog, JSON.stringify(catalogFor('full_refresh', names)));
+      await writeFile(withThreads, JSON.stringify({ ...config, lineage: { worker_threads: 1 } }));
+      const run = await runRecorded(['read', '--config', withThreads, '--catalog', catalog]);
+      expect(run.code).toBe(0);
+      expect(typesOf(run.stdout)).toContain('RECORD');
+      return run;
+    };
+    const plain = await readOf(['workspaces', 'datasets']);
+    expect(loadedGroups(plain, ['any lineage', 'M parser', 'SQL parser'])).toEqual({});
+    expect(Object.keys(loadedGroups(plain, ['stream-json', 'msal', 'axios']))).toHaveLength(3);
+    const lineage = await readOf(['lineage', 'column_lineage']);
+    expect(lineage.modules).toEqual(
+      expect.arrayContaining(['dist/lineage/runtime/worker-pool.js', 'dist/lineage/dax/dax-references.js']),
+    );
+    expect(loadedGroups(lineage, ['lineage analysis', 'M parser', 'SQL parser'])).toEqual({});
   });
 
   test('tap-powerbi --about: neither config validation nor the streams', async () => {

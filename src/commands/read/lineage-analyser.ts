@@ -1,7 +1,6 @@
 /** The M analyser of a read: worker threads when the lineage stream will parse M, else none. */
 import type { ConnectorOptions } from '../../config/options.js';
 import type { LineageAnalyser } from '../../lineage/index.js';
-import { createLineageAnalyser } from '../../lineage/runtime/worker-pool.js';
 import type { SelectedStream } from './scan-sync.js';
 
 export async function lineageAnalyserFor(
@@ -11,6 +10,8 @@ export async function lineageAnalyserFor(
   const parsesM = options.scan.datasetExpressions && selected.some((s) => s.definition.name === 'lineage');
   if (!parsesM) return undefined;
   const threads = options.lineage.workerThreads;
+  // Loaded only when M is parsed: a read of other streams loads nothing of lineage.
+  const { createLineageAnalyser } = await import('../../lineage/runtime/worker-pool.js');
   return createLineageAnalyser(threads === undefined ? {} : { threads });
 }
 
