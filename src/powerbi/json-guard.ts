@@ -6,8 +6,20 @@ export interface LimitEvent {
   detail: string;
 }
 
-/** Text to hand to the JSON tokenizer, and the limit events between the pieces, in order. */
-export type GuardPiece = string | LimitEvent;
+/**
+ * Where an element of the document's top-level values begins (just before its opening bracket) or
+ * ends (just after its closing one): a value opened at depth 2, such as one workspace. Only given
+ * by a guard built with `{ marks: true }`.
+ */
+export interface ElementMark {
+  kind: 'element-start' | 'element-end';
+}
+
+const ELEMENT_START: ElementMark = Object.freeze({ kind: 'element-start' });
+const ELEMENT_END: ElementMark = Object.freeze({ kind: 'element-end' });
+
+/** Text to hand to the JSON tokenizer, and the limit events (and marks) between the pieces, in order. */
+export type GuardPiece = string | LimitEvent | ElementMark;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -65,7 +77,14 @@ export class JsonGuard {
   private dropDepth = 0;
   private elementChars = 0;
 
-  constructor(private readonly limits: ScanResultLimits) {}
+  private readonly marks: boolean;
+
+  constructor(
+    private readonly limits: ScanResultLimits,
+    options: { marks?: boolean } = {},
+  ) {
+    this.marks = options.marks === true;
+  }
 
   scan(text: string): GuardPiece[] {
     const limits = this.limits;
@@ -79,6 +98,11 @@ export class JsonGuard {
     const elementEvent = (at: number): void => {
       event('element', `more than ${formatChars(limits.elementChars)} of JSON`, at);
       if (drop === NONE) start = at;
+    };
+    const mark = (which: ElementMark, at: number): void => {
+      if (at > start) out.push(text.slice(start, at));
+      out.push(which);
+      start = at;
     };
     const stringEvent = (at: number): void => {
       event('string', `a string longer than ${formatChars(limits.stringChars)}`, at, '"');
@@ -161,10 +185,14 @@ export class JsonGuard {
           continue;
         }
         depth += 1;
-        if (depth === 3) elementChars = 0;
+        if (depth === 3) {
+          elementChars = 0;
+          if (this.marks) mark(ELEMENT_START, i);
+        }
         run = 0;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         depth -= 1;
+        if (depth === 2 && this.marks) mark(ELEMENT_END, i + 1);
         run = 0;
       } else if (isRunChar(c)) {
         run += 1;

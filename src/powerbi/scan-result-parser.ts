@@ -1,6 +1,6 @@
 import Assembler from 'stream-json/core/assembler.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
-import { JsonGuard, type LimitEvent } from './json-guard.js';
+import { JsonGuard, type ElementMark, type LimitEvent } from './json-guard.js';
 import { isObject, stringField } from './json-shapes.js';
 import { DEFAULT_SCAN_RESULT_LIMITS, type ScanResultLimits } from './limits.js';
 import type { ScanDatasourceInstance, ScanWorkspace } from './scan-types.js';
@@ -21,6 +21,18 @@ export class ScanResultFormatError extends Error {
   override readonly name = 'ScanResultFormatError';
 }
 
+/**
+ * Elements up to this many characters of JSON are cut out of the text and parsed whole with
+ * JSON.parse (a few times cheaper than tokens); a bigger one is handed to the token parser, which
+ * assembles it without holding its text as well. Real workspaces are far smaller.
+ */
+export const WHOLE_ELEMENT_MAX_CHARS = 8 * 1024 * 1024;
+
+export interface ParseOptions {
+  /** Default WHOLE_ELEMENT_MAX_CHARS. */
+  wholeElementMaxChars?: number;
+}
+
 /** stream-chain's "no value / flush" marker: a registered symbol, so it is shared across copies of the library. */
 const NONE = Symbol.for('object-stream.none');
 
@@ -31,53 +43,138 @@ const ARRAYS = new Set<string>(['workspaces', 'datasourceinstances', 'misconfigu
  * Streams a scanResult body (WorkspaceInfoResponse) and yields each workspace and datasource
  * instance as soon as its closing brace is read, so memory holds one workspace at a time, not the
  * whole (possibly hundreds of MB) document. Top-level keys are matched case-insensitively; other
- * top-level keys are skipped without being assembled. A JsonGuard in front of the tokenizer bounds
- * strings, numbers, nesting and the size of each element (`limits`); an element over a limit comes
- * out as `over-limit` instead of being assembled.
+ * top-level keys are skipped without being assembled. A JsonGuard in front bounds strings,
+ * numbers, nesting and the size of each element (`limits`); an element over a limit comes out as
+ * `over-limit` instead of being assembled.
+ *
+ * Each element of the three arrays is cut out of the text (the guard marks where it begins and
+ * ends) and parsed with JSON.parse; the token parser sees the rest of the document, with `{}` in
+ * place of each such element, so the document's own structure is still checked token by token.
  */
 export async function* parseScanResult(
   body: AsyncIterable<Buffer | string>,
   limits: ScanResultLimits = DEFAULT_SCAN_RESULT_LIMITS,
+  options: ParseOptions = {},
 ): AsyncGenerator<ScanResultItem> {
   const decoder = new TextDecoder('utf-8');
-  const tokenizer = jsonParser({ packValues: true, streamValues: false });
-  const guard = new JsonGuard(limits);
-  const walker = new ScanResultWalker();
-  const tokens = (output: unknown): void => {
-    if (output === NONE) return;
-    for (const token of (output as { values: Token[] }).values) walker.push(token);
-  };
-  const feed = (text: string): ScanResultItem[] => {
-    for (const piece of guard.scan(text)) {
-      if (typeof piece !== 'string') walker.overLimit(piece);
-      else if (piece !== '') tokens(tokenizer(piece));
-    }
-    return walker.take();
-  };
+  const reader = new ScanResultReader(limits, options.wholeElementMaxChars ?? WHOLE_ELEMENT_MAX_CHARS);
   try {
     for await (const chunk of body) {
       const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-      if (text !== '') yield* feed(text);
+      if (text !== '') yield* reader.feed(text);
     }
     const rest = decoder.decode();
-    if (rest !== '') yield* feed(rest);
-    tokens(tokenizer(NONE as unknown as string));
-    yield* walker.take();
+    if (rest !== '') yield* reader.feed(rest);
+    yield* reader.flush();
   } catch (error) {
     if (error instanceof Error && /^Parser\b/.test(error.message))
       throw new ScanResultFormatError(error.message);
     throw error;
   }
-  if (!walker.complete)
-    throw new ScanResultFormatError('the scan result ended before its closing brace (truncated)');
-  // Deleted workspaces are listed with their state, so a result lacking the list is damaged, not
-  // "everything was deleted": reading it as the latter would tombstone the whole batch.
-  if (!walker.sawWorkspaces) throw new ScanResultFormatError('the scan result has no "workspaces" array');
+  reader.checkComplete();
 }
 
-/** The array element being read: assembled, or (once over a limit) only followed to its end. */
+/** The text of the element being cut out, piece by piece (chunks end anywhere). */
+interface WholeElement {
+  pieces: string[];
+  chars: number;
+}
+
+/** Guard, token parser and walker, plus the element being cut out of the text, if any. */
+class ScanResultReader {
+  private readonly guard: JsonGuard;
+  private readonly tokenizer = jsonParser({ packValues: true, streamValues: false });
+  private readonly walker = new ScanResultWalker();
+  private whole: WholeElement | undefined;
+
+  constructor(
+    limits: ScanResultLimits,
+    private readonly wholeMaxChars: number,
+  ) {
+    this.guard = new JsonGuard(limits, { marks: true });
+  }
+
+  feed(text: string): ScanResultItem[] {
+    for (const piece of this.guard.scan(text)) {
+      if (typeof piece === 'string') this.text(piece);
+      else if ('detail' in piece) this.overLimit(piece);
+      else this.mark(piece);
+    }
+    return this.walker.take();
+  }
+
+  /** The end of the body: tokens the parser still held back. */
+  flush(): ScanResultItem[] {
+    this.tokens(NONE as unknown as string);
+    return this.walker.take();
+  }
+
+  checkComplete(): void {
+    if (!this.walker.complete)
+      throw new ScanResultFormatError('the scan result ended before its closing brace (truncated)');
+    // Deleted workspaces are listed with their state, so a result lacking the list is damaged, not
+    // "everything was deleted": reading it as the latter would tombstone the whole batch.
+    if (!this.walker.sawWorkspaces)
+      throw new ScanResultFormatError('the scan result has no "workspaces" array');
+  }
+
+  private text(piece: string): void {
+    const whole = this.whole;
+    if (whole === undefined) {
+      if (piece !== '') this.tokens(piece);
+      return;
+    }
+    whole.pieces.push(piece);
+    whole.chars += piece.length;
+    if (whole.chars > this.wholeMaxChars) this.toTokens();
+  }
+
+  private mark(mark: ElementMark): void {
+    if (mark.kind === 'element-start') {
+      if (this.walker.expectsElement()) this.whole = { pieces: [], chars: 0 };
+      return;
+    }
+    const whole = this.whole;
+    if (whole === undefined) return; // read token by token: the walker has finished it already
+    this.whole = undefined;
+    this.walker.nextElementIs(parseElement(whole.pieces));
+    this.tokens('{}');
+  }
+
+  /** A limit crossed in the element being cut out: the tokens follow the rest of it (for its id). */
+  private overLimit(event: LimitEvent): void {
+    if (this.whole !== undefined) this.toTokens();
+    this.walker.overLimit(event);
+  }
+
+  /** The element read so far goes to the token parser, and so does the rest of it. */
+  private toTokens(): void {
+    const pieces = this.whole?.pieces ?? [];
+    this.whole = undefined;
+    for (const piece of pieces) this.tokens(piece);
+  }
+
+  private tokens(text: string): void {
+    const output: unknown = this.tokenizer(text);
+    if (output === NONE) return;
+    for (const token of (output as { values: Token[] }).values) this.walker.push(token);
+  }
+}
+
+function parseElement(pieces: string[]): unknown {
+  try {
+    return JSON.parse(pieces.length === 1 ? pieces[0]! : pieces.join(''));
+  } catch {
+    // (The engine's message quotes the text around the error; the body's content stays out of logs.)
+    throw new ScanResultFormatError('the scan result is not valid JSON (in an element of one of its arrays)');
+  }
+}
+
+/** The array element being read: parsed whole, assembled, or (once over a limit) only followed to its end. */
 interface Element {
   assembler: Assembler | undefined;
+  /** Set when the element was parsed whole; the walker then sees `{}` in its place. */
+  parsed?: { value: unknown };
   /** Its `id`, watched at its top level so it is known even when it is not assembled. */
   id?: string;
   idNext: boolean;
@@ -93,6 +190,7 @@ class ScanResultWalker {
   private topKey: string | undefined;
   private array: ArrayKind | undefined;
   private element: Element | undefined;
+  private nextParsed: { value: unknown } | undefined;
   private ready: ScanResultItem[] = [];
 
   push(token: Token): void {
@@ -110,6 +208,16 @@ class ScanResultWalker {
     else this.atLevel(token);
   }
 
+  /** True between the elements of one of the three arrays: the next value is one of its elements. */
+  expectsElement(): boolean {
+    return this.depth === 2 && this.array !== undefined && this.element === undefined;
+  }
+
+  /** The next element's value, parsed whole: the tokens that follow stand in for it (`{}`). */
+  nextElementIs(value: unknown): void {
+    this.nextParsed = { value };
+  }
+
   /** A limit crossed at the current place in the text: fails the element being read, if any. */
   overLimit(event: LimitEvent): void {
     const element = this.element;
@@ -120,7 +228,7 @@ class ScanResultWalker {
 
   take(): ScanResultItem[] {
     const items = this.ready;
-    this.ready = [];
+    if (items.length > 0) this.ready = [];
     return items;
   }
 
@@ -160,6 +268,12 @@ class ScanResultWalker {
     }
     if (this.array === undefined || this.depth < 2) return;
     if (this.depth === 3 && (token.name === 'startObject' || token.name === 'startArray')) {
+      const parsed = this.nextParsed;
+      this.nextParsed = undefined;
+      if (parsed) {
+        this.element = { assembler: undefined, parsed, idNext: false };
+        return;
+      }
       // (An array where an object was expected is read too, to keep depth right, and reported.)
       const assembler = new Assembler();
       assembler.consume(token);
@@ -181,7 +295,7 @@ class ScanResultWalker {
       });
       return;
     }
-    const value: unknown = element.assembler?.current;
+    const value: unknown = element.parsed ? element.parsed.value : element.assembler?.current;
     if (!isObject(value)) {
       this.malformed('an array instead of an object');
       return;
@@ -189,7 +303,11 @@ class ScanResultWalker {
     if (array === 'workspaces') {
       const id = stringField(value, 'id');
       if (!id) this.malformed('a workspace without an id');
-      else this.ready.push({ kind: 'workspace', workspace: { ...value, id } });
+      else
+        this.ready.push({
+          kind: 'workspace',
+          workspace: value.id === id ? (value as ScanWorkspace) : { ...value, id },
+        });
       return;
     }
     this.ready.push({
