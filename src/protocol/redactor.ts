@@ -24,6 +24,7 @@ const WORD_CHAR = /[A-Za-z0-9_]/;
 export class Redactor implements SecretRegistry {
   private readonly forms = new Set<string>();
   private longestFirst: string[] | undefined;
+  private probes: Buffer[] | undefined;
 
   register(secret: string | undefined | null): void {
     if (typeof secret !== 'string' || secret.length === 0) return;
@@ -31,6 +32,7 @@ export class Redactor implements SecretRegistry {
       if (form.length > 0 && !this.forms.has(form)) {
         this.forms.add(form);
         this.longestFirst = undefined;
+        this.probes = undefined;
       }
     }
   }
@@ -49,6 +51,32 @@ export class Redactor implements SecretRegistry {
     }
     return result;
   }
+
+  /**
+   * The same for UTF-8 text (a chunk of output lines): returned as it is unless a secret may occur
+   * in it, which a byte search for a few forms settles without decoding the chunk.
+   */
+  redactBytes(bytes: Buffer): Buffer {
+    if (this.forms.size === 0 || bytes.length === 0) return bytes;
+    this.probes ??= probesOf([...this.forms]);
+    for (const probe of this.probes) {
+      if (bytes.indexOf(probe) !== -1) return Buffer.from(this.redact(bytes.toString('utf8')), 'utf8');
+    }
+    return bytes;
+  }
+}
+
+/**
+ * What to search a chunk's bytes for: every form that contains no other form (any form that occurs
+ * contains one of those), as UTF-8. A form without an exact UTF-8 encoding (a lone surrogate) gives
+ * an empty probe, which every chunk contains: the slow, exact path then always runs.
+ */
+function probesOf(forms: string[]): Buffer[] {
+  const minimal = forms.filter((form) => !forms.some((other) => other !== form && form.includes(other)));
+  return minimal.map((form) => {
+    const bytes = Buffer.from(form, 'utf8');
+    return bytes.toString('utf8') === form ? bytes : Buffer.alloc(0);
+  });
 }
 
 function formsOf(secret: string): string[] {

@@ -18,10 +18,53 @@ export const MESSAGE_LIMITS = { message: 2_000, internalMessage: 4_000, stackTra
 /** Records are written in chunks of about this size: one write per record was 15% of a sync's CPU. */
 export const RECORD_CHUNK_BYTES = 64 * 1024;
 
+const DONE: Promise<void> = Promise.resolve();
+const NEWLINE = 0x0a;
+
+/**
+ * Output lines encoded as UTF-8 into one buffer as they come: joining the lines' strings and then
+ * encoding the result cost several times the encoding alone (one line with a character outside
+ * Latin-1 made the whole joined chunk a two-byte string).
+ */
+class LineBuffer {
+  private bytes = Buffer.allocUnsafe(2 * RECORD_CHUNK_BYTES);
+  private used = 0;
+
+  get size(): number {
+    return this.used;
+  }
+
+  append(line: string): void {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair: 4 for its two units).
+    const most = 3 * line.length + 1;
+    if (this.used + most > this.bytes.length) this.grow(this.used + most);
+    this.used += this.bytes.write(line, this.used, 'utf8');
+    this.bytes[this.used++] = NEWLINE;
+  }
+
+  /** The lines so far, in a buffer of their own (a queued write must not hold on to this one). */
+  take(): Buffer {
+    if (this.used === 0) return EMPTY;
+    const lines = Buffer.allocUnsafe(this.used);
+    this.bytes.copy(lines, 0, 0, this.used);
+    this.used = 0;
+    if (this.bytes.length > 2 * RECORD_CHUNK_BYTES) this.bytes = Buffer.allocUnsafe(2 * RECORD_CHUNK_BYTES);
+    return lines;
+  }
+
+  private grow(needed: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(needed, 2 * this.bytes.length));
+    this.bytes.copy(bigger, 0, 0, this.used);
+    this.bytes = bigger;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
 export class MessageWriter {
   private closedError: Error | undefined;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Lines not written yet: RECORDs waiting for a full chunk (and the line that flushes them). */
+  private pending = new LineBuffer();
 
   constructor(
     private readonly out: Writable,
@@ -41,14 +84,17 @@ export class MessageWriter {
     if (this.closedError) return Promise.reject(this.closedError);
     // Everything up to out.write happens synchronously, so even overlapping calls keep their order.
     if (message.type === 'CONTROL' && message.control.type === 'CONNECTOR_CONFIG') {
-      return this.send(this.takePending() + this.serializeControl(message.control) + '\n');
+      const control = Buffer.from(this.serializeControl(message.control) + '\n', 'utf8');
+      const before = this.takePending();
+      return this.send(before.length === 0 ? control : Buffer.concat([before, control]));
     }
-    const json = JSON.stringify(boundedText(message, this.redactor));
-    this.pending.push(json);
-    this.pendingBytes += json.length;
-    if (message.type !== 'RECORD' || this.pendingBytes >= RECORD_CHUNK_BYTES)
-      return this.send(this.takePending());
-    return Promise.resolve();
+    if (message.type === 'RECORD') {
+      // Records are data: serialized as they are, straight into the chunk.
+      this.pending.append(JSON.stringify(message));
+      return this.pending.size >= RECORD_CHUNK_BYTES ? this.send(this.takePending()) : DONE;
+    }
+    this.pending.append(JSON.stringify(boundedText(message, this.redactor)));
+    return this.send(this.takePending());
   }
 
   /**
@@ -62,7 +108,8 @@ export class MessageWriter {
   /** The same for a line already serialized as JSON (one line, no newline). */
   writeJsonText(json: string): Promise<void> {
     if (this.closedError) return Promise.reject(this.closedError);
-    return this.send(this.takePending() + this.redactor.redact(json) + '\n');
+    this.pending.append(json);
+    return this.send(this.takePending());
   }
 
   /** Writes whatever is buffered (call once at the end of a command). */
@@ -70,17 +117,14 @@ export class MessageWriter {
     return this.send(this.takePending());
   }
 
-  private takePending(): string {
-    if (this.pending.length === 0) return '';
-    const text = this.redactor.redact(this.pending.join('\n')) + '\n';
-    this.pending = [];
-    this.pendingBytes = 0;
-    return text;
+  /** The buffered lines, redacted; the buffer starts again empty. */
+  private takePending(): Buffer {
+    return this.redactor.redactBytes(this.pending.take());
   }
 
-  private async send(text: string): Promise<void> {
+  private async send(bytes: Buffer): Promise<void> {
     if (this.closedError) throw this.closedError;
-    if (text === '' || this.out.write(text)) return;
+    if (bytes.length === 0 || this.out.write(bytes)) return;
     await new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
         this.out.off('error', onError);
