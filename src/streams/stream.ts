@@ -45,6 +45,16 @@ export interface ScanBatch {
 
 export type StreamRecord = Record<string, unknown>;
 
+/**
+ * The records of one mapping call, for `for await`. A synchronous mapping's records are also
+ * iterable, so the read can take them without a promise per record (see isIterable).
+ */
+export type StreamRecords = AsyncIterable<StreamRecord> & Partial<Iterable<StreamRecord>>;
+
+export function isIterable(records: StreamRecords): records is StreamRecords & Iterable<StreamRecord> {
+  return typeof records[Symbol.iterator] === 'function';
+}
+
 /** Most mappings are plain generators; lineage awaits the (asynchronous) M parser. */
 export type RecordSource<R> = Iterable<R> | AsyncIterable<R>;
 
@@ -61,9 +71,9 @@ export interface StreamBase {
 export interface ScanStreamDefinition extends StreamBase {
   kind: 'scan';
   /** Records of one scanned workspace (every scan stream but datasources). Consume with `for await`. */
-  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => AsyncIterable<StreamRecord>;
+  fromWorkspace?: (ws: ScanWorkspace, ctx: MappingContext) => StreamRecords;
   /** Records of a scan batch's top-level lists (datasources). Consume with `for await`. */
-  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => AsyncIterable<StreamRecord>;
+  fromBatch?: (batch: ScanBatch, ctx: MappingContext) => StreamRecords;
 }
 
 export type StreamDefinition = ScanStreamDefinition | ApiStreamDefinition;
@@ -80,22 +90,67 @@ export interface StreamSpec<R extends object> {
 const SCAN_CURSOR = 'scannedAt';
 
 /**
+ * A record's primary key as one string, exactly: two records get the same string only when their
+ * key fields are equal. String fields (the usual case) are joined with their lengths instead of
+ * being serialized as JSON.
+ */
+export function primaryKeyText(record: StreamRecord, fields: readonly string[]): string {
+  let text = 's';
+  for (let i = 0; i < fields.length; i += 1) {
+    const value = record[fields[i]!];
+    if (typeof value !== 'string') return 'j' + JSON.stringify(fields.map((field) => record[field]));
+    text += i === fields.length - 1 ? value : `${value.length}:${value}`;
+  }
+  return text;
+}
+
+/**
  * Generated record interfaces have no index signature, hence the one widening cast. A payload that
  * lists an artifact twice (seen in scan results) would give its key twice: the first one wins, so
  * one call (one workspace, one batch) never yields a key twice.
  */
-async function* widen<R extends object>(
-  source: RecordSource<R>,
+class UniqueRecords<R extends object> implements AsyncIterable<StreamRecord>, Iterable<StreamRecord> {
+  constructor(
+    private readonly source: Iterable<R>,
+    private readonly primaryKey: readonly string[],
+  ) {}
+
+  *[Symbol.iterator](): Generator<StreamRecord> {
+    const seen = new Set<string>();
+    for (const item of this.source) {
+      const record = item as unknown as StreamRecord;
+      const key = primaryKeyText(record, this.primaryKey);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield record;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamRecord> {
+    const records = this[Symbol.iterator]();
+    return {
+      next: () => Promise.resolve(records.next()),
+      return: () => Promise.resolve(records.return(undefined)),
+    };
+  }
+}
+
+async function* uniqueAsync<R extends object>(
+  source: AsyncIterable<R>,
   primaryKey: readonly string[],
 ): AsyncIterable<StreamRecord> {
   const seen = new Set<string>();
   for await (const item of source) {
     const record = item as unknown as StreamRecord;
-    const key = JSON.stringify(primaryKey.map((field) => record[field]));
+    const key = primaryKeyText(record, primaryKey);
     if (seen.has(key)) continue;
     seen.add(key);
     yield record;
   }
+}
+
+function widen<R extends object>(source: RecordSource<R>, primaryKey: readonly string[]): StreamRecords {
+  return Symbol.iterator in source ? new UniqueRecords(source, primaryKey) : uniqueAsync(source, primaryKey);
 }
 
 /** Declares a scan stream. */

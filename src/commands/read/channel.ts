@@ -3,6 +3,9 @@
  * and the one consumer that writes stdout. Producers await `push` when the queue is full, so a slow
  * stdout slows the sync instead of growing memory; callbacks use `offer`, which never blocks.
  */
+/** What `push` returns when there was room: one settled promise for every such call. */
+const QUEUED: Promise<void> = Promise.resolve();
+
 export class MessageChannel<T> {
   private readonly items: T[] = [];
   private closed = false;
@@ -12,7 +15,15 @@ export class MessageChannel<T> {
 
   constructor(private readonly capacity = 256) {}
 
-  async push(item: T): Promise<void> {
+  push(item: T): Promise<void> {
+    if (this.items.length < this.capacity || this.closed) {
+      this.offer(item);
+      return QUEUED;
+    }
+    return this.pushWhenRoom(item);
+  }
+
+  private async pushWhenRoom(item: T): Promise<void> {
     while (this.items.length >= this.capacity && !this.closed) {
       await new Promise<void>((resolve) => this.waitingProducers.push(resolve));
     }

@@ -6,7 +6,14 @@ import { DeferredLineage } from '../../streams/lineage-deferred.js';
 import type { ScanWorkspace } from '../../powerbi/scan-types.js';
 import type { JsonObject } from '../../protocol/messages.js';
 import type { ScanObserver } from '../../streams/api-stream.js';
-import type { MappingContext, ScanBatch, ScanStreamDefinition, StreamRecord } from '../../streams/stream.js';
+import {
+  isIterable,
+  primaryKeyText,
+  type MappingContext,
+  type ScanBatch,
+  type ScanStreamDefinition,
+  type StreamRecords,
+} from '../../streams/stream.js';
 import type { ScanState } from './scan-state.js';
 import type { StreamEmitter } from './stream-emitter.js';
 import type { SyncPlan } from './sync-plan.js';
@@ -83,6 +90,12 @@ function mappingContext(
 /** Workspaces whose records are being prepared while earlier ones are written. */
 const LOOKAHEAD = 8;
 
+/** A synchronous mapping's records are taken without a promise per record (but the channel's). */
+async function emitRecords(emitter: StreamEmitter, records: StreamRecords): Promise<void> {
+  if (isIterable(records)) for (const record of records) await emitter.record(record);
+  else for await (const record of records) await emitter.record(record);
+}
+
 /** A workspace Power BI no longer returns: a tombstone so the destination drops its artifacts. */
 function tombstone(id: string): ScanWorkspace {
   return { id, name: null, type: null, state: 'Deleted' };
@@ -102,7 +115,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
 
   // A workspace's mappings start when it arrives (lineage hands its M to worker threads then) and
   // its records are written once LOOKAHEAD later workspaces have arrived too, or the batch ends.
-  const ahead: { emitter: StreamEmitter; records: AsyncIterable<StreamRecord> }[][] = [];
+  const ahead: { emitter: StreamEmitter; records: StreamRecords }[][] = [];
   // Lineage of tables that need their batch's datasource instances: emitted with the batch.
   const readLineage: ReadLineage = {
     deferred: new DeferredLineage(),
@@ -122,9 +135,7 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
   };
   const emitStarted = async (keep: number): Promise<void> => {
     while (ahead.length > keep) {
-      for (const { emitter, records } of ahead.shift() ?? []) {
-        for await (const record of records) await emitter.record(record);
-      }
+      for (const { emitter, records } of ahead.shift() ?? []) await emitRecords(emitter, records);
     }
   };
   const emitWorkspace = async (workspace: ScanWorkspace, scannedAt: string): Promise<void> => {
@@ -140,8 +151,9 @@ export async function runScanSync(input: ScanSyncInput): Promise<ScanSyncResult>
       if (!definition.fromBatch) continue;
       const seen = emittedBatchKeys.get(definition.name) ?? new Set<string>();
       emittedBatchKeys.set(definition.name, seen);
+      const keyFields = definition.primaryKey.map(([field]) => field!);
       for await (const record of definition.fromBatch(batch, ctx)) {
-        const key = JSON.stringify(definition.primaryKey.map(([field]) => record[field!]));
+        const key = primaryKeyText(record, keyFields);
         if (seen.has(key)) continue;
         seen.add(key);
         await emitter.record(record);

@@ -53,12 +53,19 @@ export class StreamEmitter {
     await this.emit(estimateMessage(this.name, rows));
   }
 
-  async record(data: JsonObject): Promise<void> {
-    this.assertOpen('RECORD');
-    await this.ensureRunning();
+  /** No async frame of its own once RUNNING went out: the read calls this once per record. */
+  record(data: JsonObject): Promise<void> {
+    if (this.phase !== 'running') return this.recordNotRunning(data);
     this.sinceState += 1;
     this.total += 1;
-    await this.emit(recordMessage(this.name, data));
+    return this.emit(recordMessage(this.name, data));
+  }
+
+  /** The first record (RUNNING goes out before it), or one after the final status (refused). */
+  private async recordNotRunning(data: JsonObject): Promise<void> {
+    this.assertOpen('RECORD');
+    await this.ensureRunning();
+    await this.record(data);
   }
 
   async state(streamState: JsonObject): Promise<void> {
