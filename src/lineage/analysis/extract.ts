@@ -85,6 +85,7 @@ async function analyse(input: MExpressionInput, cache: LineageCache): Promise<ML
     globals,
     dataSources: input.dataSources ?? [],
     sqlTablePaths: cache.sqlTablePaths,
+    sqlColumns: cache.sqlColumns,
     limits: cache.limits,
     deadline: new Deadline(cache.limits.timeBudgetMs, 'the analysis of this table expression'),
     trackColumns: input.columns !== undefined,

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
 import { DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits, type Deadline } from '../limits.js';
 import { extractSqlTablePaths, type SqlTablePaths } from '../sql/native-sql.js';
+import { sqlColumnLineage, type SqlColumnsResult } from '../sql/sql-columns.js';
 import { parseM, type MAst, type ParseOutcome } from '../m/parse-m.js';
 import type { MLineageResult } from '../types.js';
 
@@ -28,15 +29,15 @@ export interface LineageCacheLimits {
   templateChars?: number;
   /** Characters of M text whose referenced names are kept (default 4,000,000). */
   namesTextChars?: number;
-  /** Characters of native SQL whose table lists are kept (default 4,000,000). */
+  /** Characters of native SQL whose table lists, and whose output columns, are kept (default 4,000,000 each). */
   sqlChars?: number;
   /**
-   * Weight of the lineage results kept (default 50,000). A result weighs 1, plus 1 per upstream,
-   * diagnostic, traced column and column origin: about 200 bytes of heap per unit. Counting entries
-   * instead let results with column lineage (10 times larger) fill a worker's heap: at 10,000
-   * workspaces the collector then ran without pause and column lineage cost 3.8 times the read.
+   * Characters of lineage results kept, as JSON text (default 16,000,000: about 16 MB; a result is
+   * ~250 characters, ~1,700 with column lineage). Kept as text, not objects: the collector does
+   * not trace through a string, and counting entries instead let results with column lineage fill
+   * a worker's heap (at 10,000 workspaces the collector then ran without pause).
    */
-  results?: number;
+  resultChars?: number;
   /**
    * Bounds on the analysis of one table expression (see limits.ts; defaults in
    * DEFAULT_ANALYSIS_LIMITS). They belong to the cache because what it keeps depends on them.
@@ -52,7 +53,8 @@ export class LineageCache {
   private readonly templates: BoundedCache<string, MAst>;
   private readonly names: BoundedCache<string, KnownNames>;
   private readonly sql: BoundedCache<string, SqlTablePaths>;
-  private readonly results: BoundedCache<string, MLineageResult>;
+  private readonly sqlColumnResults: BoundedCache<string, SqlColumnsResult>;
+  private readonly results: BoundedCache<string, string>;
   readonly limits: Readonly<AnalysisLimits>;
 
   constructor(limits: LineageCacheLimits = {}) {
@@ -62,7 +64,8 @@ export class LineageCache {
     this.templates = new BoundedCache(limits.templateChars ?? 250_000, byLength);
     this.names = new BoundedCache(limits.namesTextChars ?? 4_000_000, byLength);
     this.sql = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
-    this.results = new BoundedCache(limits.results ?? 50_000, (_key, result) => resultWeight(result));
+    this.sqlColumnResults = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
+    this.results = new BoundedCache(limits.resultChars ?? 16_000_000, (_key, json) => json.length);
   }
 
   /** Parses M text once while it stays in the cache; concurrent callers share one parse. */
@@ -94,39 +97,38 @@ export class LineageCache {
     return paths;
   };
 
+  /**
+   * The output columns of a native query. A result cut short by the time budget is not kept: the
+   * same query elsewhere may have the time to finish.
+   */
+  sqlColumns = (sql: string, platform: string, deadline?: Deadline): SqlColumnsResult => {
+    const key = `${platform}\u0000${sql}`;
+    let result = this.sqlColumnResults.get(key);
+    if (result === undefined) {
+      result = sqlColumnLineage(sql, platform, undefined, {
+        limits: this.limits,
+        ...(deadline !== undefined && { deadline }),
+      });
+      if (!result.diagnostics.some((d) => d.kind === 'limit_exceeded'))
+        this.sqlColumnResults.set(key, result);
+    }
+    return result;
+  };
+
   /** A result is keyed by a digest of every input it depends on (see resultKey in extract.ts). */
   result(key: string): MLineageResult | undefined {
     const found = this.results.get(digest(key));
-    return found === undefined ? undefined : copyResult(found);
+    // Parsed anew on every hit: callers own what they get, the stored text never changes.
+    return found === undefined ? undefined : (JSON.parse(found) as MLineageResult);
   }
 
   storeResult(key: string, result: MLineageResult): void {
-    this.results.set(digest(key), copyResult(result));
+    this.results.set(digest(key), JSON.stringify(result));
   }
-}
-
-export function resultWeight(result: MLineageResult): number {
-  let weight = 1 + result.upstreams.length + result.diagnostics.length;
-  for (const column of result.columns ?? []) weight += 1 + column.upstreams.length;
-  return weight;
 }
 
 function digest(key: string): string {
   return createHash('sha256').update(key).digest('base64');
-}
-
-/** Callers own what they get: the cached copy is never handed out. */
-function copyResult(result: MLineageResult): MLineageResult {
-  const copy: MLineageResult = {
-    upstreams: result.upstreams.map((upstream) => ({ ...upstream })),
-    diagnostics: result.diagnostics.map((diagnostic) => ({ ...diagnostic })),
-  };
-  if (result.columns !== undefined)
-    copy.columns = result.columns.map((column) => ({
-      ...column,
-      upstreams: column.upstreams.map((origin) => ({ table: { ...origin.table }, column: origin.column })),
-    }));
-  return copy;
 }
 
 const shared = new LineageCache();

@@ -8,7 +8,6 @@ import { namingOf } from '../qualified-name.js';
 import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { UpstreamReference } from '../types.js';
 import { opaqueColumns, tableColumns, type ColumnInfo, type ColumnSet } from '../m/columns.js';
-import { sqlColumnLineage } from '../sql/sql-columns.js';
 import { opaque, tableValue, type Level, type MValue, type SourceState } from '../m/values.js';
 
 function contextPart(state: SourceState, level: Level): string | undefined {
@@ -98,10 +97,7 @@ export function nativeQueryValue(
 
 /** The query's output columns, each from the warehouse columns its select list reads. */
 function queryColumns(call: CallContext, state: SourceState, sql: string): ColumnSet {
-  const result = sqlColumnLineage(sql, state.platform, undefined, {
-    limits: call.limits,
-    deadline: call.deadline,
-  });
+  const result = call.sqlColumns(sql, state.platform);
   result.diagnostics
     .filter((d) => d.kind === 'opaque_columns')
     .forEach((d) => call.report({ ...d, functionName: call.name }));

@@ -1,6 +1,7 @@
 /** What a data-access function handler receives and may do. */
 import type { AnalysisLimits, Deadline } from '../limits.js';
 import type { SqlTablePaths } from '../sql/native-sql.js';
+import type { SqlColumnsResult } from '../sql/sql-columns.js';
 import type { LineageDiagnostic, LineageOptions } from '../types.js';
 import type { MValue, Refs } from './values.js';
 
@@ -21,6 +22,8 @@ export interface CallContext {
   textOfValue(value: MValue | undefined, role: string): string | undefined;
   /** Tables a native query reads, parsed in the platform's SQL dialect (cached per run). */
   sqlTablePaths(sql: string, platform: string): SqlTablePaths;
+  /** The output columns of a native query and what they read (cached per run like sqlTablePaths). */
+  sqlColumns(sql: string, platform: string): SqlColumnsResult;
   /** Bounds of the analysis (e.g. the longest text a function may build). */
   readonly limits: Readonly<AnalysisLimits>;
   /** Column lineage is followed: tables a handler returns should say their columns. */

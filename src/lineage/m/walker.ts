@@ -93,6 +93,11 @@ export interface WalkEnvironment {
     platform: string,
     deadline?: Deadline,
   ) => ReturnType<CallContext['sqlTablePaths']>;
+  readonly sqlColumns: (
+    sql: string,
+    platform: string,
+    deadline?: Deadline,
+  ) => ReturnType<CallContext['sqlColumns']>;
   readonly limits: Readonly<AnalysisLimits>;
   /** The table's time budget: checked as the walk goes, its LimitExceededError ends the walk. */
   readonly deadline: Deadline;
@@ -861,6 +866,7 @@ export class Walker {
       text: (index, role) => textOfValue(args[index], role),
       textOfValue,
       sqlTablePaths: (sql, platform) => this.env.sqlTablePaths(sql, platform, this.env.deadline),
+      sqlColumns: (sql, platform) => this.env.sqlColumns(sql, platform, this.env.deadline),
       limits: this.env.limits,
       trackColumns: this.env.trackColumns === true,
       deadline: this.env.deadline,

@@ -1,4 +1,3 @@
-import { resultWeight } from '../../../src/lineage/analysis/lineage-cache.js';
 import {
   extractMLineage,
   LineageCache,
@@ -108,7 +107,12 @@ describe('one cache for a whole run gives what a fresh computation gives', () =>
   });
 
   test('with room for one tree and one result, every input still gets its own lineage', async () => {
-    const tiny = new LineageCache({ parsedTextChars: 80, namesTextChars: 80, sqlChars: 10, results: 3 });
+    const tiny = new LineageCache({
+      parsedTextChars: 80,
+      namesTextChars: 80,
+      sqlChars: 10,
+      resultChars: 400,
+    });
     const inputs: MExpressionInput[] = ['A', 'B', 'A', 'C', 'B'].map((table) => ({
       expression: `let S = Base, T = Table.Combine({S, Sql.Database("h", "d"){[Schema="s",Item="${table}"]}[Data]}) in T`,
       expressions: [
@@ -144,7 +148,7 @@ describe('one cache for a whole run gives what a fresh computation gives', () =>
     expect(cache.namesOf(expression)).toEqual(expect.arrayContaining(['S', 'Snowflake.Databases']));
   });
 
-  test('results are kept by weight, so column lineage cannot fill the heap with as many results as tables', () => {
+  test('results are kept by the length of their text, so column lineage cannot fill the heap with as many results as tables', () => {
     const table = { platform: 'sqlserver', table: 't', qualifiedName: 'd.s.t', kind: 'table' as const };
     const wide: MLineageResult = {
       upstreams: [],
@@ -155,8 +159,8 @@ describe('one cache for a whole run gives what a fresh computation gives', () =>
         transformation: 'identity' as const,
       })),
     };
-    expect(resultWeight(wide)).toBe(9);
-    const cache = new LineageCache({ results: 10 });
+    const size = JSON.stringify(wide).length;
+    const cache = new LineageCache({ resultChars: size + 50 });
     cache.storeResult('first', wide);
     expect(cache.result('first')).toEqual(wide);
     cache.storeResult('second', wide);
@@ -164,5 +168,22 @@ describe('one cache for a whole run gives what a fresh computation gives', () =>
     expect(cache.result('second')).toEqual(wide);
     cache.storeResult('narrow', { upstreams: [], diagnostics: [] });
     expect(cache.result('second')).toEqual(wide);
+  });
+
+  test('a native query read for its columns is parsed once per run, whichever table reads it', async () => {
+    const cache = new LineageCache();
+    const sql = 'select a as x, b from s.t';
+    const first = cache.sqlColumns(sql, 'sqlserver');
+    expect(first.columns.map((c) => c.name)).toEqual(['x', 'b']);
+    expect(cache.sqlColumns(sql, 'sqlserver')).toBe(first);
+    const input = (table: string) => ({
+      expression: `Value.NativeQuery(Sql.Database("h", "d"), "${sql}")`,
+      tableName: table,
+      columns: ['x', 'b'],
+    });
+    const one = await extractMLineage(input('One'), cache);
+    const two = await extractMLineage(input('Two'), new LineageCache());
+    expect(one).toEqual(two);
+    expect(one.columns?.map((c) => c.upstreams.map((u) => u.column))).toEqual([['a'], ['b']]);
   });
 });
