@@ -29,9 +29,27 @@ export interface ExpectedColumnRow {
   opaque: boolean;
 }
 
+/** A column or measure a DAX expression reads, as its writer wrote it. */
+export interface DaxRead {
+  kind: 'column' | 'measure';
+  table: string;
+  name: string;
+  /** Written `[name]` without a table: DAX takes it for a measure when the model has one so named. */
+  bare?: boolean;
+}
+
+/** A calculated column or measure and what its DAX reads. */
+export interface DaxTruth {
+  name: string;
+  downstreamKind: 'calculated_column' | 'measure';
+  reads: DaxRead[];
+}
+
 /** What one table's columns and measures must give, recorded with the table's M. */
 export interface TableColumnTruth {
   rows: ExpectedColumnRow[];
+  /** Set when the generator cannot know the exact rows: the table is left out, and this says why. */
+  unverifiable?: string;
   /**
    * The table's columns and measures as generated: a later change (a mutation adding a column)
    * makes the rows stale, and the table is then left out of exact comparisons.
@@ -143,6 +161,7 @@ export function columnTruthOf(
   const base = { workspaceId, datasetId, table, form, rows: truth.columns?.rows ?? [] };
   if (truth.columns === undefined)
     return { ...base, unverifiable: 'the column lineage of this generator form is not recorded' };
+  if (truth.columns.unverifiable !== undefined) return { ...base, unverifiable: truth.columns.unverifiable };
   const now = datasets.find((d) => d.id === datasetId)?.tables?.find((t) => t.name === table);
   if (now === undefined || tableShape(now) !== truth.columns.shape)
     return { ...base, unverifiable: 'its columns or measures changed after it was generated' };

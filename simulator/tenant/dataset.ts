@@ -3,6 +3,8 @@ import { pbiLocalTime, DAY } from '../clock.js';
 import { FAMILIES, pickSource, type SourceFamily } from './datasources.js';
 import type { TenantContext, WorkspaceSkeleton } from './context.js';
 import { dataflowId, dataflowName, datasetId, datasetName } from './ids.js';
+import { ColumnPlan } from './column-plan.js';
+import { recordColumnTruth, type PendingColumns } from './column-record.js';
 import type { TableLineageTruth, TableTruth } from './lineage-truth.js';
 import { columnLineageContent } from './m-column-lineage.js';
 import {
@@ -18,13 +20,14 @@ import {
   dataflowReads,
   dataflowSource,
   ENTERED_DATA_SOURCE,
+  enteredDataColumns,
   localFileReads,
   localFileSource,
   parameterValues,
   tableSourceFor,
   type TableSource,
 } from './m-sources.js';
-import { calendarTable, dataTable, tableNames } from './tables.js';
+import { calendarTable, dataTable, tableNames, type GeneratedTable } from './tables.js';
 import type { DatasourceInstance, Principal, ScanDataset, ScanExpression, ScanTable } from './types.js';
 import { artifactUsers, userAt } from './users.js';
 
@@ -73,6 +76,15 @@ interface DatasetContent {
   expressions: ScanExpression[];
   datasources: DatasourceInstance[];
   truth: TableTruth[];
+  /** What the M and DAX of each table do to columns, turned into column truth once the model is complete. */
+  columns: PendingColumns[];
+}
+
+/** A generated table, its table-level truth and what it does to columns. */
+function addTable(out: DatasetContent, generated: GeneratedTable, truth: TableTruth, plan: ColumnPlan): void {
+  out.tables.push(generated.table);
+  out.truth.push(truth);
+  out.columns.push({ table: generated.table.name, plan: () => plan, dax: generated.dax });
 }
 
 function mergeExpressions(target: ScanExpression[], more: ScanExpression[]): void {
@@ -90,18 +102,20 @@ function addSourcedTables(
   const src = pickSource(ctx.pool, family, rng);
   for (const name of names) {
     const s: TableSource = tableSourceFor(family, src, name, rng, '');
-    out.tables.push(dataTable(rng, name, dq ? 'DirectQuery' : s.storageMode, s.expression));
+    const generated = dataTable(rng, name, dq ? 'DirectQuery' : s.storageMode, s.expression);
     mergeExpressions(out.expressions, s.sharedExpressions);
     for (const d of s.datasources)
       if (!out.datasources.some((x) => x.datasourceId === d.datasourceId)) out.datasources.push(d);
     // A parameter another table registered first is the one this table's M reads.
-    out.truth.push({
+    const upstreams = s.reads(parameterValues(out.expressions));
+    const truth: TableTruth = {
       table: name,
       form: s.form,
-      upstreams: s.reads(parameterValues(out.expressions)),
+      upstreams,
       ...(s.expectedDiagnostics !== undefined && { expectedDiagnostics: s.expectedDiagnostics }),
       ...(s.unverifiable !== undefined && { unverifiable: s.unverifiable }),
-    });
+    };
+    addTable(out, generated, truth, s.columns(upstreams));
   }
 }
 
@@ -162,6 +176,7 @@ function replaceContent(out: DatasetContent, content: RealWorldContent): void {
   out.expressions = content.expressions;
   out.datasources = content.datasources;
   out.truth = content.truth;
+  out.columns = content.columns;
 }
 
 /** One dataset of a workspace: pure function of (seed, workspace index, ordinal). */
@@ -203,7 +218,7 @@ export function buildDataset(
     dataset.isEffectiveIdentityRequired = rng.chance(0.5);
     dataset.isEffectiveIdentityRolesRequired = dataset.isEffectiveIdentityRequired;
   }
-  const out: DatasetContent = { tables: [], expressions: [], datasources: [], truth: [] };
+  const out: DatasetContent = { tables: [], expressions: [], datasources: [], truth: [], columns: [] };
   const misconfigured: DatasourceInstance[] = [];
   const year = new Date(ctx.startMs).getUTCFullYear();
 
@@ -219,8 +234,13 @@ export function buildDataset(
       break;
     case 'personal': {
       const user = owner.displayName.split(' ')[0] ?? 'user';
-      out.tables.push(dataTable(rng, 'Table1', 'Import', localFileSource(user)));
-      out.truth.push({ table: 'Table1', form: 'local-file', upstreams: [localFileReads(user)] });
+      // A file's columns are not known (a CSV without headers has Column1, Column2, ...).
+      addTable(
+        out,
+        dataTable(rng, 'Table1', 'Import', localFileSource(user)),
+        { table: 'Table1', form: 'local-file', upstreams: [localFileReads(user)] },
+        ColumnPlan.opaque(),
+      );
       break;
     }
     case 'dataflow': {
@@ -229,12 +249,13 @@ export function buildDataset(
       const k = rng.int(0, Math.max(0, (hostSk?.dataflows ?? 1) - 1));
       const flowId = dataflowId(ctx.seed, host, k);
       const entity = dataflowName(ctx.seed, host, k).replace(/ \(staging\)$/, '');
-      out.tables.push(dataTable(rng, entity, 'Import', dataflowSource(hostSk?.id ?? '', flowId, entity)));
-      out.truth.push({
-        table: entity,
-        form: 'dataflow',
-        upstreams: [dataflowReads(hostSk?.id ?? '', flowId, entity)],
-      });
+      const reads = dataflowReads(hostSk?.id ?? '', flowId, entity);
+      addTable(
+        out,
+        dataTable(rng, entity, 'Import', dataflowSource(hostSk?.id ?? '', flowId, entity)),
+        { table: entity, form: 'dataflow', upstreams: [reads] },
+        ColumnPlan.passthrough([reads]),
+      );
       dataset.upstreamDataflows = [{ targetDataflowId: flowId, groupId: hostSk?.id ?? '' }];
       break;
     }
@@ -244,16 +265,20 @@ export function buildDataset(
       const k = rng.int(0, Math.max(0, (hostSk?.datasets ?? 1) - 1));
       const remoteName = datasetName(ctx.seed, host, k);
       const remote = compositeSource(hostSk?.name ?? '', remoteName);
-      out.tables.push(dataTable(rng, 'FactSales', 'DirectQuery', remote));
-      out.tables.push(dataTable(rng, 'Targets', 'Import', ENTERED_DATA_SOURCE));
-      out.truth.push(
+      const fact = dataTable(rng, 'FactSales', 'DirectQuery', remote);
+      const targets = dataTable(rng, 'Targets', 'Import', ENTERED_DATA_SOURCE);
+      // The M names the remote model, not which of its tables a column comes from.
+      addTable(
+        out,
+        fact,
         {
           table: 'FactSales',
           form: 'composite',
           upstreams: [compositeReads(hostSk?.name ?? '', remoteName)],
         },
-        { table: 'Targets', form: 'entered-data', upstreams: [] },
+        ColumnPlan.opaque(),
       );
+      addTable(out, targets, { table: 'Targets', form: 'entered-data', upstreams: [] }, enteredDataColumns());
       dataset.upstreamDatasets = [
         { targetDatasetId: datasetId(ctx.seed, host, k), groupId: hostSk?.id ?? '' },
       ];
@@ -282,16 +307,23 @@ export function buildDataset(
       }
       // Power BI refuses two tables of one name in a dataset; the random names may already hold these.
       const taken = (name: string): boolean => out.tables.some((table) => table.name === name);
-      if (kind === 'import' && rng.chance(0.4) && !taken('Date')) {
-        out.tables.push(calendarTable(calendarSource(year)));
-        out.truth.push({ table: 'Date', form: 'dax', upstreams: [] });
-      }
+      if (kind === 'import' && rng.chance(0.4) && !taken('Date'))
+        // A calculated table: no M, so no data column; its calculated columns read its dates.
+        addTable(
+          out,
+          calendarTable(calendarSource(year)),
+          { table: 'Date', form: 'dax', upstreams: [] },
+          ColumnPlan.opaque(),
+        );
       if (kind === 'import' && rng.chance(0.25) && !taken('Budget'))
         addSourcedTables(rng, ctx, ['Budget'], 'sharepoint', false, out);
-      if (rng.chance(0.1) && !taken('Manual Mapping')) {
-        out.tables.push(dataTable(rng, 'Manual Mapping', 'Import', ENTERED_DATA_SOURCE));
-        out.truth.push({ table: 'Manual Mapping', form: 'entered-data', upstreams: [] });
-      }
+      if (rng.chance(0.1) && !taken('Manual Mapping'))
+        addTable(
+          out,
+          dataTable(rng, 'Manual Mapping', 'Import', ENTERED_DATA_SOURCE),
+          { table: 'Manual Mapping', form: 'entered-data', upstreams: [] },
+          enteredDataColumns(),
+        );
       const realWorld = rngFrom(ctx.seed, sk.index, 'real-world', n, salt);
       const profile = realWorldProfile(ctx, sk, n, salt, kind, realWorld);
       const mode = kind === 'directQuery' ? 'DirectQuery' : 'Import';
@@ -373,6 +405,7 @@ export function buildDataset(
         ['Read', 'ReadExplore', 'ReadReshare', 'ReadWriteReshareExplore'],
         3,
       );
+  recordColumnTruth(out.tables, out.truth, out.columns);
   const lineage = dataset.tables
     ? out.truth.map((t) => ({ workspaceId: sk.id, datasetId: dataset.id, ...t }))
     : [];

@@ -56,7 +56,13 @@ interface TableSpec {
 }
 
 class ModelBuilder {
-  readonly content: RealWorldContent = { tables: [], expressions: [], datasources: [], truth: [] };
+  readonly content: RealWorldContent = {
+    tables: [],
+    expressions: [],
+    datasources: [],
+    truth: [],
+    columns: [],
+  };
 
   constructor(
     readonly rng: Rng,

@@ -1,6 +1,8 @@
 import type { Rng } from '../random.js';
+import { ColumnPlan } from './column-plan.js';
 import { SCHEMAS } from './names.js';
 import type { PooledSource, SourceFamily } from './datasources.js';
+import { warehouseColumn } from './column-truth.js';
 import { expected, expectedFile, type ExpectedDiagnostic, type ExpectedUpstream } from './lineage-truth.js';
 import type { DatasourceInstance, ScanExpression } from './types.js';
 
@@ -18,13 +20,15 @@ export interface TableSource {
   form: string;
   /** Ground truth: what the M reads, given the parameter values the dataset ends up with. */
   reads: (parameters: ParameterValues) => ExpectedUpstream[];
+  /** Ground truth of columns: what the M does to the columns of the tables it reads (`reads`' answer). */
+  columns: (upstreams: readonly ExpectedUpstream[]) => ColumnPlan;
   /** Diagnostics a correct analysis reports (e.g. for M that does not parse). */
   expectedDiagnostics?: ExpectedDiagnostic[];
   /** Set when no exact answer exists (see TableTruth.unverifiable). */
   unverifiable?: string;
 }
 
-type Truth = Pick<TableSource, 'form' | 'reads' | 'expectedDiagnostics' | 'unverifiable'>;
+type Truth = Pick<TableSource, 'form' | 'reads' | 'columns' | 'expectedDiagnostics' | 'unverifiable'>;
 
 /** Which platform each ODBC DSN of the simulated gateways points at (a user's odbc_dsn_map). */
 export const SIMULATED_ODBC_DSNS: Readonly<Record<string, { platform: string; database?: string }>> = {
@@ -84,10 +88,17 @@ interface SelectSql {
   lines: string[];
   /** Tables the query reads, as written after the schema. */
   tables: string[];
+  /** Its columns, given the tables read (in the order of `tables`). */
+  columns: (upstreams: readonly ExpectedUpstream[]) => ColumnPlan;
 }
 
+/** `*` (or `t.*`) of the first table: its columns as they are, whatever they are. */
+const firstTableColumns = (upstreams: readonly ExpectedUpstream[]): ColumnPlan =>
+  ColumnPlan.passthrough(upstreams.slice(0, 1));
+
 function selectSql(schema: string, table: string, rng: Rng): SelectSql {
-  if (rng.chance(0.5)) return { lines: [`SELECT *`, `FROM ${schema}.${table}`], tables: [table] };
+  if (rng.chance(0.5))
+    return { lines: [`SELECT *`, `FROM ${schema}.${table}`], tables: [table], columns: firstTableColumns };
   const other = `${table}_DETAIL`;
   return {
     lines: [
@@ -97,10 +108,20 @@ function selectSql(schema: string, table: string, rng: Rng): SelectSql {
       `WHERE t.IS_ACTIVE = 1`,
     ],
     tables: [table, other],
+    columns: (upstreams) => {
+      const [detail] = upstreams.slice(1);
+      const amount = detail === undefined ? [] : [warehouseColumn(detail, 'AMOUNT')];
+      return firstTableColumns(upstreams).adopt('DETAIL_AMOUNT', {
+        from: amount,
+        transformation: 'renamed',
+        opaque: false,
+      });
+    },
   };
 }
 
 const PLAIN_SQL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const INVALID_TSQL = 'native SQL with an unquoted name containing a space';
 
 /**
  * T-SQL semantics of the generator's unquoted names: `FROM dbo.Customer Details` reads
@@ -123,13 +144,23 @@ function source(
   return { expression, datasources: [src.instance], sharedExpressions: shared, storageMode, ...truth };
 }
 
-function fixed(form: string, upstreams: ExpectedUpstream[]): Truth {
-  return { form, reads: () => upstreams };
+/** The tables read, each column passed through under its own name (a navigation, `SELECT *`). */
+function passthrough(upstreams: readonly ExpectedUpstream[]): ColumnPlan {
+  return ColumnPlan.passthrough(upstreams);
 }
 
-/** M that does not parse reads nothing; a correct analysis says so. */
+function fixed(form: string, upstreams: ExpectedUpstream[], columns: Truth['columns'] = passthrough): Truth {
+  return { form, reads: () => upstreams, columns };
+}
+
+/** M that does not parse reads nothing, and no column can be traced; a correct analysis says so. */
 function unparsable(form: string): Truth {
-  return { form, reads: () => [], expectedDiagnostics: ['unparsable_expression'] };
+  return {
+    form,
+    reads: () => [],
+    columns: () => ColumnPlan.opaque(),
+    expectedDiagnostics: ['unparsable_expression'],
+  };
 }
 
 /**
@@ -181,15 +212,19 @@ function sqlServer(
         ],
       ]),
       'Import',
-      {
-        ...fixed(
-          'sqlserver-native',
-          read.tables.map((t) =>
-            expected('sqlserver', { server: src.host, database: src.database, schema, table: t }),
+      read.invalid
+        ? {
+            ...fixed('sqlserver-native', []),
+            unverifiable: INVALID_TSQL,
+            columns: () => ColumnPlan.undecidable(INVALID_TSQL),
+          }
+        : fixed(
+            'sqlserver-native',
+            read.tables.map((t) =>
+              expected('sqlserver', { server: src.host, database: src.database, schema, table: t }),
+            ),
+            query.columns,
           ),
-        ),
-        ...(read.invalid && { unverifiable: 'native SQL with an unquoted name containing a space' }),
-      },
     );
   }
   if (variant === 2) {
@@ -209,6 +244,7 @@ function sqlServer(
             reads: (parameters) => [
               navigated(parameters(server) ?? src.host, parameters(db) ?? src.database),
             ],
+            columns: (upstreams) => passthrough(upstreams).remove(['LoadBatchId']),
           }
         : unparsable('sqlserver-parameters'),
       [parameter(server, src.host), parameter(db, src.database)],
@@ -234,7 +270,9 @@ function sqlServer(
       ]),
       'Import',
       validRef(style, sharedName)
-        ? fixed('sqlserver-shared-query', [navigated(src.host, src.database)])
+        ? fixed('sqlserver-shared-query', [navigated(src.host, src.database)], (upstreams) =>
+            passthrough(upstreams).rename([['Name', `${table} Name`]]),
+          )
         : unparsable('sqlserver-shared-query'),
       [shared],
     );
@@ -269,7 +307,7 @@ function snowflake(src: PooledSource, table: string, rng: Rng): TableSource {
         ],
       ]),
       mode,
-      fixed('snowflake-native', query.tables.map(read)),
+      fixed('snowflake-native', query.tables.map(read), query.columns),
     );
   }
   return source(
@@ -306,6 +344,7 @@ function bigquery(src: PooledSource, table: string, rng: Rng, paramSuffix: strin
     'Import',
     {
       form: useParam ? 'bigquery-parameter' : 'bigquery',
+      columns: passthrough,
       reads: (parameters) => {
         // The billing project is the server; the navigation picks the same project.
         const projectName = useParam ? (parameters(parameterName) ?? src.extra) : src.extra;
@@ -364,7 +403,7 @@ function schemaItem(
         ],
       ]),
       'Import',
-      fixed(`${platform}-native`, query.tables.map(read)),
+      fixed(`${platform}-native`, query.tables.map(read), query.columns),
     );
   }
   return source(
@@ -410,6 +449,10 @@ function oracle(src: PooledSource, table: string): TableSource {
   );
 }
 
+/** Why an ODBC table's column rows are not compared by default. */
+export const ODBC_DSN_MAP =
+  "the platform behind an ODBC DSN comes from the read's lineage.odbc_dsn_map (SIMULATED_ODBC_DSNS): without it no column is traced";
+
 /** What `database.table` (SQL) or a Database/Table navigation means behind a simulated DSN. */
 function odbcRead(
   dsn: string,
@@ -428,13 +471,16 @@ function odbcRead(
 
 function odbc(src: PooledSource, table: string, rng: Rng): TableSource {
   const t = physical(table, false);
+  const unknownLevel = `which level the ${src.extra} driver's navigation calls Database`;
   const truth = (native: boolean, database: string): Truth => {
     const read = odbcRead(src.extra, database, t, native);
     return read
-      ? fixed(native ? 'odbc-native' : 'odbc', [read])
+      ? fixed(native ? 'odbc-native' : 'odbc', [read], (upstreams) =>
+          passthrough(upstreams).dependingOn(ODBC_DSN_MAP),
+        )
       : {
-          ...fixed('odbc', []),
-          unverifiable: `which level the ${src.extra} driver's navigation calls Database`,
+          ...fixed('odbc', [], () => ColumnPlan.undecidable(unknownLevel)),
+          unverifiable: unknownLevel,
         };
   };
   if (rng.chance(0.5)) {
@@ -470,7 +516,10 @@ function sharepointExcel(src: PooledSource, table: string, style: NameStyle): Ta
       ['Promoted Headers', `Table.PromoteHeaders(${nameRef(style, sheet)}, [PromoteAllScalars=true])`],
     ]),
     'Import',
-    validRef(style, sheet) ? fixed('sharepoint-excel', [expectedFile(url)]) : unparsable('sharepoint-excel'),
+    // A workbook's columns are not known, and Table.PromoteHeaders takes their names from the data.
+    validRef(style, sheet)
+      ? fixed('sharepoint-excel', [expectedFile(url)], () => ColumnPlan.opaque())
+      : unparsable('sharepoint-excel'),
   );
 }
 
@@ -550,6 +599,11 @@ export const ENTERED_DATA_SOURCE = letIn([
     'Table.FromRows(Json.Document(Binary.Decompress(Binary.FromText("i45WMlSKjQUA", BinaryEncoding.Base64), Compression.Deflate)), let _t = ((type nullable text) meta [Serialized.Text = true]) in type table [Value = _t])',
   ],
 ]);
+
+/** The entered data's one column, `Value`, holds constants: it reads no column. */
+export function enteredDataColumns(): ColumnPlan {
+  return ColumnPlan.literal(['Value']);
+}
 
 function localFilePath(user: string): string {
   return `C:\\Users\\${user}\\Downloads\\export.csv`;

@@ -1,6 +1,13 @@
 import type { Rng } from '../random.js';
+import type { DaxTruth } from './column-truth.js';
 import { TABLE_STEMS } from './names.js';
 import type { ScanColumn, ScanMeasure, ScanTable } from './types.js';
+
+/** A generated model table and what the DAX of its calculated columns and measures reads. */
+export interface GeneratedTable {
+  table: ScanTable;
+  dax: DaxTruth[];
+}
 
 /** DAX reference to a table: quoted when the name is not a plain identifier. */
 export function daxTable(name: string): string {
@@ -18,7 +25,7 @@ export function tableNames(rng: Rng, count: number): string[] {
   return [...names];
 }
 
-function dataColumns(rng: Rng, table: string): ScanColumn[] {
+function dataColumns(rng: Rng, table: string, dax: DaxTruth[]): ScanColumn[] {
   const stem = table.replace(/^(Fact|Dim)/, '').replace(/ .*$/, '');
   const columns: ScanColumn[] = [
     { name: `${stem}Key`, dataType: 'Int64', isHidden: true, columnType: 'Data' },
@@ -65,6 +72,11 @@ function dataColumns(rng: Rng, table: string): ScanColumn[] {
       columnType: 'Calculated',
       expression: 'DIVIDE([Amount] - [Cost], [Amount])',
     });
+    dax.push({
+      name: 'Margin %',
+      downstreamKind: 'calculated_column',
+      reads: ['Amount', 'Cost'].map((name) => ({ kind: 'column', table, name, bare: true })),
+    });
   }
   if (rng.chance(0.2)) {
     columns.push({
@@ -77,12 +89,17 @@ function dataColumns(rng: Rng, table: string): ScanColumn[] {
   return columns;
 }
 
-function measures(rng: Rng, table: string, columns: ScanColumn[]): ScanMeasure[] {
+function measures(rng: Rng, table: string, columns: ScanColumn[], dax: DaxTruth[]): ScanMeasure[] {
   const t = daxTable(table);
   const stem = table.replace(/^(Fact|Dim)/, '');
   const amount = columns.find((c) => c.name === 'Amount' || c.name === 'Quantity' || c.name === 'Cost')?.name;
   const result: ScanMeasure[] = [{ name: `${stem} Count`, expression: `COUNTROWS(${t})`, isHidden: false }];
+  // A whole table (COUNTROWS) is no column: the measure has no row.
+  const reads = (name: string, ...what: DaxTruth['reads']) =>
+    dax.push({ name, downstreamKind: 'measure', reads: what });
+  reads(`${stem} Count`);
   if (amount) {
+    reads(`Total ${stem}`, { kind: 'column', table, name: amount });
     result.push({
       name: `Total ${stem}`,
       expression: `SUM(${t}[${amount}])`,
@@ -97,20 +114,25 @@ function measures(rng: Rng, table: string, columns: ScanColumn[]): ScanMeasure[]
         formatString: '0.0%',
         isHidden: false,
       });
+      reads(
+        `${stem} YoY %`,
+        { kind: 'measure', table, name: `Total ${stem}`, bare: true },
+        { kind: 'column', table: 'Date', name: 'Date' },
+      );
     }
   }
-  if (rng.chance(0.2))
-    result.push({
-      name: `_${stem} helper`,
-      expression: `MAX(${t}[${columns[0]?.name ?? 'Id'}])`,
-      isHidden: true,
-    });
+  if (rng.chance(0.2)) {
+    const key = columns[0]?.name ?? 'Id';
+    result.push({ name: `_${stem} helper`, expression: `MAX(${t}[${key}])`, isHidden: true });
+    reads(`_${stem} helper`, { kind: 'column', table, name: key });
+  }
   return result.map((m) => (m.description === undefined ? (({ description: _d, ...rest }) => rest)(m) : m));
 }
 
 /** A table read from a source: columns, measures on facts, the M source filled in by the caller. */
-export function dataTable(rng: Rng, name: string, storageMode: string, expression: string): ScanTable {
-  const columns = dataColumns(rng, name);
+export function dataTable(rng: Rng, name: string, storageMode: string, expression: string): GeneratedTable {
+  const dax: DaxTruth[] = [];
+  const columns = dataColumns(rng, name, dax);
   const table: ScanTable = {
     name,
     columns,
@@ -118,14 +140,26 @@ export function dataTable(rng: Rng, name: string, storageMode: string, expressio
     storageMode,
     source: [{ expression }],
   };
-  if (name.startsWith('Fact') || rng.chance(0.15)) table.measures = measures(rng, name, columns);
+  if (name.startsWith('Fact') || rng.chance(0.15)) table.measures = measures(rng, name, columns, dax);
   if (rng.chance(0.3)) table.description = `One row per ${name.replace(/^(Fact|Dim)/, '').toLowerCase()}`;
-  return table;
+  return { table, dax };
 }
 
+/** The names of a table's columns loaded by Power Query (not DAX, not row numbers). */
+export function dataColumnNames(table: ScanTable): string[] {
+  return table.columns.filter((c) => c.columnType === 'Data').map((c) => c.name);
+}
+
+const DATE_COLUMN = { kind: 'column', table: 'Date', name: 'Date' } as const;
+
 /** The DAX calculated Date table found in most import models. */
-export function calendarTable(expression: string): ScanTable {
-  return {
+export function calendarTable(expression: string): GeneratedTable {
+  const dax: DaxTruth[] = ['Year', 'Month'].map((name) => ({
+    name,
+    downstreamKind: 'calculated_column',
+    reads: [DATE_COLUMN],
+  }));
+  const table: ScanTable = {
     name: 'Date',
     columns: [
       {
@@ -154,4 +188,5 @@ export function calendarTable(expression: string): ScanTable {
     storageMode: 'Import',
     source: [{ expression }],
   };
+  return { table, dax };
 }
