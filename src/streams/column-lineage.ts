@@ -6,7 +6,13 @@
 import type { ColumnLineageRecord } from '../generated/records.js';
 // Not from lineage/index.ts: that loads the M and SQL parsers, which with worker threads only the workers need.
 import type { daxReferences, DaxModel, DaxReference } from '../lineage/dax/dax-references.js';
-import type { ColumnLineage, ColumnOrigin, LineageDiagnostic } from '../lineage/index.js';
+import type {
+  ColumnLineage,
+  ColumnOrigin,
+  LineageDiagnostic,
+  MExpressionInput,
+  MLineageResult,
+} from '../lineage/index.js';
 import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
 import { keyedTables } from './dataset-tables.js';
 import { startMAnalyses, upstreamName } from './lineage-m-edges.js';
@@ -45,15 +51,84 @@ function diagnosticsFor(name: string, diagnostics: readonly LineageDiagnostic[])
   return own.length > 0 ? own : null;
 }
 
+/** Lower-cased model table name -> the lower-cased names of its data columns (its M output). */
+type ModelColumns = ReadonlyMap<string, ReadonlySet<string>>;
+
+function modelColumnsOf(dataset: ScanDataset): ModelColumns {
+  const tables = new Map<string, Set<string>>();
+  for (const table of list(dataset.tables)) {
+    const name = text(table.name);
+    const columns = list(table.columns).flatMap((column) => {
+      const type = text(column.columnType);
+      const columnName = text(column.name);
+      return columnName !== null && (type === null || type === 'Data') ? [columnName.toLowerCase()] : [];
+    });
+    // A table the scan lists without columns says nothing about which it has.
+    if (name !== null && columns.length > 0) tables.set(name.toLowerCase(), new Set(columns));
+  }
+  return tables;
+}
+
+/**
+ * Another model table's column is read only if that table has it: M passes the referenced
+ * query's columns through, and the model says which those are. Left with no origin, the column
+ * is opaque, with a diagnostic naming it.
+ */
+function withinModel(
+  lineage: ColumnLineage,
+  model: ModelColumns,
+): { lineage: ColumnLineage; note?: LineageDiagnostic } {
+  const absent = (origin: ColumnOrigin): boolean =>
+    origin.table.kind === 'model_table' &&
+    model.get(origin.table.table.toLowerCase())?.has(origin.column.toLowerCase()) === false;
+  const missing = lineage.upstreams.filter(absent);
+  if (missing.length === 0) return { lineage };
+  const upstreams = lineage.upstreams.filter((origin) => !absent(origin));
+  if (upstreams.length > 0) return { lineage: { ...lineage, upstreams } };
+  const tables = [...new Set(missing.map((origin) => `"${origin.table.table}"`))].join(', ');
+  return {
+    lineage: { ...lineage, upstreams, transformation: 'identity', opaque: true },
+    note: {
+      kind: 'opaque_columns',
+      message: `Column lineage stops for "${lineage.column}": the model table ${tables} this query reads has no such column.`,
+    },
+  };
+}
+
+/** Problems that leave a table expression without any column answer. */
+const NO_ANSWER = new Set(['unparsable_expression', 'limit_exceeded', 'analysis_failed']);
+
+/**
+ * Data columns of an M that gave no column answer (it does not parse, hit a limit or failed):
+ * each is opaque, with the analysis's reason. DAX (a calculated table) has no M columns.
+ */
+function unansweredRows(input: MExpressionInput, result: MLineageResult): Row[] {
+  if (result.columns !== undefined) return [];
+  const notes = result.diagnostics
+    .filter((d) => NO_ANSWER.has(d.kind))
+    .map((d) => ({ kind: d.kind, message: d.message }));
+  if (notes.length === 0) return [];
+  return (input.columns ?? []).map((name) => ({
+    name,
+    downstreamKind: 'column',
+    transformation: 'identity',
+    upstreamKind: 'none',
+    upstream: null,
+    opaque: true,
+    diagnostics: notes,
+  }));
+}
+
 /** Rows of one data column from its M column lineage. */
-function mRows(lineage: ColumnLineage, diagnostics: readonly LineageDiagnostic[]): Row[] {
+function mRows(traced: ColumnLineage, diagnostics: readonly LineageDiagnostic[], model: ModelColumns): Row[] {
+  const { lineage, note } = withinModel(traced, model);
   const base = {
     name: lineage.column,
     downstreamKind: 'column' as const,
     transformation: lineage.transformation,
   };
   const opaque = lineage.opaque === true;
-  const notes = opaque ? diagnosticsFor(lineage.column, diagnostics) : null;
+  const notes = opaque ? diagnosticsFor(lineage.column, note === undefined ? diagnostics : [note]) : null;
   const rows: Row[] = lineage.upstreams.map((origin) => ({
     ...base,
     upstreamKind: origin.table.kind === 'model_table' ? 'model_column' : 'warehouse_column',
@@ -146,15 +221,21 @@ async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIter
       table,
     ]),
   );
-  const models = new Map<ScanDataset, DaxModel>();
+  const models = new Map<ScanDataset, { dax: DaxModel; columns: ModelColumns }>();
   const seen = new Set<string>();
   for (const { dataset, datasetId, table, tableName } of keyedTables(ws)) {
-    const model = models.get(dataset) ?? daxModelOf(dataset);
-    models.set(dataset, model);
+    const known = models.get(dataset) ?? { dax: daxModelOf(dataset), columns: modelColumnsOf(dataset) };
+    models.set(dataset, known);
+    const model = known.dax;
     const rows: Row[] = [];
     const analysed = analyses.get(`${datasetId}\u0000${tableName}`);
-    for (const result of analysed === undefined ? [] : await analysed.results)
-      for (const lineage of result.columns ?? []) rows.push(...mRows(lineage, result.diagnostics));
+    const results = analysed === undefined ? [] : await analysed.results;
+    results.forEach((result, index) => {
+      const input = analysed?.inputs[index];
+      if (input !== undefined) rows.push(...unansweredRows(input, result));
+      for (const lineage of result.columns ?? [])
+        rows.push(...mRows(lineage, result.diagnostics, known.columns));
+    });
     for (const column of list(table.columns)) {
       const name = text(column.name);
       const expression = text(column.expression);
