@@ -50,12 +50,20 @@ export interface ReadResult {
   stdout: string;
 }
 
-/** Runs `read` through the built CLI and checks every stdout line against the protocol schema. */
-export async function readOnce(config: unknown, catalog: unknown, state?: unknown): Promise<ReadResult> {
+/**
+ * Runs `read` through the built CLI and checks every stdout line against the protocol schema.
+ * `env` is added to the subprocess's environment (e.g. NODE_OPTIONS for a probe).
+ */
+export async function readOnce(
+  config: unknown,
+  catalog: unknown,
+  state?: unknown,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<ReadResult> {
   const inputs = await writeInputs({ config, catalog, ...(state !== undefined && { state }) });
   const args = ['read', '--config', inputs.config!, '--catalog', inputs.catalog!];
   if (inputs.state) args.push('--state', inputs.state);
-  const result = await runCli(args);
+  const result = await runCli(args, options.env ? { env: options.env } : {});
   return {
     code: result.code,
     messages: expectProtocolLines(result.stdout),
