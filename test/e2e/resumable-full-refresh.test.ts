@@ -49,15 +49,17 @@ describe('resumable full refresh', () => {
   let config: Record<string, unknown>;
 
   beforeAll(async () => {
+    // 60 workspaces (43 shared) in 9 scans of 5, one at a time: the read is still scanning when it
+    // is killed at its first checkpoints.
     sim = await startSimulator({
       seed: 42,
-      workspaces: 150,
+      workspaces: 60,
       scanDurationMs: 30,
       budgets: { activityEvents: 0 },
     });
     config = {
       ...sim.config,
-      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 10, max_scans_in_flight: 2 },
+      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 5, max_scans_in_flight: 1 },
       activity_events: { enabled: true, backfill_days: 3, settle_minutes: 60 },
       refresh_history: { enabled: true },
       apps: { enabled: true },
