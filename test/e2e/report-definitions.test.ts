@@ -88,6 +88,33 @@ describe('report definitions through the built CLI', () => {
     catalogFor('incremental', ['reports', 'datasets', 'columns', 'measures', ...REPORT_STREAMS]);
   const fabricCalls = () => sim.stats().requests.fabricGetDefinition ?? 0;
 
+  /** Reports of the tenant as it is now whose definition can be read (a truth, no encrypted label). */
+  function readableReports(): { workspaceId: string; reportId: string }[] {
+    return sim.tenant
+      .listWorkspaces()
+      .filter((w) => !w.isPersonal && w.state === 'Active')
+      .flatMap((w) =>
+        (sim.tenant.workspace(w.id)?.reports ?? [])
+          .filter((r) => sim.fabric.truth(w.id, r.id) && !sim.fabric.isEncrypted(r))
+          .map((r) => ({ workspaceId: w.id, reportId: r.id })),
+      );
+  }
+
+  /**
+   * The first workspaces that together hold at least `reports` readable reports: a test that needs
+   * only a few reports reads only them (workspaces.include_ids), from the file's tenant.
+   */
+  function workspacesWith(reports: number): string[] {
+    const chosen: string[] = [];
+    let held = 0;
+    for (const { workspaceId } of readableReports()) {
+      if (held >= reports && !chosen.includes(workspaceId)) break;
+      if (!chosen.includes(workspaceId)) chosen.push(workspaceId);
+      held += 1;
+    }
+    return chosen;
+  }
+
   beforeAll(async () => {
     sim = await startSimulator({ seed: 23, workspaces: 40, scanDurationMs: 0 });
     base = { ...sim.config, scan: { poll_interval_seconds: 0.05 } };
@@ -108,6 +135,7 @@ describe('report definitions through the built CLI', () => {
   });
   afterEach(() => {
     sim.fabric.viewerWorkspaces.clear();
+    sim.fabric.operationFates.clear();
     sim.fabric.allowServicePrincipals = true;
     try {
       sim.faults.assertAllConsumed();
@@ -244,96 +272,79 @@ describe('report definitions through the built CLI', () => {
   });
 
   test('LRO faults: a failed and a stuck operation end in rows (operation_failed, timed_out) and are read on the next sync', async () => {
-    const fresh = await startSimulator({ seed: 31, workspaces: 6, scanDurationMs: 0 });
-    try {
-      const cfg = {
-        ...fresh.config,
-        scan: { poll_interval_seconds: 0.05 },
-        report_definitions: {
-          ...(fresh.config.report_definitions as Data),
-          enabled: true,
-          operation_timeout_seconds: 1,
-        },
-      };
-      const expected = fresh.tenant
-        .listWorkspaces()
-        .filter((w) => !w.isPersonal && w.state === 'Active')
-        .flatMap((w) =>
-          (fresh.tenant.workspace(w.id)?.reports ?? []).filter(
-            (r) => fresh.fabric.truth(w.id, r.id) && !fresh.fabric.isEncrypted(r),
-          ),
-        )
-        .map((r) => r.id);
-      const [failing, stuck] = expected;
-      fresh.fabric.operationFates.set(failing!, 'fail');
-      fresh.fabric.operationFates.set(stuck!, 'stuck');
-      const run = await readOnce(cfg, catalogFor('incremental', ['reports', ...REPORT_STREAMS]));
-      expect(run.code).toBe(0);
-      const statusOf = new Map(
-        records(run.messages, 'report_definitions').map((r) => [r.reportId, r.status]),
-      );
-      expect([statusOf.get(failing), statusOf.get(stuck)]).toEqual(['operation_failed', 'timed_out']);
-      const pending = Object.keys((stateOf(run.messages, 'report_definitions')?.pending as object) ?? {});
-      expect(pending.sort()).toEqual([failing, stuck].sort());
-      fresh.fabric.operationFates.clear();
-      const next = await readOnce(
-        cfg,
-        catalogFor('incremental', ['reports', ...REPORT_STREAMS]),
-        latestStates(run.messages),
-      );
-      expect(next.code).toBe(0);
-      const nextRows = records(next.messages, 'report_definitions');
-      expect(nextRows.map((r) => r.reportId).sort()).toEqual([...pending].sort());
-      expect(new Set(nextRows.map((r) => r.status))).toEqual(new Set(['read']));
-      const readAtAll = new Set(
-        [...records(run.messages, 'report_definitions'), ...nextRows]
-          .filter((r) => r.status === 'read')
-          .map((r) => r.reportId),
-      );
-      expect([...readAtAll].sort()).toEqual([...expected].sort());
-    } finally {
-      await fresh.close();
-    }
+    const selected = workspacesWith(2);
+    const cfg = {
+      ...config({ operation_timeout_seconds: 1 }),
+      workspaces: { include_ids: selected },
+    };
+    const expected = readableReports()
+      .filter((r) => selected.includes(r.workspaceId))
+      .map((r) => r.reportId);
+    const [failing, stuck] = expected;
+    sim.fabric.operationFates.set(failing!, 'fail');
+    sim.fabric.operationFates.set(stuck!, 'stuck');
+    const run = await readOnce(cfg, catalogFor('incremental', ['reports', ...REPORT_STREAMS]));
+    expect(run.code).toBe(0);
+    const statusOf = new Map(records(run.messages, 'report_definitions').map((r) => [r.reportId, r.status]));
+    expect([statusOf.get(failing), statusOf.get(stuck)]).toEqual(['operation_failed', 'timed_out']);
+    const pending = Object.keys((stateOf(run.messages, 'report_definitions')?.pending as object) ?? {});
+    expect(pending.sort()).toEqual([failing, stuck].sort());
+    sim.fabric.operationFates.clear();
+    const next = await readOnce(
+      cfg,
+      catalogFor('incremental', ['reports', ...REPORT_STREAMS]),
+      latestStates(run.messages),
+    );
+    expect(next.code).toBe(0);
+    const nextRows = records(next.messages, 'report_definitions');
+    expect(nextRows.map((r) => r.reportId).sort()).toEqual([...pending].sort());
+    expect(new Set(nextRows.map((r) => r.status))).toEqual(new Set(['read']));
+    const readAtAll = new Set(
+      [...records(run.messages, 'report_definitions'), ...nextRows]
+        .filter((r) => r.status === 'read')
+        .map((r) => r.reportId),
+    );
+    expect([...readAtAll].sort()).toEqual([...expected].sort());
   });
 
   test('throttled beyond patience: the read stops with a transient error; the next read finishes every report, none lost', async () => {
-    const fresh = await startSimulator({ seed: 37, workspaces: 8, scanDurationMs: 0 });
-    try {
-      const cfg = {
-        ...fresh.config,
-        scan: { poll_interval_seconds: 0.05 },
-        max_retry_wait_seconds: 2,
-        report_definitions: { ...(fresh.config.report_definitions as Data), enabled: true, concurrency: 1 },
-      };
-      const cat = catalogFor('incremental', ['reports', ...REPORT_STREAMS]);
-      fresh.faults.script({ kind: '429', endpoint: 'fabricGetDefinition', skip: 3, retryAfterSeconds: 60 });
-      const stopped = await readOnce(cfg, cat);
-      expect(stopped.code).not.toBe(0);
-      expect(errorTraces(stopped.messages)[0]).toMatchObject({ failure_type: 'transient_error' });
-      const firstRows = records(stopped.messages, 'report_definitions');
-      const state = stateOf(stopped.messages, 'report_definitions')!;
-      const waiting = Object.keys(state.pending as object);
-      expect(firstRows.length).toBeGreaterThanOrEqual(3);
-      expect(waiting.length).toBeGreaterThan(0);
-      const resumed = await readOnce(cfg, cat, latestStates(stopped.messages));
-      expect(resumed.code).toBe(0);
-      const all = [...firstRows, ...records(resumed.messages, 'report_definitions')].map(
-        (r) => r.reportId as string,
-      );
-      const scanned = records(stopped.messages, 'reports').map((r) => r.id as string);
-      expect(new Set(all)).toEqual(new Set(scanned));
-      expect(Object.keys((stateOf(resumed.messages, 'report_definitions')!.pending as object) ?? {})).toEqual(
-        [],
-      );
-    } finally {
-      await fresh.close();
-    }
+    const cfg = {
+      ...config({ concurrency: 1 }),
+      workspaces: { include_ids: workspacesWith(6) },
+      max_retry_wait_seconds: 2,
+    };
+    const cat = catalogFor('incremental', ['reports', ...REPORT_STREAMS]);
+    sim.faults.script({ kind: '429', endpoint: 'fabricGetDefinition', skip: 3, retryAfterSeconds: 60 });
+    const stopped = await readOnce(cfg, cat);
+    expect(stopped.code).not.toBe(0);
+    expect(errorTraces(stopped.messages)[0]).toMatchObject({ failure_type: 'transient_error' });
+    const firstRows = records(stopped.messages, 'report_definitions');
+    const state = stateOf(stopped.messages, 'report_definitions')!;
+    const waiting = Object.keys(state.pending as object);
+    expect(firstRows.length).toBeGreaterThanOrEqual(3);
+    expect(waiting.length).toBeGreaterThan(0);
+    const resumed = await readOnce(cfg, cat, latestStates(stopped.messages));
+    expect(resumed.code).toBe(0);
+    const all = [...firstRows, ...records(resumed.messages, 'report_definitions')].map(
+      (r) => r.reportId as string,
+    );
+    const scanned = records(stopped.messages, 'reports').map((r) => r.id as string);
+    expect(new Set(all)).toEqual(new Set(scanned));
+    expect(Object.keys((stateOf(resumed.messages, 'report_definitions')!.pending as object) ?? {})).toEqual(
+      [],
+    );
   });
 
   test('no Contributor role: no_access rows naming the fix, with pages from the Pages API; the sync succeeds', async () => {
     const workspaceId = [...truths.values()].find((k) => k.truth && !k.encrypted)!.workspaceId;
     sim.fabric.viewerWorkspaces.add(workspaceId);
-    const run = await readOnce(config(), catalogFor('full_refresh', ['reports', ...REPORT_STREAMS]));
+    // That workspace beside others whose definitions are read as usual.
+    const others = workspacesWith(6).filter((id) => id !== workspaceId);
+    expect(others.length).toBeGreaterThan(0);
+    const run = await readOnce(
+      { ...config(), workspaces: { include_ids: [workspaceId, ...others] } },
+      catalogFor('full_refresh', ['reports', ...REPORT_STREAMS]),
+    );
     expect(run.code).toBe(0);
     const denied = records(run.messages, 'report_definitions').filter(
       (r) => r.workspaceId === workspaceId && r.status === 'no_access',
