@@ -64,9 +64,11 @@ describe('every registered stream, read together from the simulator', () => {
   let second: ReadResult;
 
   beforeAll(async () => {
+    // The smallest tenant found where every stream has records (seed 5: 3 datamarts, Fabric items,
+    // an app, gateways); 60 workspaces of seed 42 hold one datamart and cost twice as much to read.
     sim = await startSimulator({
-      seed: 42,
-      workspaces: 60,
+      seed: 5,
+      workspaces: 30,
       scanDurationMs: 30,
       budgets: { activityEvents: 0 },
     });
