@@ -65,9 +65,8 @@ describe('a state with cursors in the future', () => {
       refresh_history: { enabled: true },
       apps: { enabled: true },
     };
-    const clean = await readOnce(config, catalogFor('full_refresh', ['workspaces']));
-    expect(clean.code).toBe(0);
-    cleanWorkspaces = recordCount(clean.messages, 'workspaces');
+    // What a clean read returns (test/e2e/read.test.ts): one row per shared workspace.
+    cleanWorkspaces = sim.tenant.listWorkspaces().filter((w) => !w.isPersonal).length;
     expect(cleanWorkspaces).toBeGreaterThan(10);
   });
   afterAll(async () => {

@@ -50,10 +50,10 @@ describe('stream statuses follow each stream', () => {
   let config: Record<string, unknown>;
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 21, workspaces: 60, scanDurationMs: 0, budgets: { modified: 2 } });
+    sim = await startSimulator({ seed: 21, workspaces: 30, scanDurationMs: 0, budgets: { modified: 2 } });
     config = {
       ...sim.config,
-      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 20 },
+      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 10 },
       activity_events: { enabled: true, backfill_days: 2, settle_minutes: 60 },
       refresh_history: { enabled: true },
       apps: { enabled: true },
