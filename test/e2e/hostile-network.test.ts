@@ -12,6 +12,7 @@
 import { jest } from '@jest/globals';
 import { startSimulator, type FaultScript, type Simulator } from '../../simulator/index.js';
 import { startEarly } from '../helpers/faults-early-start.js';
+import { unfiredFaults } from '../helpers/faults-script.js';
 import { measuredRead, type MeasuredRun } from '../helpers/hostile-run.js';
 import { catalogFor, latestStates, type Message } from '../helpers/read-run.js';
 import { configSecrets, findLeaks, logText, recordCount, traceErrors } from '../soak/harness.js';
@@ -29,15 +30,6 @@ interface ScriptedRun {
   run: MeasuredRun;
   unfired: string;
   secrets: string[];
-}
-
-function unfiredFaults(target: Simulator): string {
-  try {
-    target.faults.assertAllConsumed();
-    return '';
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
 }
 
 describe('read against a hostile server (built CLI, measured)', () => {

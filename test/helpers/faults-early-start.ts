@@ -9,3 +9,20 @@ export function startEarly<T>(work: () => Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
+
+/**
+ * A queue of such pieces that must not overlap each other (reads sharing one simulator's fault
+ * script): each starts as soon as the one queued before it settled.
+ */
+export function inSequence(): <T>(work: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const previous = last;
+    const next = startEarly(async () => {
+      await previous.catch(() => undefined);
+      return work();
+    });
+    last = next;
+    return next;
+  };
+}
