@@ -1,12 +1,17 @@
 /**
- * One `read` of the built CLI, measured: wall time, records, the connector process's peak RSS and
- * CPU time (GNU time when present, else sampled /proc VmHWM), and the API calls it caused.
+ * One `read` of a built connector, measured: wall time, records, the API calls it caused, and for
+ * the connector PROCESS (every thread: main, lineage workers, V8's GC and compiler helpers):
+ * CPU time and peak RSS from GNU time (wait4's rusage of the child), else from getrusage at the
+ * connector's exit (thread-stats-preload.mjs) and sampled /proc VmHWM. GC pauses per isolate
+ * and CPU per thread come from the preload in both cases.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { runConnector, traceError, type Message } from '../demo/connector.js';
+import { traceError, type Message } from '../demo/connector.js';
+import { runCli } from './run-cli.js';
 import type { SimulatorProcess } from './simulator-process.js';
+import { readThreadStats, THREAD_STATS_ENV, THREAD_STATS_PRELOAD, type ThreadStats } from './thread-stats.js';
 
 const GNU_TIME = '/usr/bin/time';
 
@@ -15,12 +20,24 @@ export interface ReadMeasure {
   records: number;
   recordsPerStream: Record<string, number>;
   peakRssMb: number | undefined;
+  /** CPU time of the whole connector process, every thread included. */
   cpuSeconds: number | undefined;
+  cpuSource: 'GNU time' | 'getrusage at exit' | 'none';
+  threads: ThreadStats | undefined;
   /** Power BI API calls per endpoint (token requests listed as `token`). */
   calls: Record<string, number>;
   peakScansInFlight: number;
   throttled: number;
   messages: Message[];
+}
+
+export interface ReadTarget {
+  cliPath: string;
+  args: string[];
+  /** Extra node flags for the connector, e.g. --cpu-prof. */
+  nodeOptions?: string[];
+  /** A command wrapped around GNU time and the connector, e.g. perf record (its own CPU is not counted). */
+  outerPrefix?: string[];
 }
 
 function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -41,23 +58,31 @@ async function vmHwmKb(pid: number): Promise<number | undefined> {
   }
 }
 
+/** GNU time's `%M %U %S`: peak RSS in KiB, user and system CPU seconds of the child (all its threads). */
+async function readGnuTime(file: string): Promise<{ rssMb: number; cpuSeconds: number }> {
+  const [maxKb, user, system] = (await readFile(file, 'utf8')).trim().split(/\s+/).slice(-3).map(Number);
+  return { rssMb: maxKb! / 1024, cpuSeconds: user! + system! };
+}
+
 export async function measureRead(
   sim: SimulatorProcess,
-  args: string[],
+  target: ReadTarget,
   workDir: string,
   progress: (line: string) => void,
-  nodeOptions: string[] = [],
 ): Promise<ReadMeasure> {
-  const timeFile = path.join(workDir, 'time.txt');
+  const statsDir = await mkdtemp(path.join(workDir, 'threads-'));
+  const timeFile = path.join(statsDir, 'time.txt');
   const useTime = existsSync(GNU_TIME);
   const before = await sim.stats();
   let sampledKb = 0;
   let sampler: NodeJS.Timeout | undefined;
   const started = process.hrtime.bigint();
-  const run = await runConnector(['read', ...args], {
-    countOnly: true,
-    nodeOptions,
-    ...(useTime && { prefix: [GNU_TIME, '-f', '%M %U %S', '-o', timeFile] }),
+  const run = await runCli({
+    cliPath: target.cliPath,
+    args: ['read', ...target.args],
+    nodeOptions: ['--import', THREAD_STATS_PRELOAD, ...(target.nodeOptions ?? [])],
+    env: { [THREAD_STATS_ENV]: statsDir },
+    prefix: [...(target.outerPrefix ?? []), ...(useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', timeFile] : [])],
     onSpawn: (pid) => {
       if (useTime) return;
       sampler = setInterval(() => {
@@ -74,27 +99,27 @@ export async function measureRead(
   if (run.code !== 0)
     throw new Error(`read failed: ${traceError(run.messages) ?? `exit ${String(run.code)}`}`);
   const after = await sim.stats();
-  let peakRssMb: number | undefined = sampledKb ? sampledKb / 1024 : undefined;
-  let cpuSeconds: number | undefined;
-  if (useTime) {
-    const [maxKb, user, system] = (await readFile(timeFile, 'utf8'))
-      .trim()
-      .split(/\s+/)
-      .slice(-3)
-      .map(Number);
-    peakRssMb = maxKb! / 1024;
-    cpuSeconds = user! + system!;
-    await rm(timeFile, { force: true });
-  }
+  const threads = await readThreadStats(statsDir);
+  const timed = useTime ? await readGnuTime(timeFile) : undefined;
+  await rm(statsDir, { recursive: true, force: true });
+  const inProcessCpu = threads.complete ? threads.processCpuSeconds : undefined;
   return {
     wallSeconds,
     records: run.records,
     recordsPerStream: run.recordsPerStream,
-    peakRssMb,
-    cpuSeconds,
+    peakRssMb: timed?.rssMb ?? threads.maxRssMb ?? (sampledKb ? sampledKb / 1024 : undefined),
+    cpuSeconds: timed?.cpuSeconds ?? inProcessCpu,
+    cpuSource: timed ? 'GNU time' : inProcessCpu !== undefined ? 'getrusage at exit' : 'none',
+    threads,
     calls: delta(after.requests, before.requests),
     peakScansInFlight: after.peakScansInFlight,
     throttled: Object.values(delta(after.throttled, before.throttled)).reduce((a, b) => a + b, 0),
     messages: run.messages,
   };
+}
+
+/** GC pauses of every isolate over the process's CPU time (a lower bound: see docs/benchmark.md). */
+export function gcFraction(measure: ReadMeasure): number | undefined {
+  if (!measure.threads || !measure.cpuSeconds) return undefined;
+  return measure.threads.gcSeconds / measure.cpuSeconds;
 }

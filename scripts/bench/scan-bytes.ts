@@ -28,7 +28,15 @@ async function accessToken(sim: SimulatorProcess): Promise<string> {
   return token.access_token;
 }
 
-async function scanBatch(sim: SimulatorProcess, token: string, ids: string[]): Promise<Buffer> {
+const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+/** Polls as the connector does (first wait pollS, then x1.5 up to 8x): see api-budget.ts's pollPlan. */
+async function scanBatch(
+  sim: SimulatorProcess,
+  token: string,
+  ids: string[],
+  pollS: number,
+): Promise<Buffer> {
   const base = `${sim.url}/v1.0/myorg/admin/workspaces`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const scan = await fetchJson<{ id: string }>(`${base}/getInfo?${FLAGS}`, sim.caCertificate, {
@@ -36,13 +44,14 @@ async function scanBatch(sim: SimulatorProcess, token: string, ids: string[]): P
     headers,
     body: JSON.stringify({ workspaces: ids }),
   });
-  for (;;) {
+  const cap = Math.max(pollS, Math.min(pollS * 8, 60));
+  for (let interval = pollS; ; interval = Math.min(interval * 1.5, cap)) {
+    await sleep(interval);
     const status = await fetchJson<{ status: string }>(`${base}/scanStatus/${scan.id}`, sim.caCertificate, {
       headers,
     });
     if (status.status === 'Succeeded') break;
     if (status.status === 'Failed') throw new Error(`scan ${scan.id} failed`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const result = await fetchRaw(`${base}/scanResult/${scan.id}`, sim.caCertificate, { headers });
   if (result.status !== 200) throw new Error(`scanResult ${scan.id}: HTTP ${result.status}`);
@@ -59,7 +68,7 @@ async function scannedWorkspaceIds(sim: SimulatorProcess, token: string): Promis
 }
 
 /** Scan-result bodies of every scanned workspace, 100 per scan, at most 16 scans at once. */
-export async function fetchScanResults(sim: SimulatorProcess): Promise<Buffer[]> {
+export async function fetchScanResults(sim: SimulatorProcess, pollS: number): Promise<Buffer[]> {
   const token = await accessToken(sim);
   const ids = await scannedWorkspaceIds(sim, token);
   const batches: string[][] = [];
@@ -69,7 +78,7 @@ export async function fetchScanResults(sim: SimulatorProcess): Promise<Buffer[]>
   const worker = async () => {
     while (next < batches.length) {
       const index = next++;
-      results[index] = await scanBatch(sim, token, batches[index]!);
+      results[index] = await scanBatch(sim, token, batches[index]!, pollS);
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, batches.length) }, worker));

@@ -26,6 +26,8 @@ export interface SimulatorProcess {
   config: Record<string, unknown> & { credentials: Record<string, string> };
   stats(): Promise<SimulatorStats>;
   mutate(request: { workspaces: number; seed: number }): Promise<MutationSummary>;
+  /** Moves the simulated clock on (hourly budgets, scan progress and modified times follow it). */
+  advanceClock(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,13 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(request),
       }),
+    advanceClock: async (ms) => {
+      await fetchJson(control('clock'), started.caCertificate, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceMs: ms }),
+      });
+    },
     close: async () => {
       child.kill('SIGTERM');
       await exited;
