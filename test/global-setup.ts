@@ -2,13 +2,14 @@
  * Runs once, in Jest's main process, before any test file or worker starts:
  * - the run's own temporary folder: TMPDIR (TMP and TEMP on Windows) points at a fresh folder, so every
  *   test, simulator, worker and spawned CLI that asks os.tmpdir() writes there (Node reads TMPDIR at
- *   each call, children inherit it); test/global-teardown.ts removes it;
+ *   each call, children inherit it); test/global-teardown.ts removes it, and the next run removes
+ *   the folder of a run killed before its teardown;
  * - the one check of the shared reference folder beside the checkout (../shared): in CI a missing
  *   part fails the run at once; elsewhere the suites fall back to the repository's own material and
  *   the teardown gives one notice of what was left unchecked.
  * Jest loads this file with Node's own resolver (no moduleNameMapper), so it imports Node only.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -58,9 +59,38 @@ function missingReferences(sharedDir: string) {
   return Object.values(sharedReferenceFiles(sharedDir)).filter((ref) => !existsSync(ref.file));
 }
 
+const ROOT_PREFIX = 'source-powerbi-jest-';
+const OWNER_FILE = '.jest-pid';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Folders of earlier runs that were killed before their teardown (their Jest process is gone). */
+export function removeOrphanedRoots(tmpBase: string): void {
+  for (const name of readdirSync(tmpBase).filter((n) => n.startsWith(ROOT_PREFIX))) {
+    const root = path.join(tmpBase, name);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(path.join(root, OWNER_FILE), 'utf8'));
+    } catch {
+      continue; // not ours to judge
+    }
+    if (Number.isInteger(owner) && owner > 0 && !isRunning(owner))
+      rmSync(root, { recursive: true, force: true });
+  }
+}
+
 function createTmpRoot(): { tmpRoot: string; tmpBase: string } {
   const tmpBase = tmpdir();
-  const tmpRoot = mkdtempSync(path.join(tmpBase, 'source-powerbi-jest-'));
+  removeOrphanedRoots(tmpBase);
+  const tmpRoot = mkdtempSync(path.join(tmpBase, ROOT_PREFIX));
+  writeFileSync(path.join(tmpRoot, OWNER_FILE), String(process.pid));
   Object.assign(process.env, {
     [RUN_ENV.tmpRoot]: tmpRoot,
     [RUN_ENV.tmpBase]: tmpBase,

@@ -46,5 +46,5 @@ export default function globalTeardown(): void {
     ...escaped.map((file) => `  ${file}`),
   ].join('\n');
   if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`\n${message}`);
+  console.warn(`\n${message}\n(On a shared machine another process may have made them; CI fails on them.)`);
 }
