@@ -95,11 +95,11 @@ function measures(rng: Rng, table: string, columns: ScanColumn[], dax: DaxTruth[
   const amount = columns.find((c) => c.name === 'Amount' || c.name === 'Quantity' || c.name === 'Cost')?.name;
   const result: ScanMeasure[] = [{ name: `${stem} Count`, expression: `COUNTROWS(${t})`, isHidden: false }];
   // A whole table (COUNTROWS) is no column: the measure has no row.
-  const reads = (name: string, ...what: DaxTruth['reads']) =>
+  const measureReads = (name: string, ...what: DaxTruth['reads']) =>
     dax.push({ name, downstreamKind: 'measure', reads: what });
-  reads(`${stem} Count`);
+  measureReads(`${stem} Count`);
   if (amount) {
-    reads(`Total ${stem}`, { kind: 'column', table, name: amount });
+    measureReads(`Total ${stem}`, { kind: 'column', table, name: amount });
     result.push({
       name: `Total ${stem}`,
       expression: `SUM(${t}[${amount}])`,
@@ -114,7 +114,7 @@ function measures(rng: Rng, table: string, columns: ScanColumn[], dax: DaxTruth[
         formatString: '0.0%',
         isHidden: false,
       });
-      reads(
+      measureReads(
         `${stem} YoY %`,
         { kind: 'measure', table, name: `Total ${stem}`, bare: true },
         { kind: 'column', table: 'Date', name: 'Date' },
@@ -124,7 +124,7 @@ function measures(rng: Rng, table: string, columns: ScanColumn[], dax: DaxTruth[
   if (rng.chance(0.2)) {
     const key = columns[0]?.name ?? 'Id';
     result.push({ name: `_${stem} helper`, expression: `MAX(${t}[${key}])`, isHidden: true });
-    reads(`_${stem} helper`, { kind: 'column', table, name: key });
+    measureReads(`_${stem} helper`, { kind: 'column', table, name: key });
   }
   return result.map((m) => (m.description === undefined ? (({ description: _d, ...rest }) => rest)(m) : m));
 }
