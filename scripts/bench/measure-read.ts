@@ -14,6 +14,8 @@ import type { SimulatorProcess } from './simulator-process.js';
 import { readThreadStats, THREAD_STATS_ENV, THREAD_STATS_PRELOAD, type ThreadStats } from './thread-stats.js';
 
 const GNU_TIME = '/usr/bin/time';
+/** BENCH_GNU_TIME=off measures as on a machine without GNU time (the getrusage fallback). */
+const useGnuTime = () => process.env.BENCH_GNU_TIME !== 'off' && existsSync(GNU_TIME);
 
 export interface ReadMeasure {
   wallSeconds: number;
@@ -72,7 +74,7 @@ export async function measureRead(
 ): Promise<ReadMeasure> {
   const statsDir = await mkdtemp(path.join(workDir, 'threads-'));
   const timeFile = path.join(statsDir, 'time.txt');
-  const useTime = existsSync(GNU_TIME);
+  const useTime = useGnuTime();
   const before = await sim.stats();
   let sampledKb = 0;
   let sampler: NodeJS.Timeout | undefined;

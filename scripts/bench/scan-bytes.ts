@@ -5,10 +5,13 @@
 import { fetchJson, fetchRaw } from './https.js';
 import type { SimulatorProcess } from './simulator-process.js';
 
+/** What the fetch needs of the simulator: its address, CA and test credentials. */
+type SimulatorAccess = Pick<SimulatorProcess, 'url' | 'caCertificate' | 'config'>;
+
 const FLAGS =
   'lineage=True&datasourceDetails=True&datasetSchema=True&datasetExpressions=True&getArtifactUsers=True';
 
-async function accessToken(sim: SimulatorProcess): Promise<string> {
+async function accessToken(sim: SimulatorAccess): Promise<string> {
   const { tenant_id, client_id, client_secret } = sim.config.credentials;
   const body = new URLSearchParams({
     grant_type: 'client_credentials',
@@ -31,12 +34,7 @@ async function accessToken(sim: SimulatorProcess): Promise<string> {
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 /** Polls as the connector does (first wait pollS, then x1.5 up to 8x): see api-budget.ts's pollPlan. */
-async function scanBatch(
-  sim: SimulatorProcess,
-  token: string,
-  ids: string[],
-  pollS: number,
-): Promise<Buffer> {
+async function scanBatch(sim: SimulatorAccess, token: string, ids: string[], pollS: number): Promise<Buffer> {
   const base = `${sim.url}/v1.0/myorg/admin/workspaces`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const scan = await fetchJson<{ id: string }>(`${base}/getInfo?${FLAGS}`, sim.caCertificate, {
@@ -59,7 +57,7 @@ async function scanBatch(
 }
 
 /** The workspaces the connector scans: admin/workspaces/modified without personal workspaces. */
-async function scannedWorkspaceIds(sim: SimulatorProcess, token: string): Promise<string[]> {
+async function scannedWorkspaceIds(sim: SimulatorAccess, token: string): Promise<string[]> {
   const url = `${sim.url}/v1.0/myorg/admin/workspaces/modified?excludePersonalWorkspaces=True`;
   const list = await fetchJson<{ id: string }[]>(url, sim.caCertificate, {
     headers: { authorization: `Bearer ${token}` },
@@ -68,7 +66,7 @@ async function scannedWorkspaceIds(sim: SimulatorProcess, token: string): Promis
 }
 
 /** Scan-result bodies of every scanned workspace, 100 per scan, at most 16 scans at once. */
-export async function fetchScanResults(sim: SimulatorProcess, pollS: number): Promise<Buffer[]> {
+export async function fetchScanResults(sim: SimulatorAccess, pollS: number): Promise<Buffer[]> {
   const token = await accessToken(sim);
   const ids = await scannedWorkspaceIds(sim, token);
   const batches: string[][] = [];
