@@ -3,9 +3,12 @@
  * plus huge, binary, empty and missing files. Each gets a classified error naming the problem, or a
  * documented safe behaviour (docs/reliability.md); never a bare stack trace, never a secret echoed,
  * never a record emitted twice or skipped.
+ *
+ * Every case is its own CLI run and shares nothing with the others but the simulator: the cases
+ * run concurrently (test.concurrent), so one run's start-up and network waits overlap another's work.
  */
 import { jest } from '@jest/globals';
-import { mkdtemp, open, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
@@ -113,7 +116,7 @@ describe('bad configs, catalogs and files (no simulator needed)', () => {
     );
   });
 
-  test.each(CONFIG_CASES)('config %s: read and check name the problem', async (name, message) => {
+  test.concurrent.each(CONFIG_CASES)('config %s: read and check name the problem', async (name, message) => {
     const { catalog } = await writeInputs({ catalog: emptyCatalog });
     const [read, check] = await Promise.all([
       runArgs(['read', '--config', fixture('config', name), '--catalog', catalog!]),
@@ -130,7 +133,7 @@ describe('bad configs, catalogs and files (no simulator needed)', () => {
     expect(findLeaks(check, [FIXTURE_SECRET])).toEqual([]);
   });
 
-  test('files that are no JSON input: binary, huge, a directory, missing', async () => {
+  test.concurrent('files that are no JSON input: binary, huge, a directory, missing', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bad-input-'));
     const binary = path.join(dir, 'binary.json');
     await writeFile(binary, Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x22, 0x80, 0x00, 0x1b]));
@@ -147,7 +150,7 @@ describe('bad configs, catalogs and files (no simulator needed)', () => {
     ];
     const outs = await Promise.all(
       cases.map(([file]) => runArgs(['read', '--config', file, '--catalog', catalog!])),
-    );
+    ).finally(() => rm(dir, { recursive: true, force: true }));
     outs.forEach((out, i) => expectConfigError(out, cases[i]![1], []));
   });
 });
@@ -165,10 +168,11 @@ describe('bad catalogs and states against the simulator', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 10, workspaces: 30, scanDurationMs: 30 });
+    // A few workspaces in batches of 3: several scans per read, as with a real tenant.
+    sim = await startSimulator({ seed: 10, workspaces: 8, scanDurationMs: 30 });
     config = {
       ...sim.config,
-      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 10 },
+      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 3 },
     };
     const out = await read(catalogFor('incremental'));
     expect(out.code).toBe(0);
@@ -179,7 +183,7 @@ describe('bad catalogs and states against the simulator', () => {
     expect(outputs.flatMap((o) => findLeaks(o, configSecrets(sim.config)))).toEqual([]);
   });
 
-  test.each(CATALOG_CASES)(
+  test.concurrent.each(CATALOG_CASES)(
     'catalog %s is a config_error naming the stream and fix',
     async (name, message) => {
       const { config: configPath } = await writeInputs({ config });
@@ -189,7 +193,7 @@ describe('bad catalogs and states against the simulator', () => {
     },
   );
 
-  test('config with "scan": null is read as the defaults (documented)', async () => {
+  test.concurrent('config with "scan": null is read as the defaults (documented)', async () => {
     const raw = (await readFixture('config', 'nested-null.json')) as Record<string, unknown>;
     const out = await runRead(
       { ...config, scan: null, credentials: sim.config.credentials },
@@ -207,7 +211,7 @@ describe('bad catalogs and states against the simulator', () => {
     expect(diffViews(viewOf(out.messages), clean)).toEqual([]);
   };
 
-  test.each(STATE_FILE_CASES)(
+  test.concurrent.each(STATE_FILE_CASES)(
     'state file %s is ignored with a warning; a full scan follows',
     async (name, warning) => {
       expectFullScanLikeClean(
@@ -217,7 +221,7 @@ describe('bad catalogs and states against the simulator', () => {
     },
   );
 
-  test.each(STREAM_STATE_CASES)(
+  test.concurrent.each(STREAM_STATE_CASES)(
     'stream state %s (on every stream) is dropped with a warning; a full scan follows',
     async (name, warning) => {
       const streamState = await readFixture('stream-state', name);
@@ -230,21 +234,24 @@ describe('bad catalogs and states against the simulator', () => {
   );
 
   // Airbyte's rule for a cursor in the future (test/e2e/future-state.test.ts): nothing is newer.
-  test('stream state future-cursor.json (on every stream): no record, a warning, the state handed back', async () => {
-    const streamState = await readFixture('stream-state', 'future-cursor.json');
-    const state = scanStreams.map((s) => ({
-      type: 'STREAM',
-      stream: { stream_descriptor: { name: s.name }, stream_state: streamState },
-    }));
-    const out = await read(catalogFor('incremental'), state);
-    expect({ code: out.code, errors: traceErrors(out.messages) }).toEqual({ code: 0, errors: [] });
-    expect(logText(out.messages)).toMatch(
-      /cursor 2999-01-01T00:00:00\.000Z lies in the future, so nothing is newer/,
-    );
-    expect(out.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
-    const states = out.messages.filter((m) => m.type === 'STATE');
-    expect(states).toHaveLength(scanStreams.length);
-    for (const m of states)
-      expect((m.state as { stream: { stream_state: unknown } }).stream.stream_state).toEqual(streamState);
-  });
+  test.concurrent(
+    'stream state future-cursor.json (on every stream): no record, a warning, the state handed back',
+    async () => {
+      const streamState = await readFixture('stream-state', 'future-cursor.json');
+      const state = scanStreams.map((s) => ({
+        type: 'STREAM',
+        stream: { stream_descriptor: { name: s.name }, stream_state: streamState },
+      }));
+      const out = await read(catalogFor('incremental'), state);
+      expect({ code: out.code, errors: traceErrors(out.messages) }).toEqual({ code: 0, errors: [] });
+      expect(logText(out.messages)).toMatch(
+        /cursor 2999-01-01T00:00:00\.000Z lies in the future, so nothing is newer/,
+      );
+      expect(out.messages.filter((m) => m.type === 'RECORD')).toEqual([]);
+      const states = out.messages.filter((m) => m.type === 'STATE');
+      expect(states).toHaveLength(scanStreams.length);
+      for (const m of states)
+        expect((m.state as { stream: { stream_state: unknown } }).stream.stream_state).toEqual(streamState);
+    },
+  );
 });

@@ -3,11 +3,13 @@
  * uncaught error that quotes a secret, a catastrophic name pattern, escape sequences and megabytes
  * of text in a catalog and in a server's error body, and malformed config files. Every case must
  * end in bounded time with a classified outcome, and no secret may appear on stdout or stderr.
+ * The cases of a block are separate CLI runs sharing only the simulator: they run concurrently.
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
+import { issueCertificate } from '../../simulator/entra/x509.js';
 import { createTlsMaterial } from '../../simulator/tls.js';
 import { catalogFor } from '../helpers/read-run.js';
 import { messagesOf, runProbed, type ProbedRun } from '../helpers/process-probe.js';
@@ -68,18 +70,21 @@ function configText(
 }
 
 describe('huge secrets never leak, whatever their size', () => {
-  test('check with an 8 KB client_secret sends it, and the refusal is a FAILED status', async () => {
-    const secret = bigSecret(8 * 1024);
-    const run = await runProbed(['check', '--config', '@config.json'], {
-      files: { 'config.json': configText({}, { client_secret: secret }) },
-    });
-    expect(run.code).toBe(0);
-    expect(connectionStatus(messagesOf(run.stdout))).toMatchObject({ status: 'FAILED' });
-    expect(connectionStatus(messagesOf(run.stdout))?.message).toMatch(/AADSTS7000215|client secret/i);
-    expectContained(run, [secret]);
-  });
+  test.concurrent(
+    'check with an 8 KB client_secret sends it, and the refusal is a FAILED status',
+    async () => {
+      const secret = bigSecret(8 * 1024);
+      const run = await runProbed(['check', '--config', '@config.json'], {
+        files: { 'config.json': configText({}, { client_secret: secret }) },
+      });
+      expect(run.code).toBe(0);
+      expect(connectionStatus(messagesOf(run.stdout))).toMatchObject({ status: 'FAILED' });
+      expect(connectionStatus(messagesOf(run.stdout))?.message).toMatch(/AADSTS7000215|client secret/i);
+      expectContained(run, [secret]);
+    },
+  );
 
-  test.each([
+  test.concurrent.each([
     ['client_secret', 'credentials.client_secret is longer than 8192 characters'],
     ['tenant_id', 'credentials.tenant_id'],
   ])('a 10 MB %s is refused naming the field, without echoing it', async (field, expected) => {
@@ -92,7 +97,7 @@ describe('huge secrets never leak, whatever their size', () => {
     expectContained(run, [value, sim.config.credentials.client_secret!]);
   });
 
-  test('a 40 KB certificate chain and its private key: no line of either appears', async () => {
+  test.concurrent('a 40 KB certificate chain and its private key: no line of either appears', async () => {
     const cert = sim.configFor('service_principal_certificate');
     const chain = `${cert.credentials.certificate!}${createTlsMaterial().ca}`.repeat(18);
     expect(chain.length).toBeGreaterThan(40_000);
@@ -106,7 +111,7 @@ describe('huge secrets never leak, whatever their size', () => {
     expectContained(run, [chain, cert.credentials.private_key!]);
   });
 
-  test('a 1-character secret is refused by validation and never masks inside words', async () => {
+  test.concurrent('a 1-character secret is refused by validation and never masks inside words', async () => {
     const run = await runProbed(['check', '--config', '@config.json'], {
       files: { 'config.json': configText({}, { client_secret: 'x' }) },
     });
@@ -128,7 +133,7 @@ tls.connect = function (...args) {
   return connect.apply(this, args);
 };`;
 
-  test.each(['throw', 'reject'] as const)(
+  test.concurrent.each(['throw', 'reject'] as const)(
     'an uncaught %s becomes a redacted system_error TRACE and exit 1',
     async (how) => {
       const secret = sim.config.credentials.client_secret!;
@@ -174,14 +179,19 @@ describe('workspace name patterns', () => {
 
 describe('text from outside is bounded and escaped', () => {
   test('a catalog stream name with escape sequences or 10 MB of text gives a short config_error', async () => {
-    for (const name of [`${ESC}]0;pwned${'\u0007'}${ESC}[2J`, 'n'.repeat(10 * 1024 * 1024)]) {
-      const catalog = catalogFor('full_refresh', ['workspaces']) as {
-        streams: { stream: { name: string } }[];
-      };
-      catalog.streams[0]!.stream.name = name;
-      const run = await runProbed(['read', '--config', '@config.json', '--catalog', '@catalog.json'], {
-        files: { 'config.json': configText(), 'catalog.json': JSON.stringify(catalog) },
-      });
+    const names = [`${ESC}]0;pwned${'\u0007'}${ESC}[2J`, 'n'.repeat(10 * 1024 * 1024)];
+    const runs = await Promise.all(
+      names.map((name) => {
+        const catalog = catalogFor('full_refresh', ['workspaces']) as {
+          streams: { stream: { name: string } }[];
+        };
+        catalog.streams[0]!.stream.name = name;
+        return runProbed(['read', '--config', '@config.json', '--catalog', '@catalog.json'], {
+          files: { 'config.json': configText(), 'catalog.json': JSON.stringify(catalog) },
+        });
+      }),
+    );
+    for (const run of runs) {
       expect(run.code).toBe(1);
       const [error] = traceErrors(messagesOf(run.stdout));
       expect(error).toMatchObject({ failure_type: 'config_error' });
@@ -196,9 +206,20 @@ describe('text from outside is bounded and escaped', () => {
     let server: Server;
     let apiUrl: string;
     let ca: string;
+    let served = 0;
     beforeAll(async () => {
-      const tls = createTlsMaterial();
-      ca = tls.ca;
+      // A CA of its own name: two CAs of one subject in tls_ca_certificate fail the handshake
+      // (the issuer is looked up by name), and the read would never see this server's body.
+      const authority = issueCertificate({ commonName: 'hostile error body CA', isCa: true, validDays: 1 });
+      const leaf = issueCertificate({
+        commonName: '127.0.0.1',
+        issuer: authority,
+        ipAddresses: ['127.0.0.1'],
+        extendedKeyUsage: 'serverAuth',
+        validDays: 1,
+      });
+      const tls = { key: leaf.privateKeyPem, cert: leaf.certificatePem };
+      ca = authority.certificatePem;
       const body = JSON.stringify({
         error: {
           code: `${ESC}]0;owned${'\u0007'}BadRequest`,
@@ -206,6 +227,7 @@ describe('text from outside is bounded and escaped', () => {
         },
       });
       server = createServer({ key: tls.key, cert: tls.cert }, (_request, response) => {
+        served += 1;
         response.writeHead(400, { 'Content-Type': 'application/json' });
         response.end(body);
       });
@@ -227,8 +249,10 @@ describe('text from outside is bounded and escaped', () => {
         },
       });
       expect(run.code).toBe(1);
+      expect(served).toBeGreaterThan(0);
       const [error] = traceErrors(messagesOf(run.stdout));
       expect(error).toBeDefined();
+      expect(error!.message).toContain('HTTP 400');
       expect(['system_error', 'config_error', 'transient_error']).toContain(error!.failure_type);
       expect(error!.message.length).toBeLessThan(2_100);
       expect(error!.message).not.toContain(ESC);
@@ -240,7 +264,7 @@ describe('text from outside is bounded and escaped', () => {
 });
 
 describe('malformed config files', () => {
-  test('a config with a UTF-8 byte order mark is accepted', async () => {
+  test.concurrent('a config with a UTF-8 byte order mark is accepted', async () => {
     const run = await runProbed(['check', '--config', '@config.json'], {
       files: { 'config.json': `\uFEFF${configText()}` },
     });
@@ -248,7 +272,7 @@ describe('malformed config files', () => {
     expect(connectionStatus(messagesOf(run.stdout))).toMatchObject({ status: 'SUCCEEDED' });
   });
 
-  test.each([
+  test.concurrent.each([
     [
       'nested 10,000 levels',
       () => `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
