@@ -14,7 +14,7 @@ import {
   scanBatches,
   type Calls,
 } from './bench/api-budget.js';
-import { measureJsonRoundTrip } from './bench/cpu-limit.js';
+import { measureJsonRoundTrip, type CpuLimit } from './bench/cpu-limit.js';
 import { formatThreadProfiles, readProfiles } from './bench/cpu-profile.js';
 import { formatGcCrossCheck } from './bench/gc-cross-check.js';
 import { computeFigures, formatTable, type Reads, type RunSettings } from './bench/figures.js';
@@ -224,73 +224,92 @@ async function baselineReads(session: Session, cli: string, configFile: string, 
   return { cli, full, metadata };
 }
 
+interface Setup {
+  session: Session;
+  config: Record<string, unknown>;
+  configFile: string;
+  ours: Awaited<ReturnType<typeof catalogFiles>>;
+}
+
+interface Measured {
+  reads: Reads;
+  cpu: CpuLimit;
+  comparisons: Comparison[];
+  profile: string;
+}
+
+/** Full, baseline and metadata reads on the same tenant, the CPU limit of its bytes, then the incremental read. */
+async function measureReads(
+  options: BenchOptions,
+  { session, config, configFile, ours }: Setup,
+): Promise<Measured> {
+  const fullArgs = ['--config', configFile, '--catalog', ours.all];
+  const full = await session.read('full read', cliPath, fullArgs);
+  const stateFile = await writeJson(session.dir, 'state', latestStates(full.messages));
+  const baseline = options.baselineCli
+    ? await baselineReads(session, options.baselineCli, configFile, ours.catalog)
+    : undefined;
+  const metadata = await session.read(
+    'metadata read: without the lineage and column_lineage streams',
+    cliPath,
+    ['--config', configFile, '--catalog', ours.metadata],
+  );
+  progress(
+    '[bench] CPU limit: fetching the same scan results once, then JSON.parse + JSON.stringify (CPU time)',
+  );
+  const cpu = measureJsonRoundTrip(await session.fetchScanResults(options.pollSeconds));
+
+  const changes = Math.max(1, Math.ceil(options.workspaces / 100));
+  const mutation = await session.sim.mutate({ workspaces: changes, seed: options.seed + 1 });
+  const incremental = await session.read(
+    `changed ${changes} workspaces (${mutation.deletedWorkspaces.length} deleted, ${mutation.addedWorkspaces.length} added); incremental read`,
+    cliPath,
+    [...fullArgs, '--state', stateFile],
+  );
+  const comparisons =
+    options.compare || options.compareColumnLineage
+      ? await compareRuns(session, config, ours, metadata, !options.compare)
+      : [];
+  const profile = options.profile ? await profileRead(session, fullArgs) : '';
+  const perf = options.perf ? await perfRead(session, fullArgs) : undefined;
+  const reads: Reads = { full, incremental, metadata, ...(baseline && { baseline }), ...(perf && { perf }) };
+  return { reads, cpu, comparisons, profile };
+}
+
+function printFigures(options: BenchOptions, { reads, cpu, comparisons, profile }: Measured): void {
+  const settings: RunSettings = {
+    scanMs: options.scanMs,
+    pollSeconds: options.pollSeconds,
+    realistic: options.realistic,
+  };
+  const figures = computeFigures(reads, cpu, settings);
+  process.stdout.write(
+    `source-powerbi benchmark: ${options.workspaces} workspaces (seed ${options.seed}), scan ${options.scanMs} ms, ` +
+      `poll ${options.pollSeconds} s${options.realistic ? ' (realistic)' : ''}, latency ${options.latencyMs} ms, node ${process.version}\n`,
+  );
+  process.stdout.write(formatTable(figures, reads, cpu, comparisons, settings));
+  process.stdout.write(profile);
+  if (reads.perf) process.stdout.write(formatPerf(reads.perf));
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
 async function bench(options: BenchOptions): Promise<void> {
   progress(
     `[bench] simulator: ${options.workspaces} workspaces, scan ${options.scanMs} ms, latency ${options.latencyMs} ms, poll ${options.pollSeconds} s${options.realistic ? ' (realistic)' : ''}`,
   );
-  const plan = pollPlan(options.pollSeconds, options.scanMs / 1000);
-  const perRead = plannedScanCalls(scanBatches(options.workspaces), plan);
+  const perRead = plannedScanCalls(
+    scanBatches(options.workspaces),
+    pollPlan(options.pollSeconds, options.scanMs / 1000),
+  );
   warnIfOverBudget(perRead, options);
   const sim = await startSimulatorProcess(options);
   const dir = await mkdtemp(path.join(tmpdir(), 'source-powerbi-bench-'));
-  const session = new Session(sim, dir, perRead);
   try {
     const config = { ...sim.config, scan: { poll_interval_seconds: options.pollSeconds } };
     const configFile = await writeJson(dir, 'config', config);
     const ours = await catalogFiles(cliPath, configFile, dir, 'this');
-    const fullArgs = ['--config', configFile, '--catalog', ours.all];
-
-    const full = await session.read('full read', cliPath, fullArgs);
-    const stateFile = await writeJson(dir, 'state', latestStates(full.messages));
-    const baselineFull = options.baselineCli
-      ? await baselineReads(session, options.baselineCli, configFile, ours.catalog)
-      : undefined;
-    const metadata = await session.read(
-      'metadata read: without the lineage and column_lineage streams',
-      cliPath,
-      ['--config', configFile, '--catalog', ours.metadata],
-    );
-
-    progress(
-      '[bench] CPU limit: fetching the same scan results once, then JSON.parse + JSON.stringify (CPU time)',
-    );
-    const cpu = measureJsonRoundTrip(await session.fetchScanResults(options.pollSeconds));
-
-    const changes = Math.max(1, Math.ceil(options.workspaces / 100));
-    const mutation = await sim.mutate({ workspaces: changes, seed: options.seed + 1 });
-    const incremental = await session.read(
-      `changed ${changes} workspaces (${mutation.deletedWorkspaces.length} deleted, ${mutation.addedWorkspaces.length} added); incremental read`,
-      cliPath,
-      [...fullArgs, '--state', stateFile],
-    );
-    const comparisons =
-      options.compare || options.compareColumnLineage
-        ? await compareRuns(session, config, ours, metadata, !options.compare)
-        : [];
-    const profile = options.profile ? await profileRead(session, fullArgs) : '';
-    const perf = options.perf ? await perfRead(session, fullArgs) : undefined;
-
-    const reads: Reads = {
-      full,
-      incremental,
-      metadata,
-      ...(baselineFull && { baseline: baselineFull }),
-      ...(perf && { perf }),
-    };
-    const settings: RunSettings = {
-      scanMs: options.scanMs,
-      pollSeconds: options.pollSeconds,
-      realistic: options.realistic,
-    };
-    const figures = computeFigures(reads, cpu, settings);
-    process.stdout.write(
-      `source-powerbi benchmark: ${options.workspaces} workspaces (seed ${options.seed}), scan ${options.scanMs} ms, ` +
-        `poll ${options.pollSeconds} s${options.realistic ? ' (realistic)' : ''}, latency ${options.latencyMs} ms, node ${process.version}\n`,
-    );
-    process.stdout.write(formatTable(figures, reads, cpu, comparisons, settings));
-    process.stdout.write(profile);
-    if (perf) process.stdout.write(formatPerf(perf));
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    const session = new Session(sim, dir, perRead);
+    printFigures(options, await measureReads(options, { session, config, configFile, ours }));
     const reportOptions = { reports: 1000, concurrency: 4, retryAfterSeconds: 0, seed: options.seed };
     const reportFigures = await benchReportDefinitions(reportOptions, progress);
     process.stdout.write(formatReportBench(reportFigures, reportOptions));

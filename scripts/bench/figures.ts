@@ -180,7 +180,7 @@ function threadRows(full: ReadMeasure): string[] {
       `lineage workers ${seconds(workers)} (${t.workerCpuSeconds.length}), other threads (V8 GC/compiler helpers, libuv) ${seconds(other)}`,
     ),
     row(
-      'CPU cross-check',
+      'CPU source (cross-check)',
       `${full.cpuSource}`,
       `getrusage at the connector's exit ${seconds(t.processCpuSeconds)} (every thread)`,
     ),

@@ -24,7 +24,7 @@ export interface ReadMeasure {
   peakRssMb: number | undefined;
   /** CPU time of the whole connector process, every thread included. */
   cpuSeconds: number | undefined;
-  cpuSource: 'GNU time' | 'getrusage at exit' | 'none';
+  cpuSource: 'GNU time' | 'getrusage' | 'none';
   threads: ThreadStats | undefined;
   /** Power BI API calls per endpoint (token requests listed as `token`). */
   calls: Record<string, number>;
@@ -111,7 +111,7 @@ export async function measureRead(
     recordsPerStream: run.recordsPerStream,
     peakRssMb: timed?.rssMb ?? threads.maxRssMb ?? (sampledKb ? sampledKb / 1024 : undefined),
     cpuSeconds: timed?.cpuSeconds ?? inProcessCpu,
-    cpuSource: timed ? 'GNU time' : inProcessCpu !== undefined ? 'getrusage at exit' : 'none',
+    cpuSource: timed ? 'GNU time' : inProcessCpu !== undefined ? 'getrusage' : 'none',
     threads,
     calls: delta(after.requests, before.requests),
     peakScansInFlight: after.peakScansInFlight,
