@@ -150,17 +150,17 @@ describe('streamed scan results', () => {
     const scanId = await succeededScanId();
     const request = { method: 'GET', path: `admin/workspaces/scanResult/${scanId}` } as const;
     sim.faults.script({ kind: 'drip', endpoint: 'scanResult', dripBytes: 8, dripIntervalMs: 50 });
-    const t = transport({ requestTimeoutMs: 1_000, deadlines: { streamMs: 2_000 } });
+    const t = transport({ requestTimeoutMs: 1_000, deadlines: { streamMs: 1_000 } });
     const dripping = await t.sendStream(request, token);
     if (!dripping.ok) throw new Error(JSON.stringify(dripping.failure));
     const started = Date.now();
     await expect(drain(dripping.data)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
     expect(Date.now() - started).toBeLessThan(10_000);
 
-    // The same deadline, a normal server and a consumer that waits 3 s before reading: complete.
+    // The same deadline, a normal server and a consumer that waits 1.5 deadlines before reading: complete.
     const normal = await t.sendStream(request, token);
     if (!normal.ok) throw new Error(JSON.stringify(normal.failure));
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await drain(normal.data)).toBeGreaterThan(128 * 1024); // far more than the stream buffers hold
     t.close();
   });
