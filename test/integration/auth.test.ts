@@ -5,6 +5,7 @@ import { MsalTokenProvider, type MsalTokenProviderOptions } from '../../src/auth
 import type { AuthSettings, Credentials } from '../../src/auth/settings.js';
 import { createClientCertificate } from '../../simulator/entra/certificates.js';
 import { startEntraServer, type EntraServer } from '../../simulator/entra/standalone-server.js';
+import { startEarly } from '../helpers/faults-early-start.js';
 
 const TENANT_ID = '0e3c1b7a-5f2d-4c8e-9a6b-7d1f2e3a4b5c';
 const TENANT_DOMAIN = 'fabrikam.onmicrosoft.com';
@@ -17,6 +18,8 @@ const stranger = createClientCertificate('CN=never-uploaded');
 
 let clock = Date.now();
 let server: EntraServer;
+let renewedAcrossWait: ReturnType<typeof renewAcrossWait>;
+let handedOutAfterExpiry: ReturnType<typeof tokenAfterExpiry>;
 /** Every credential and token the tests handle, to prove none leaks into an error. */
 const sensitive = new Set<string>([SECRET, cert.privateKeyPem, stranger.privateKeyPem]);
 const failures: ConnectorError[] = [];
@@ -98,9 +101,13 @@ beforeAll(async () => {
     ],
     now: () => clock,
   });
+  // The two real-clock cases mostly wait: they start now, beside the other tests, on their own servers.
+  renewedAcrossWait = startEarly(renewAcrossWait);
+  handedOutAfterExpiry = startEarly(tokenAfterExpiry);
 });
 
 afterAll(async () => {
+  await Promise.allSettled([renewedAcrossWait, handedOutAfterExpiry]);
   await server.close();
   // No error message or detail produced in this file carries a credential or token.
   expect(failures.length).toBeGreaterThan(8);
@@ -395,62 +402,80 @@ describe('network and TLS', () => {
   });
 });
 
-describe('short-lived tokens (real clock)', () => {
-  let shortLived: EntraServer;
-  beforeAll(async () => {
-    shortLived = await startEntraServer(
-      {
-        tenantId: TENANT_ID,
-        tenantDomain: TENANT_DOMAIN,
-        apps: [{ clientId: SECRET_APP, displayName: 'x', secret: SECRET, inAllowedSecurityGroup: true }],
-        // msal renews tokens within 300 s of expiry, so 303 s means "cached for about 3 s". msal rounds
-        // both the request time and "now" to whole seconds, so the renewal point moves by up to 1 s.
-        tokenLifetimeSeconds: 303,
-      },
-      server.tls,
-    );
-  });
-  afterAll(() => shortLived.close());
+/** A server of the same tenant with one app, whose tokens live `tokenLifetimeSeconds` (real clock). */
+const shortLivedServer = (tokenLifetimeSeconds: number) =>
+  startEntraServer(
+    {
+      tenantId: TENANT_ID,
+      tenantDomain: TENANT_DOMAIN,
+      apps: [{ clientId: SECRET_APP, displayName: 'x', secret: SECRET, inAllowedSecurityGroup: true }],
+      tokenLifetimeSeconds,
+    },
+    server.tls,
+  );
 
-  test('a cached token is renewed before it expires, across a wait', async () => {
+/** A token, the cached one asked for at once, and the one asked for after a wait (real clock). */
+async function renewAcrossWait() {
+  // msal renews tokens within 300 s of expiry, so 302 s means "cached for about 2 s". msal rounds
+  // both the request time and "now" to whole seconds, so the renewal point moves by up to 1 s:
+  // cached for at least 1 s (the second call below comes at once), renewed after at most 3 s.
+  const shortLived = await shortLivedServer(302);
+  try {
     const { instance } = provider(secretCredentials(), {}, { authority_host_override: shortLived.origin });
     const first = await instance.getAccessToken();
-    expect(await instance.getAccessToken()).toBe(first);
-    await new Promise((resolve) => setTimeout(resolve, 4500));
+    const cached = await instance.getAccessToken();
+    await new Promise((resolve) => setTimeout(resolve, 3500));
     const second = await instance.getAccessToken();
+    return {
+      first,
+      cached,
+      second,
+      secondCheck: shortLived.entra.verifyBearer(`Bearer ${second}`, shortLived.origin),
+      tokenRequests: shortLived.entra.stats().tokenRequests,
+    };
+  } finally {
+    await shortLived.close();
+  }
+}
+
+/** A 2-second token checked after it expired, then the next token checked as soon as handed out. */
+async function tokenAfterExpiry() {
+  const tiny = await shortLivedServer(2);
+  try {
+    const { instance } = provider(secretCredentials(), {}, { authority_host_override: tiny.origin });
+    const first = await instance.getAccessToken();
+    // exp is the whole second of issue + 2, so 2 s later the token has surely expired.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const firstCheck = tiny.entra.verifyBearer(`Bearer ${first}`, tiny.origin);
+    const second = await instance.getAccessToken();
+    return {
+      first,
+      firstCheck,
+      second,
+      secondCheck: tiny.entra.verifyBearer(`Bearer ${second}`, tiny.origin),
+    };
+  } finally {
+    await tiny.close();
+  }
+}
+
+describe('short-lived tokens (real clock)', () => {
+  test('a cached token is renewed before it expires, across a wait', async () => {
+    const { first, cached, second, secondCheck, tokenRequests } = await renewedAcrossWait;
+    expect(cached).toBe(first);
     sensitive.add(first).add(second);
     expect(second).not.toBe(first);
-    const check = shortLived.entra.verifyBearer(`Bearer ${second}`, shortLived.origin);
-    expect(check.ok).toBe(true);
-    expect(shortLived.entra.stats().tokenRequests).toBe(2);
+    expect(secondCheck.ok).toBe(true);
+    expect(tokenRequests).toBe(2);
   });
 });
 
 describe('tokens living 2 seconds (real clock)', () => {
   test('every token handed out is valid when handed out, even after the previous one expired', async () => {
-    const tiny = await startEntraServer(
-      {
-        tenantId: TENANT_ID,
-        tenantDomain: TENANT_DOMAIN,
-        apps: [{ clientId: SECRET_APP, displayName: 'x', secret: SECRET, inAllowedSecurityGroup: true }],
-        tokenLifetimeSeconds: 2,
-      },
-      server.tls,
-    );
-    try {
-      const { instance } = provider(secretCredentials(), {}, { authority_host_override: tiny.origin });
-      const first = await instance.getAccessToken();
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      expect(tiny.entra.verifyBearer(`Bearer ${first}`, tiny.origin)).toEqual({
-        ok: false,
-        reason: 'expired',
-      });
-      const second = await instance.getAccessToken();
-      sensitive.add(first).add(second);
-      expect(tiny.entra.verifyBearer(`Bearer ${second}`, tiny.origin).ok).toBe(true);
-    } finally {
-      await tiny.close();
-    }
+    const { first, firstCheck, second, secondCheck } = await handedOutAfterExpiry;
+    expect(firstCheck).toEqual({ ok: false, reason: 'expired' });
+    sensitive.add(first).add(second);
+    expect(secondCheck.ok).toBe(true);
   });
 });
 
