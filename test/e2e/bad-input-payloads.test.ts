@@ -83,8 +83,9 @@ describe('odd API payloads (built CLI against the simulator)', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 12, workspaces: 40, scanDurationMs: 30 });
-    config = { ...sim.config, scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 10 } };
+    // 20 workspaces in batches of 5: four scans, so that a workspace can be listed in two batches.
+    sim = await startSimulator({ seed: 12, workspaces: 20, scanDurationMs: 30 });
+    config = { ...sim.config, scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 5 } };
     const out = await read([]);
     clean = viewOf(out.messages);
     expect(clean.get('reports')!.size).toBeGreaterThan(10);
