@@ -14,7 +14,8 @@ import { partialNameDiagnostic, referenceOf } from '../reference.js';
 import type { UpstreamReference } from '../types.js';
 import { NO_LINEAGE, serverArg } from './database-source.js';
 import { kqlSourceTables, type KqlGap, type KqlTable } from './kql-tables.js';
-import { opaque, source, unresolvedOf, type MValue, type UnknownPart } from '../m/values.js';
+import { tableColumns } from '../m/columns.js';
+import { opaque, source, tableValue, unresolvedOf, type MValue, type UnknownPart } from '../m/values.js';
 
 const PLATFORM = 'kusto';
 
@@ -119,7 +120,9 @@ function tablesOfQuery(call: CallContext, context: KustoContext, text: string): 
   const trimmed = text.trim();
   if (isPlainName(trimmed)) {
     const reference = tableReference(call, context, { table: trimmed }, false);
-    return opaque(reference === undefined ? [] : [reference]);
+    const references = reference === undefined ? [] : [reference];
+    // A bare table name returns the table as it is: its columns pass through.
+    return call.trackColumns ? tableValue(references, tableColumns(references)) : opaque(references);
   }
   if (!queryAllowed(call, text)) return opaque();
   const { tables, gaps } = kqlSourceTables(text);
