@@ -127,11 +127,12 @@ describe('check through the built CLI against the simulator', () => {
 
   const configOf = (kind: CredentialKind): Config => ({
     ...(sim.configFor(kind) as Config),
-    scan: { poll_interval_seconds: 0.1 },
+    scan: { poll_interval_seconds: 0.05 },
   });
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 7, workspaces: 120, scanDurationMs: 300 });
+    // More workspaces than the 20 of check's sample; a short scan, polled often.
+    sim = await startSimulator({ seed: 7, workspaces: 40, scanDurationMs: 30 });
   });
 
   afterAll(async () => {
