@@ -104,6 +104,29 @@ export function primaryKeyText(record: StreamRecord, fields: readonly string[]):
   return text;
 }
 
+/** The keys of the records yielded so far; a single string field (most keys) is kept as it is. */
+class SeenKeys {
+  private readonly single: string | undefined;
+  private readonly strings = new Set<string>();
+  private readonly texts = new Set<string>();
+
+  constructor(private readonly fields: readonly string[]) {
+    this.single = fields.length === 1 ? fields[0] : undefined;
+  }
+
+  firstTime(record: StreamRecord): boolean {
+    const value = this.single === undefined ? undefined : record[this.single];
+    if (typeof value === 'string') return addNew(this.strings, value);
+    return addNew(this.texts, primaryKeyText(record, this.fields));
+  }
+}
+
+function addNew(set: Set<string>, key: string): boolean {
+  if (set.has(key)) return false;
+  set.add(key);
+  return true;
+}
+
 /**
  * Generated record interfaces have no index signature, hence the one widening cast. A payload that
  * lists an artifact twice (seen in scan results) would give its key twice: the first one wins, so
@@ -116,13 +139,10 @@ class UniqueRecords<R extends object> implements AsyncIterable<StreamRecord>, It
   ) {}
 
   *[Symbol.iterator](): Generator<StreamRecord> {
-    const seen = new Set<string>();
+    const seen = new SeenKeys(this.primaryKey);
     for (const item of this.source) {
       const record = item as unknown as StreamRecord;
-      const key = primaryKeyText(record, this.primaryKey);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield record;
+      if (seen.firstTime(record)) yield record;
     }
   }
 
@@ -139,13 +159,10 @@ async function* uniqueAsync<R extends object>(
   source: AsyncIterable<R>,
   primaryKey: readonly string[],
 ): AsyncIterable<StreamRecord> {
-  const seen = new Set<string>();
+  const seen = new SeenKeys(primaryKey);
   for await (const item of source) {
     const record = item as unknown as StreamRecord;
-    const key = primaryKeyText(record, primaryKey);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    yield record;
+    if (seen.firstTime(record)) yield record;
   }
 }
 

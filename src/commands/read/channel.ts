@@ -1,10 +1,13 @@
+/** What `push` returns when there was room: one settled promise for every such call. */
+const QUEUED: Promise<void> = Promise.resolve();
+
 /**
  * A bounded async queue between producers (the sync loop and callbacks such as rate-limit waits)
  * and the one consumer that writes stdout. Producers await `push` when the queue is full, so a slow
  * stdout slows the sync instead of growing memory; callbacks use `offer`, which never blocks.
+ * A producer held back resumes once the queue is down to half: woken for every item taken, it
+ * would pay a promise per item whenever the consumer is the slower side.
  */
-/** What `push` returns when there was room: one settled promise for every such call. */
-const QUEUED: Promise<void> = Promise.resolve();
 
 export class MessageChannel<T> {
   private readonly items: T[] = [];
@@ -41,6 +44,10 @@ export class MessageChannel<T> {
     this.closed = true;
     this.failure = failure;
     this.wake();
+    this.wakeProducers();
+  }
+
+  private wakeProducers(): void {
     this.waitingProducers.splice(0).forEach((resolve) => resolve());
   }
 
@@ -48,7 +55,7 @@ export class MessageChannel<T> {
     for (;;) {
       const item = this.items.shift();
       if (item !== undefined) {
-        this.waitingProducers.shift()?.();
+        if (this.waitingProducers.length > 0 && this.items.length <= this.capacity / 2) this.wakeProducers();
         yield item;
         continue;
       }

@@ -104,4 +104,23 @@ describe('MessageChannel', () => {
     expect(settled).toEqual([0, 1, 2, 3, 4, 5]);
     expect(drained).toEqual([0, 1, 2, 3, 4, 5]);
   });
+
+  it('resumes a held producer once the queue is down to half, not for every item taken', async () => {
+    const channel = new MessageChannel<number>(8);
+    for (let i = 0; i < 8; i += 1) void channel.push(i);
+    let resumed = false;
+    const held = channel.push(8).then(() => (resumed = true));
+    const items = channel.drain();
+    const taken: number[] = [];
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 3; i += 1) taken.push((await items.next()).value as number);
+    await settle();
+    expect(resumed).toBe(false); // 5 left: more than half
+    taken.push((await items.next()).value as number);
+    await held;
+    expect(resumed).toBe(true); // 4 left: half
+    channel.close();
+    for await (const item of items) taken.push(item);
+    expect(taken).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
 });
