@@ -7,6 +7,8 @@ import { repoRoot } from '../helpers/paths.js';
 
 const describeProtocol = protocolSchemaAvailable ? describe : describe.skip;
 
+// Each case is its own process: they run concurrently.
+
 function errorTrace(messages: Record<string, unknown>[]): { message: string; failure_type: string } {
   const trace = messages.find((m) => m.type === 'TRACE') as {
     trace: { type: string; error: { message: string; failure_type: string } };
@@ -16,22 +18,25 @@ function errorTrace(messages: Record<string, unknown>[]): { message: string; fai
 }
 
 describeProtocol('CLI as Airbyte runs it (validated against the official protocol schema)', () => {
-  test('spec prints exactly one SPEC equal to spec.json, whose connectionSpecification compiles with ajv', async () => {
-    const result = await runCli(['spec']);
-    expect(result.code).toBe(0);
-    const messages = expectProtocolLines(result.stdout);
-    expect(messages).toHaveLength(1);
-    expect(messages[0]!.type).toBe('SPEC');
-    const committed = JSON.parse(readFileSync(path.join(repoRoot, 'spec.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    expect(messages[0]!.spec).toEqual(committed);
-    const ajv = new Ajv({ strict: false });
-    expect(() => ajv.compile(committed.connectionSpecification as object)).not.toThrow();
-  });
+  test.concurrent(
+    'spec prints exactly one SPEC equal to spec.json, whose connectionSpecification compiles with ajv',
+    async () => {
+      const result = await runCli(['spec']);
+      expect(result.code).toBe(0);
+      const messages = expectProtocolLines(result.stdout);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.type).toBe('SPEC');
+      const committed = JSON.parse(readFileSync(path.join(repoRoot, 'spec.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(messages[0]!.spec).toEqual(committed);
+      const ajv = new Ajv({ strict: false });
+      expect(() => ajv.compile(committed.connectionSpecification as object)).not.toThrow();
+    },
+  );
 
-  test.each([
+  test.concurrent.each([
     [['frobnicate'], /Unknown command "frobnicate"/],
     [[], /No command given/],
     [['read', '--config'], /needs a file path/],
@@ -46,7 +51,7 @@ describeProtocol('CLI as Airbyte runs it (validated against the official protoco
     expect(result.stderr).toMatch(/config_error/);
   });
 
-  test('a missing config file is a config_error naming the path', async () => {
+  test.concurrent('a missing config file is a config_error naming the path', async () => {
     const result = await runCli(['discover', '--config', '/nonexistent/config.json']);
     expect(result.code).toBe(1);
     const error = errorTrace(expectProtocolLines(result.stdout));
@@ -54,7 +59,7 @@ describeProtocol('CLI as Airbyte runs it (validated against the official protoco
     expect(error.message).toContain('/nonexistent/config.json');
   });
 
-  test('invalid JSON in the catalog is a config_error that does not echo the file', async () => {
+  test.concurrent('invalid JSON in the catalog is a config_error that does not echo the file', async () => {
     const inputs = await writeInputs({ config: '{"a": 1}', catalog: '{"streams": [ SECRET-LOOKING-TEXT' });
     const result = await runCli(['read', '--config', inputs.config!, '--catalog', inputs.catalog!]);
     expect(result.code).toBe(1);

@@ -26,29 +26,33 @@ function explain(
   });
 }
 
+/** Each case is its own process: they run concurrently. */
 describe('explain-m (why is this lineage missing?)', () => {
-  test('answers one line per input: upstreams for good M, diagnostics for unsupported functions, errors for bad lines', async () => {
-    const result = await explain([
-      JSON.stringify({
+  test.concurrent(
+    'answers one line per input: upstreams for good M, diagnostics for unsupported functions, errors for bad lines',
+    async () => {
+      const result = await explain([
+        JSON.stringify({
+          id: 'orders',
+          expression:
+            'let Source = Snowflake.Databases("acme.snowflakecomputing.com", "WH"), Db = Source{[Name="SALES",Kind="Database"]}[Data], S = Db{[Name="PUBLIC",Kind="Schema"]}[Data], T = S{[Name="ORDERS",Kind="Table"]}[Data] in T',
+        }),
+        JSON.stringify({ id: 'custom', expression: 'let Source = Contoso.Connector("x") in Source' }),
+        '{ broken',
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.out).toHaveLength(3);
+      expect(result.out[0]).toMatchObject({
         id: 'orders',
-        expression:
-          'let Source = Snowflake.Databases("acme.snowflakecomputing.com", "WH"), Db = Source{[Name="SALES",Kind="Database"]}[Data], S = Db{[Name="PUBLIC",Kind="Schema"]}[Data], T = S{[Name="ORDERS",Kind="Table"]}[Data] in T',
-      }),
-      JSON.stringify({ id: 'custom', expression: 'let Source = Contoso.Connector("x") in Source' }),
-      '{ broken',
-    ]);
-    expect(result.code).toBe(0);
-    expect(result.out).toHaveLength(3);
-    expect(result.out[0]).toMatchObject({
-      id: 'orders',
-      upstreams: [{ platform: 'snowflake', qualifiedName: 'sales.public.orders' }],
-    });
-    expect(result.out[1]).toMatchObject({ id: 'custom', upstreams: [] });
-    expect(JSON.stringify(result.out[1]!.diagnostics)).toContain('Contoso.Connector');
-    expect(result.out[2]).toHaveProperty('error');
-  });
+        upstreams: [{ platform: 'snowflake', qualifiedName: 'sales.public.orders' }],
+      });
+      expect(result.out[1]).toMatchObject({ id: 'custom', upstreams: [] });
+      expect(JSON.stringify(result.out[1]!.diagnostics)).toContain('Contoso.Connector');
+      expect(result.out[2]).toHaveProperty('error');
+    },
+  );
 
-  test('takes the ODBC DSN mapping from a connector config', async () => {
+  test.concurrent('takes the ODBC DSN mapping from a connector config', async () => {
     const inputs = await writeInputs({
       config: {
         credentials: {
@@ -70,7 +74,7 @@ describe('explain-m (why is this lineage missing?)', () => {
     });
   });
 
-  test("redacts the config's secrets from its answers, as every command's stdout is", async () => {
+  test.concurrent("redacts the config's secrets from its answers, as every command's stdout is", async () => {
     const secret = 'SecretInTheQuery-0123456789';
     const inputs = await writeInputs({
       config: {
@@ -86,42 +90,47 @@ describe('explain-m (why is this lineage missing?)', () => {
       id: 'leaky',
       expression: `let Source = Sql.Database("srv", "${secret}"){[Schema="dbo",Item="T"]}[Data] in Source`,
     });
-    const withConfig = await explain([line], ['--config', inputs.config!]);
+    const [withConfig, without] = await Promise.all([
+      explain([line], ['--config', inputs.config!]),
+      explain([line]),
+    ]);
     expect(JSON.stringify(withConfig.out)).not.toContain(secret);
     expect(JSON.stringify(withConfig.out)).toContain('**********');
     // Without the config the value is not known to be a secret: the answer carries it (the test can fail).
-    const without = await explain([line]);
     expect(JSON.stringify(without.out)).toContain(secret);
   });
 
-  test("--columns: the column lineage of each line's columns; a line without them is an error line", async () => {
-    const result = await explain(
-      [
-        JSON.stringify({
-          id: 'customers',
-          expression:
-            'let Source = Sql.Database("sql-01", "EDW"), T = Source{[Schema="dbo",Item="DimCustomer"]}[Data], R = Table.RenameColumns(T, {{"CustomerAlternateKey", "Customer ID"}}) in R',
-          columns: ['Customer ID', 'City'],
-        }),
-        JSON.stringify({ id: 'no-columns', expression: 'Sql.Database("s", "d")' }),
-      ],
-      ['--columns'],
-    );
-    expect(result.code).toBe(0);
-    expect(result.out[0]).toMatchObject({
-      id: 'customers',
-      columns: [
-        {
-          column: 'Customer ID',
-          transformation: 'renamed',
-          upstreams: [{ table: { qualifiedName: 'edw.dbo.dimcustomer' }, column: 'CustomerAlternateKey' }],
-        },
-        { column: 'City', transformation: 'identity', upstreams: [{ column: 'City' }] },
-      ],
-    });
-    expect(result.out[1]).toMatchObject({
-      id: 'no-columns',
-      error: expect.stringContaining('--columns') as unknown,
-    });
-  });
+  test.concurrent(
+    "--columns: the column lineage of each line's columns; a line without them is an error line",
+    async () => {
+      const result = await explain(
+        [
+          JSON.stringify({
+            id: 'customers',
+            expression:
+              'let Source = Sql.Database("sql-01", "EDW"), T = Source{[Schema="dbo",Item="DimCustomer"]}[Data], R = Table.RenameColumns(T, {{"CustomerAlternateKey", "Customer ID"}}) in R',
+            columns: ['Customer ID', 'City'],
+          }),
+          JSON.stringify({ id: 'no-columns', expression: 'Sql.Database("s", "d")' }),
+        ],
+        ['--columns'],
+      );
+      expect(result.code).toBe(0);
+      expect(result.out[0]).toMatchObject({
+        id: 'customers',
+        columns: [
+          {
+            column: 'Customer ID',
+            transformation: 'renamed',
+            upstreams: [{ table: { qualifiedName: 'edw.dbo.dimcustomer' }, column: 'CustomerAlternateKey' }],
+          },
+          { column: 'City', transformation: 'identity', upstreams: [{ column: 'City' }] },
+        ],
+      });
+      expect(result.out[1]).toMatchObject({
+        id: 'no-columns',
+        error: expect.stringContaining('--columns') as unknown,
+      });
+    },
+  );
 });

@@ -1,6 +1,7 @@
 /**
  * --help and -h: usage on stdout, exit 0, nothing on stderr and no Airbyte TRACE, for the Airbyte
  * CLI (dist/main.js) and the Singer tap (dist/tap.js), run as subprocesses like a user would.
+ * Each case is its own process: they run concurrently.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -29,20 +30,20 @@ function expectUsage(result: CliResult, commands: string[]): void {
 }
 
 describe('source-powerbi --help', () => {
-  test.each([[['--help']], [['-h']], [['help']], [['--', '--help']], [['read', '--help']]])(
+  test.concurrent.each([[['--help']], [['-h']], [['help']], [['--', '--help']], [['read', '--help']]])(
     '%j prints the usage of every command on stdout and exits 0',
     async (args) => {
       expectUsage(await runCli(args), ['spec', 'check', 'discover', 'read', 'catalog', 'explain-m']);
     },
   );
 
-  test('the usage says catalog is a helper, not an Airbyte command', async () => {
+  test.concurrent('the usage says catalog is a helper, not an Airbyte command', async () => {
     const { stdout } = await runCli(['--help']);
     const helpers = stdout.slice(stdout.indexOf('not part of the Airbyte protocol'));
     expect(helpers).toContain('catalog  --config FILE');
   });
 
-  test('an unknown command still fails, and its usage line names --help', async () => {
+  test.concurrent('an unknown command still fails, and its usage line names --help', async () => {
     const result = await runCli(['frobnicate']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('"TRACE"');
@@ -51,14 +52,14 @@ describe('source-powerbi --help', () => {
 });
 
 describe('tap-powerbi --help', () => {
-  test.each([[['--help']], [['-h']], [['--config', 'missing.json', '--help']]])(
+  test.concurrent.each([[['--help']], [['-h']], [['--config', 'missing.json', '--help']]])(
     '%j prints the usage on stdout and exits 0',
     async (args) => {
       expectUsage(await runTap(args), ['--discover', '--catalog', '--about', '--version']);
     },
   );
 
-  test('an unknown option still fails on stderr with exit 1', async () => {
+  test.concurrent('an unknown option still fails on stderr with exit 1', async () => {
     const result = await runTap(['--frobnicate']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--help');
