@@ -42,13 +42,22 @@ class LineBuffer {
     this.bytes[this.used++] = NEWLINE;
   }
 
-  /** The lines so far, in a buffer of their own (a queued write must not hold on to this one). */
+  /**
+   * The lines so far, in a buffer of their own (a queued write must not see this one change). A
+   * chunk of records takes the buffer with it; a few small lines (a STATE, a LOG) are copied out,
+   * so a queued write does not hold a mostly empty buffer.
+   */
   take(): Buffer {
     if (this.used === 0) return EMPTY;
-    const lines = Buffer.allocUnsafe(this.used);
-    this.bytes.copy(lines, 0, 0, this.used);
+    const used = this.used;
     this.used = 0;
-    if (this.bytes.length > 2 * RECORD_CHUNK_BYTES) this.bytes = Buffer.allocUnsafe(2 * RECORD_CHUNK_BYTES);
+    if (used >= RECORD_CHUNK_BYTES / 2 || this.bytes.length > 2 * RECORD_CHUNK_BYTES) {
+      const lines = this.bytes.subarray(0, used);
+      this.bytes = Buffer.allocUnsafe(2 * RECORD_CHUNK_BYTES);
+      return lines;
+    }
+    const lines = Buffer.allocUnsafe(used);
+    this.bytes.copy(lines, 0, 0, used);
     return lines;
   }
 
