@@ -110,9 +110,11 @@ interface MixRun {
 
 describe('expired tokens are never a permission verdict (refresh_history under token-expiry)', () => {
   let sim: Simulator;
-  /** The same tenant at the same instant, for the fault-mix read that starts in beforeAll. */
+  /** The same tenant at the same instant, for the reads that start in beforeAll. */
   let mixSim: Simulator;
+  let expirySim: Simulator;
   let issueMix: Promise<MixRun>;
+  let keptExpiring: Promise<{ stopped: RunOutput; resumed: RunOutput }>;
   let clean: RunOutput;
   let cleanRows: Rows;
   let datasetsAsked: number;
@@ -204,16 +206,26 @@ describe('expired tokens are never a permission verdict (refresh_history under t
     return { faulted, unfired, tokenExpiries, resumed };
   };
 
+  /** Every dataset call draws token-expiry: no renewed token ever gets through. Then a resumed read. */
+  const readWhileTokensKeepExpiring = async (target: Simulator) => {
+    target.faults.script({ kind: 'token-expiry', endpoint: 'refreshes', times: 10_000 });
+    const stopped = await readOnly(config({}, target));
+    target.faults.clear();
+    const resumed = await readOnly(config({}, target), latestStates(stopped.messages));
+    return { stopped, resumed };
+  };
+
   beforeAll(async () => {
     const startTime = Date.now();
-    [sim, mixSim] = await Promise.all(
-      [0, 1].map(() => startSimulator({ seed: 31, workspaces: 40, scanDurationMs: 20, startTime })),
+    [sim, mixSim, expirySim] = await Promise.all(
+      [0, 1, 2].map(() => startSimulator({ seed: 31, workspaces: 40, scanDurationMs: 20, startTime })),
     );
     const quiet = quietInstant(sim.now());
-    for (const target of [sim, mixSim]) target.advanceClock(quiet - target.now());
+    for (const target of [sim, mixSim, expirySim]) target.advanceClock(quiet - target.now());
     // The comparison below needs a tenant whose refresh history stands still while the test runs.
     expect(historyAt(sim.now() + QUIET_MS - 5_000)).toEqual(historyAt(sim.now()));
     issueMix = startEarly(() => readUnderIssueMix(mixSim));
+    keptExpiring = startEarly(() => readWhileTokensKeepExpiring(expirySim));
     const before = requests('refreshes');
     clean = await read(config());
     datasetsAsked = requests('refreshes') - before;
@@ -229,9 +241,8 @@ describe('expired tokens are never a permission verdict (refresh_history under t
   });
 
   afterAll(async () => {
-    await issueMix?.catch(() => undefined);
-    await sim?.close();
-    await mixSim?.close();
+    await Promise.allSettled([issueMix, keptExpiring]);
+    for (const target of [sim, mixSim, expirySim]) await target?.close();
   });
 
   test('a renewed token that expires again before its retry lands: the history is read, nobody blames permissions', async () => {
@@ -274,10 +285,8 @@ describe('expired tokens are never a permission verdict (refresh_history under t
   });
 
   test('tokens that keep expiring stop the read non-zero, blaming no permission, with a state that resumes to the same records', async () => {
-    // Every dataset call draws token-expiry: no renewed token ever gets through.
-    sim.faults.script({ kind: 'token-expiry', endpoint: 'refreshes', times: 10_000 });
-    const stopped = await read(config());
-    sim.faults.clear();
+    const { stopped, resumed } = await keptExpiring;
+    expect(duplicateKeys(stopped.messages)).toEqual({});
     expect(stopped.code).not.toBe(0);
     const errors = traceErrors(stopped.messages);
     expect(errors.map((e) => e.failure_type)).toEqual(['transient_error']);
@@ -288,7 +297,7 @@ describe('expired tokens are never a permission verdict (refresh_history under t
     expect(Object.keys(state.workspaces as object).length).toBeGreaterThan(0);
     expect(Object.keys(state.pending ?? {}).length).toBeGreaterThan(0);
 
-    const resumed = await read(config(), latestStates(stopped.messages));
+    expect(duplicateKeys(resumed.messages)).toEqual({});
     expect(traceErrors(resumed.messages)).toEqual([]);
     expect(resumed.code).toBe(0);
     expect(difference(refreshRows(stopped, resumed), cleanRows)).toEqual(NO_DIFFERENCE);
