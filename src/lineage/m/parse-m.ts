@@ -13,7 +13,7 @@ import {
   mTextTooLong,
   type AnalysisLimits,
 } from '../limits.js';
-import { instantiate, templateKey } from './m-template.js';
+import { instantiate, templateShape } from './m-template.js';
 import { referencedNames } from './referenced-names.js';
 
 /** The parser's cancellation hook: Microsoft's parser calls throwIfCancelled at every parse step. */
@@ -168,13 +168,13 @@ export async function parseM(
     const lexed = PQP.TaskUtils.tryLex(settings, text);
     if (PQP.TaskUtils.isLexStageOk(lexed)) {
       const tokens = lexed.lexerSnapshot.tokens;
-      const key = templates && templateKey(tokens);
-      const known = key === undefined ? undefined : templates?.get(key);
-      const reused = known && instantiate(known, tokens);
+      const shape = templates && templateShape(tokens, text);
+      const known = shape && templates?.get(shape.key);
+      const reused = shape && known && instantiate(known, tokens, shape);
       if (reused) return { ok: true, ast: reused, names: referencedNames(tokens), repairs: [] };
       const task = await PQP.TaskUtils.tryParse(settings, lexed.lexerSnapshot);
       if (PQP.TaskUtils.isParseStageOk(task)) {
-        if (key !== undefined) templates?.set(key, task.ast);
+        if (shape !== undefined) templates?.set(shape.key, task.ast);
         return { ok: true, ast: task.ast, names: referencedNames(tokens), repairs: [] };
       }
     }
