@@ -27,16 +27,17 @@ const SCAN: ScanOptions = {
 };
 
 /**
- * Two tenants for the whole file (a simulator costs ~0.7 s of key generation): quick scans for most
- * tests, which take the first n workspaces of its 250, and slow scans where scans must overlap.
- * Request counts are taken as differences from the start of each test.
+ * Two tenants shared by the file's tests (a simulator costs ~0.7 s of key generation): quick scans
+ * for most tests, which take the first n workspaces of its 250, and slow scans where scans must
+ * overlap. Request counts are taken as differences from the start of each test.
  */
 const tenants: { quick?: Simulator; slow?: Simulator } = {};
 const clients: PowerBiClient[] = [];
 
 beforeAll(async () => {
   tenants.quick = await startSimulator({ workspaces: 250, scanDurationMs: 100 });
-  tenants.slow = await startSimulator({ workspaces: 100, scanDurationMs: 800 });
+  // Long enough that the first scans are still running when the 16th starts, even on a busy machine.
+  tenants.slow = await startSimulator({ workspaces: 100, scanDurationMs: 1500 });
 });
 
 afterAll(async () => {
@@ -52,9 +53,9 @@ afterEach(() => {
 
 async function setup(
   workspaces: number,
-  options: { tenant?: 'quick' | 'slow'; client?: Partial<PowerBiClientOptions> } = {},
+  options: { sim?: Simulator; client?: Partial<PowerBiClientOptions> } = {},
 ) {
-  const sim = tenants[options.tenant ?? 'quick']!;
+  const sim = options.sim ?? tenants.quick!;
   const tokens = new MsalTokenProvider({
     settings: sim.config as unknown as AuthSettings,
     secrets: { register: () => undefined },
@@ -139,9 +140,11 @@ describe('scanWorkspaces against the simulator', () => {
 
   // The simulator's peak is over its whole life: the lower limit runs first.
   it.each([5, 16])('keeps exactly %i scans in flight at the peak', async (max) => {
-    const { sim, client, ids, requests } = await setup(100, { tenant: 'slow' });
-    const run = await scan(client, ids, { workspacesPerScan: 4, maxScansInFlight: max });
-    expect(requests('getInfo')).toBe(25);
+    // More scans than the limit, two waves of them.
+    const batches = max + 5;
+    const { sim, client, ids, requests } = await setup(4 * batches, { sim: tenants.slow! });
+    const run = await scan(client, ids, { workspacesPerScan: 4, maxScansInFlight: max, pollIntervalMs: 200 });
+    expect(requests('getInfo')).toBe(batches);
     expect(sim.stats().peakScansInFlight).toBe(max);
     expect(client.stats().peakScansInFlight).toBe(max);
     expect(sim.stats().throttled.getInfo ?? 0).toBe(0);
@@ -251,22 +254,28 @@ describe('scanWorkspaces against the simulator', () => {
   });
 
   it('stops submitting and polling as soon as the consumer stops iterating', async () => {
-    const { client, ids, requests } = await setup(100, { tenant: 'slow' });
-    let workspaces = 0;
-    for await (const event of client.scanWorkspaces(ids, {
-      ...SCAN,
-      workspacesPerScan: 5,
-      maxScansInFlight: 4,
-    })) {
-      if (event.kind === 'workspace') workspaces += 1;
-      if (workspaces === 3) break;
+    // A tenant of its own, whose 600 ms scans are polled while the consumer stops.
+    const own = await startSimulator({ workspaces: 100, scanDurationMs: 600 });
+    try {
+      const { client, ids, requests } = await setup(100, { sim: own });
+      let workspaces = 0;
+      for await (const event of client.scanWorkspaces(ids, {
+        ...SCAN,
+        workspacesPerScan: 5,
+        maxScansInFlight: 4,
+      })) {
+        if (event.kind === 'workspace') workspaces += 1;
+        if (workspaces === 3) break;
+      }
+      const getInfo = requests('getInfo');
+      const polls = requests('scanStatus');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(requests('getInfo')).toBe(getInfo);
+      expect(requests('scanStatus')).toBe(polls);
+      expect(getInfo).toBeLessThan(20);
+    } finally {
+      await own.close();
     }
-    const getInfo = requests('getInfo');
-    const polls = requests('scanStatus');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(requests('getInfo')).toBe(getInfo);
-    expect(requests('scanStatus')).toBe(polls);
-    expect(getInfo).toBeLessThan(20);
   });
 
   it('aborts every call and wait through the client signal', async () => {
