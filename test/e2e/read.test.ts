@@ -67,10 +67,13 @@ describe('read through the built CLI against the simulator', () => {
     return fresh.messages;
   }
 
-  /** Slow enough that a read is still scanning when a test stops it at its first checkpoints. */
+  /**
+   * Nine scans, two at a time (they finish out of order): a read is still scanning when a test stops
+   * it at its first checkpoints.
+   */
   const stoppableConfig = () => ({
     ...config,
-    scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 5, max_scans_in_flight: 1 },
+    scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 5, max_scans_in_flight: 2 },
   });
 
   // Schemas, keys, statuses, estimates and STATE counts of every stream: test/e2e/stream-suite.test.ts.

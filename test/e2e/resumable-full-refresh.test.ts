@@ -49,7 +49,7 @@ describe('resumable full refresh', () => {
   let config: Record<string, unknown>;
 
   beforeAll(async () => {
-    // 60 workspaces (43 shared) in 9 scans of 5, one at a time: the read is still scanning when it
+    // 60 workspaces (43 shared) in 9 scans of 5, two at a time: the read is still scanning when it
     // is killed at its first checkpoints.
     sim = await startSimulator({
       seed: 42,
@@ -59,7 +59,7 @@ describe('resumable full refresh', () => {
     });
     config = {
       ...sim.config,
-      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 5, max_scans_in_flight: 1 },
+      scan: { poll_interval_seconds: 0.05, workspaces_per_scan: 5, max_scans_in_flight: 2 },
       activity_events: { enabled: true, backfill_days: 3, settle_minutes: 60 },
       refresh_history: { enabled: true },
       apps: { enabled: true },
