@@ -157,7 +157,11 @@ describe('read under faults (built CLI against the simulator)', () => {
 
   beforeAll(async () => {
     const startTime = Date.now();
-    [sim, throttling, transport] = await Promise.all([0, 1, 2].map(() => startTenant(startTime)));
+    [sim, throttling, transport] = await Promise.all([
+      startTenant(startTime),
+      startTenant(startTime),
+      startTenant(startTime),
+    ]);
     config = configOf(sim);
     // A generous request timeout: on a loaded machine a 1 s timeout could cut a 429 off before
     // the connector sees it, and the log line the test looks for would be missing.

@@ -217,9 +217,8 @@ describe('expired tokens are never a permission verdict (refresh_history under t
 
   beforeAll(async () => {
     const startTime = Date.now();
-    [sim, mixSim, expirySim] = await Promise.all(
-      [0, 1, 2].map(() => startSimulator({ seed: 31, workspaces: 40, scanDurationMs: 20, startTime })),
-    );
+    const start = () => startSimulator({ seed: 31, workspaces: 40, scanDurationMs: 20, startTime });
+    [sim, mixSim, expirySim] = await Promise.all([start(), start(), start()]);
     const quiet = quietInstant(sim.now());
     for (const target of [sim, mixSim, expirySim]) target.advanceClock(quiet - target.now());
     // The comparison below needs a tenant whose refresh history stands still while the test runs.
