@@ -8,22 +8,32 @@ const ALL =
 let sim: Simulator;
 let token: string;
 
-beforeEach(async () => {
-  sim = await startSimulator({
-    workspaces: 300,
-    seed: 11,
-    scanDurationMs: 10 * 1000,
-    budgets: { modified: 0 },
+/**
+ * The simulator of a block: one for all its tests when they leave nothing behind that another test
+ * would see (`all`), a fresh one per test when they move its clock, fill its scan slots or mutate
+ * its tenant (`each`).
+ */
+function useSimulator(scope: 'all' | 'each'): void {
+  const [before, after] = scope === 'all' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    sim = await startSimulator({
+      workspaces: 300,
+      seed: 11,
+      scanDurationMs: 10 * 1000,
+      budgets: { modified: 0 },
+    });
+    token = await appToken(sim);
   });
-  token = await appToken(sim);
-});
-afterEach(() => sim.close());
+  after(() => sim.close());
+}
 
 const ids = (): string[] => sim.tenant.listWorkspaces().map((w) => w.id);
 const getInfo = (workspaces: unknown, flags = ALL) =>
   call(sim, 'POST', `${API}/admin/workspaces/getInfo?${flags}`, { token, body: { workspaces } });
 
 describe('admin/workspaces/modified', () => {
+  useSimulator('all');
+
   test('without modifiedSince lists every workspace; the exclusions drop personal and inactive ones', async () => {
     const all = await call(sim, 'GET', `${API}/admin/workspaces/modified`, { token });
     expect(all.status).toBe(200);
@@ -74,6 +84,8 @@ describe('admin/workspaces/modified', () => {
 });
 
 describe('getInfo / scanStatus / scanResult', () => {
+  useSimulator('each');
+
   test('rejects 0 and 101 workspaces with the InvalidRequest body', async () => {
     for (const list of [[], ids().slice(0, 101)]) {
       const reply = await getInfo(list);
@@ -153,6 +165,13 @@ describe('getInfo / scanStatus / scanResult', () => {
 });
 
 describe('flags and tenant settings', () => {
+  useSimulator('all');
+  // Each scan below runs to its end (the clock moves past it); the settings a test turns off come back on.
+  afterEach(() => {
+    sim.settings.enhancedMetadata = true;
+    sim.settings.daxAndMashup = true;
+  });
+
   async function scan(
     flags: string,
   ): Promise<{ workspaces: Record<string, unknown>[]; datasourceInstances?: unknown[] }> {
