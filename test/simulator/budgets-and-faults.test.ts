@@ -4,41 +4,57 @@ import { API, appToken, call } from './helpers/client.js';
 
 let sim: Simulator;
 let token: string;
-beforeEach(async () => {
-  sim = await startSimulator({ workspaces: 30, seed: 8, scanDurationMs: 0 });
-  token = await appToken(sim);
-});
-afterEach(() => sim.close());
+
+/**
+ * The simulator of a block: a fresh one per test where a test counts on its budgets or its
+ * statistics (`each`), one for the block where every test scripts its own faults (`all`).
+ */
+function useSimulator(scope: 'all' | 'each'): void {
+  const [before, after] = scope === 'all' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    sim = await startSimulator({ workspaces: 30, seed: 8, scanDurationMs: 0 });
+    token = await appToken(sim);
+  });
+  after(() => sim.close());
+}
 
 const modified = () => call(sim, 'GET', `${API}/admin/workspaces/modified`, { token });
 const groups = () => call(sim, 'GET', `${API}/admin/groups?$top=10`, { token });
 
-test('modified allows 30 calls an hour, then 429 with Retry-After and the throttling message', async () => {
-  for (let i = 0; i < 30; i++) expect((await modified()).status).toBe(200);
-  const over = await modified();
-  expect(over.status).toBe(429);
-  const retryAfter = Number(over.headers['retry-after']);
-  expect(retryAfter).toBeGreaterThan(3500);
-  expect(retryAfter).toBeLessThanOrEqual(3600);
-  expect(over.json).toEqual({
-    message: `You have exceeded the amount of requests allowed in the current time frame and further requests will fail. Retry in ${retryAfter} seconds.`,
-  });
-  expect(sim.stats().throttled.modified).toBe(1);
-  sim.advanceClock(retryAfter * 1000);
-  token = await appToken(sim);
-  expect((await modified()).status).toBe(200);
-});
+describe('budgets', () => {
+  useSimulator('each');
 
-test('admin/groups allows 15 calls a minute', async () => {
-  for (let i = 0; i < 15; i++) expect((await groups()).status).toBe(200);
-  const over = await groups();
-  expect(over.status).toBe(429);
-  expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(60);
-  sim.advanceClock(60_000);
-  expect((await groups()).status).toBe(200);
+  test('modified allows 30 calls an hour, then 429 with Retry-After and the throttling message', async () => {
+    for (let i = 0; i < 30; i++) expect((await modified()).status).toBe(200);
+    const over = await modified();
+    expect(over.status).toBe(429);
+    const retryAfter = Number(over.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(3500);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(over.json).toEqual({
+      message: `You have exceeded the amount of requests allowed in the current time frame and further requests will fail. Retry in ${retryAfter} seconds.`,
+    });
+    expect(sim.stats().throttled.modified).toBe(1);
+    sim.advanceClock(retryAfter * 1000);
+    token = await appToken(sim);
+    expect((await modified()).status).toBe(200);
+  });
+
+  test('admin/groups allows 15 calls a minute', async () => {
+    for (let i = 0; i < 15; i++) expect((await groups()).status).toBe(200);
+    const over = await groups();
+    expect(over.status).toBe(429);
+    expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(60);
+    sim.advanceClock(60_000);
+    expect((await groups()).status).toBe(200);
+  });
 });
 
 describe('scripted faults', () => {
+  useSimulator('all');
+  // A test that leaves a scripted fault unfired (on purpose or by failing) leaves it to itself.
+  afterEach(() => sim.faults.clear());
+
   test('429 fires the declared number of times on the declared endpoint, with its Retry-After', async () => {
     sim.faults.script({ endpoint: 'modified', kind: '429', times: 2, retryAfterSeconds: 3 });
     const first = await modified();
@@ -131,15 +147,19 @@ describe('scripted faults', () => {
   });
 });
 
-test('probabilistic faults from a spec hit Power BI endpoints at about the given rate', async () => {
-  expect(parseFaultSpec('429=0.05,503=0.02,reset=0.01')).toEqual({ '429': 0.05, '503': 0.02, reset: 0.01 });
-  expect(() => parseFaultSpec('teapot=0.1')).toThrow(/unknown fault kind/);
-  expect(() => parseFaultSpec('429=2')).toThrow(/must be in \[0, 1\]/);
-  sim.faults.setProbabilities({ '503': 0.5 }, 1);
-  let failures = 0;
-  for (let i = 0; i < 40; i++)
-    if ((await call(sim, 'GET', `${API}/groups`, { token })).status === 503) failures++;
-  expect(failures).toBeGreaterThan(8);
-  expect(failures).toBeLessThan(32);
-  expect(sim.stats().faultsFired['503']).toBe(failures);
+describe('probabilistic faults', () => {
+  useSimulator('each');
+
+  test('probabilistic faults from a spec hit Power BI endpoints at about the given rate', async () => {
+    expect(parseFaultSpec('429=0.05,503=0.02,reset=0.01')).toEqual({ '429': 0.05, '503': 0.02, reset: 0.01 });
+    expect(() => parseFaultSpec('teapot=0.1')).toThrow(/unknown fault kind/);
+    expect(() => parseFaultSpec('429=2')).toThrow(/must be in \[0, 1\]/);
+    sim.faults.setProbabilities({ '503': 0.5 }, 1);
+    let failures = 0;
+    for (let i = 0; i < 40; i++)
+      if ((await call(sim, 'GET', `${API}/groups`, { token })).status === 503) failures++;
+    expect(failures).toBeGreaterThan(8);
+    expect(failures).toBeLessThan(32);
+    expect(sim.stats().faultsFired['503']).toBe(failures);
+  });
 });
