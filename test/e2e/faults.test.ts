@@ -6,8 +6,9 @@
  * Three simulators serve the same tenant (same seed, size and start instant, so the same records).
  * The reads that mostly wait out throttling and backoff run on the second and third, one after
  * another on each, started in beforeAll: their waiting overlaps the reads of the other cases, which
- * run in their tests on the first. Faults of one family share a read (both kinds of 429; 500, 502
- * and 503; Failed, stuck and expired scans), and each test asserts what its fault did in it.
+ * run in their tests on the first (and come first in this file, so that none waits for them). Faults of one family share a read (both kinds of 429; 500, 502
+ * and 503; resets and malformed bodies; slow and missing answers; Failed, stuck and expired scans),
+ * and each test asserts what its fault did in it.
  */
 import { jest } from '@jest/globals';
 import { startSimulator, type FaultScript, type Simulator } from '../../simulator/index.js';
@@ -55,7 +56,7 @@ const serverErrorFaults: FaultScript[] = SERVER_ERRORS.flatMap((kind, index) => 
 
 describe('read under faults (built CLI against the simulator)', () => {
   let sim: Simulator;
-  /** The same tenant again, for the reads that start in beforeAll: throttling and 5xx, then transport faults. */
+  /** The same tenant again, for the reads that start in beforeAll: throttling; 5xx and transport faults. */
   let throttling: Simulator;
   let transport: Simulator;
   let config: Record<string, unknown>;
@@ -67,10 +68,8 @@ describe('read under faults (built CLI against the simulator)', () => {
   const transportQueue = inSequence();
   let throttled: Promise<FaultedRun>;
   let serverErrors: Promise<FaultedRun>;
-  let resets: Promise<FaultedRun>;
-  let slow: Promise<FaultedRun>;
-  let timeouts: Promise<FaultedRun>;
-  let malformed: Promise<FaultedRun>;
+  let resetsAndMalformed: Promise<FaultedRun>;
+  let slowAndTimeouts: Promise<FaultedRun>;
   let scanFaults: Promise<FaultedRun> | undefined;
 
   /**
@@ -178,34 +177,28 @@ describe('read under faults (built CLI against the simulator)', () => {
         { ...configOf(throttling), request_timeout_seconds: 10 },
       ),
     );
-    serverErrors = throttlingQueue(() => faultedRead(throttling, serverErrorFaults));
-    resets = transportQueue(() =>
+    serverErrors = transportQueue(() => faultedRead(transport, serverErrorFaults));
+    // Resets and malformed bodies in one read: no call fails more than three times in a row.
+    resetsAndMalformed = transportQueue(() =>
       faultedRead(transport, [
         { kind: 'reset', endpoint: 'modified' },
         { kind: 'reset', endpoint: 'getInfo', skip: 2 },
         { kind: 'reset', endpoint: 'scanStatus', skip: 1, times: 2 },
         { kind: 'reset', endpoint: 'scanResult', skip: 2 },
-      ]),
-    );
-    slow = transportQueue(() =>
-      faultedRead(transport, [
-        { kind: 'slow', endpoint: 'getInfo', delayMs: 600 },
-        { kind: 'slow', endpoint: 'scanResult', delayMs: 600, skip: 1 },
-      ]),
-    );
-    timeouts = transportQueue(() =>
-      faultedRead(transport, [
-        { kind: 'timeout', endpoint: 'modified' },
-        { kind: 'timeout', endpoint: 'scanStatus', skip: 2 },
-        { kind: 'timeout', endpoint: 'scanResult', skip: 1 },
-      ]),
-    );
-    malformed = transportQueue(() =>
-      faultedRead(transport, [
         { kind: 'malformed', endpoint: 'modified' },
         { kind: 'malformed', endpoint: 'getInfo', skip: 1 },
         { kind: 'malformed', endpoint: 'scanStatus', skip: 2 },
         { kind: 'malformed', endpoint: 'scanResult', skip: 1, times: 2 },
+      ]),
+    );
+    // Slow answers (waited for) and answers that never come (cut and asked again) in one read.
+    slowAndTimeouts = transportQueue(() =>
+      faultedRead(transport, [
+        { kind: 'slow', endpoint: 'getInfo', delayMs: 600 },
+        { kind: 'slow', endpoint: 'scanResult', delayMs: 600, skip: 1 },
+        { kind: 'timeout', endpoint: 'modified' },
+        { kind: 'timeout', endpoint: 'scanStatus', skip: 2 },
+        { kind: 'timeout', endpoint: 'scanResult', skip: 1 },
       ]),
     );
     const out = await read(config);
@@ -220,26 +213,13 @@ describe('read under faults (built CLI against the simulator)', () => {
   });
 
   afterAll(async () => {
-    await Promise.allSettled([throttled, serverErrors, resets, slow, timeouts, malformed, scanFaults]);
+    await Promise.allSettled([throttled, serverErrors, resetsAndMalformed, slowAndTimeouts, scanFaults]);
     await sim?.close();
     await throttling?.close();
     await transport?.close();
     const secrets = [sim, throttling, transport].flatMap((s) => (s ? configSecrets(s.config) : []));
     const leaks = outputs.flatMap((o) => findLeaks(o, secrets));
     expect(leaks).toEqual([]);
-  });
-
-  test('a 429 storm with Retry-After on every scanner endpoint is waited out', async () => {
-    const run = await throttled;
-    expectRecovered(checked(run));
-    expect(run.fired['429']).toBe(11);
-  });
-
-  test('429 without Retry-After backs off (10 s base) and completes', async () => {
-    const run = await throttled;
-    expectRecovered(checked(run));
-    expect(run.fired['429-no-retry-after']).toBe(1);
-    expect(logText(run.out.messages)).toMatch(/scanResult: HTTP 429.*retrying in 1\d s/);
   });
 
   test('a Retry-After beyond max_retry_wait_seconds stops at once with transient_error and a resumable state', async () => {
@@ -267,37 +247,6 @@ describe('read under faults (built CLI against the simulator)', () => {
       .filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'STREAM_STATUS')
       .map((m) => (m.trace as { stream_status: { status: string } }).stream_status.status);
     expect(statuses).toContain('INCOMPLETE');
-  });
-
-  test.each(SERVER_ERRORS)('HTTP %s on every endpoint is retried with backoff', async (kind) => {
-    const run = await serverErrors;
-    expectRecovered(checked(run));
-    // Once on modified, getInfo and scanStatus, twice on scanResult.
-    expect(run.fired[kind]).toBe(5);
-  });
-
-  test('connection resets are retried, including a repeated getInfo POST', async () => {
-    const run = await resets;
-    expectRecovered(checked(run));
-    expect(run.fired.reset).toBe(5);
-  });
-
-  test('slow answers within request_timeout_seconds are simply waited for', async () => {
-    const run = await slow;
-    expectRecovered(checked(run));
-    expect(run.fired.slow).toBe(2);
-  });
-
-  test('requests that never answer time out after request_timeout_seconds and are retried', async () => {
-    const run = await timeouts;
-    expectRecovered(checked(run));
-    expect(run.fired.timeout).toBe(3);
-  });
-
-  test('truncated, malformed JSON bodies are fetched again', async () => {
-    const run = await malformed;
-    expectRecovered(checked(run));
-    expect(run.fired.malformed).toBe(5);
   });
 
   test('a scan that ends Failed is submitted again', async () => {
@@ -368,5 +317,49 @@ describe('read under faults (built CLI against the simulator)', () => {
     expect(error.message).toMatch(/clock/);
     expect(error.message).not.toMatch(/Admin API settings/);
     expect(resumed.code).toBe(0);
+  });
+
+  test('a 429 storm with Retry-After on every scanner endpoint is waited out', async () => {
+    const run = await throttled;
+    expectRecovered(checked(run));
+    expect(run.fired['429']).toBe(11);
+  });
+
+  test('429 without Retry-After backs off (10 s base) and completes', async () => {
+    const run = await throttled;
+    expectRecovered(checked(run));
+    expect(run.fired['429-no-retry-after']).toBe(1);
+    expect(logText(run.out.messages)).toMatch(/scanResult: HTTP 429.*retrying in 1\d s/);
+  });
+
+  test.each(SERVER_ERRORS)('HTTP %s on every endpoint is retried with backoff', async (kind) => {
+    const run = await serverErrors;
+    expectRecovered(checked(run));
+    // Once on modified, getInfo and scanStatus, twice on scanResult.
+    expect(run.fired[kind]).toBe(5);
+  });
+
+  test('connection resets are retried, including a repeated getInfo POST', async () => {
+    const run = await resetsAndMalformed;
+    expectRecovered(checked(run));
+    expect(run.fired.reset).toBe(5);
+  });
+
+  test('slow answers within request_timeout_seconds are simply waited for', async () => {
+    const run = await slowAndTimeouts;
+    expectRecovered(checked(run));
+    expect(run.fired.slow).toBe(2);
+  });
+
+  test('requests that never answer time out after request_timeout_seconds and are retried', async () => {
+    const run = await slowAndTimeouts;
+    expectRecovered(checked(run));
+    expect(run.fired.timeout).toBe(3);
+  });
+
+  test('truncated, malformed JSON bodies are fetched again', async () => {
+    const run = await resetsAndMalformed;
+    expectRecovered(checked(run));
+    expect(run.fired.malformed).toBe(5);
   });
 });
