@@ -39,7 +39,10 @@ describe('read against a hostile server (built CLI, measured)', () => {
   const catalog = catalogFor('incremental');
   const figures: string[] = [];
   const sims: Simulator[] = [];
-  /** The cases that mostly wait out the connector's own backoff, each started in beforeAll. */
+  /**
+   * The cases that mostly wait out the connector's own backoff, each started in beforeAll; their
+   * tests come last, so that the other cases read meanwhile.
+   */
   let minusFive: Promise<ScriptedRun>;
   let tokenBody: Promise<ScriptedRun>;
   let drip: Promise<{ dripping: ScriptedRun; resumed: ScriptedRun }>;
@@ -161,30 +164,6 @@ describe('read against a hostile server (built CLI, measured)', () => {
     expect(ignored).toHaveLength(2);
   });
 
-  test('Retry-After "-5" on every try stops with transient_error within a minute, state kept', async () => {
-    const run = checked(await minusFive);
-    const error = stopped(run, 'transient_error');
-    expect(error.message).toMatch(/scanResult.*Retry-After header that was ignored/);
-    expect(logText(run.messages)).toMatch(/scanResult: ignored the Retry-After header "-5"/);
-    // The first batch was checkpointed before the throttling began.
-    expect(scanState(run.messages).pending).toMatchObject({ doneThroughId: expect.any(String) as string });
-  });
-
-  test('an answer dripping a few bytes at a time is cut at the deadline, retried, then transient_error', async () => {
-    const { dripping, resumed: resumedRun } = await drip;
-    const run = checked(dripping);
-    const error = stopped(run, 'transient_error');
-    expect(error.message).toMatch(
-      /scanStatus after 6 attempt\(s\).*ETIMEDOUT.*no complete answer within 1000 ms/,
-    );
-    const state = scanState(run.messages);
-    expect(state.pending).toMatchObject({ doneThroughId: expect.any(String) as string });
-    // The state resumes: a rerun finishes the sync.
-    const resumed = checked(resumedRun);
-    expect({ code: resumed.code, errors: traceErrors(resumed.messages) }).toEqual({ code: 0, errors: [] });
-    expect(logText(resumed.messages)).toMatch(/resuming/i);
-  });
-
   test('a 100 MiB JSON answer is not read past 32 MiB: system_error naming the endpoint and limit', async () => {
     // A generous timeout: reading the 32 MiB allowed must not hit the 1 s total deadline first.
     const run = await read(
@@ -206,12 +185,6 @@ describe('read against a hostile server (built CLI, measured)', () => {
     );
     const error = stopped(run, 'system_error');
     expect(error.message).toMatch(/modified.*nested deeper than 64 levels/);
-  });
-
-  test('an 8 MiB token answer from Entra is not read past 1 MiB: transient_error', async () => {
-    const run = checked(await tokenBody);
-    const error = stopped(run, 'transient_error');
-    expect(error.message).toMatch(/answered with more than 1 MiB, which no token response is/);
   });
 
   test.each([
@@ -248,5 +221,35 @@ describe('read against a hostile server (built CLI, measured)', () => {
       (m) => (m.record as { data: { id: string } }).data.id.toLowerCase() === failedId.toLowerCase(),
     );
     expect(again).toHaveLength(1);
+  });
+
+  test('Retry-After "-5" on every try stops with transient_error within a minute, state kept', async () => {
+    const run = checked(await minusFive);
+    const error = stopped(run, 'transient_error');
+    expect(error.message).toMatch(/scanResult.*Retry-After header that was ignored/);
+    expect(logText(run.messages)).toMatch(/scanResult: ignored the Retry-After header "-5"/);
+    // The first batch was checkpointed before the throttling began.
+    expect(scanState(run.messages).pending).toMatchObject({ doneThroughId: expect.any(String) as string });
+  });
+
+  test('an answer dripping a few bytes at a time is cut at the deadline, retried, then transient_error', async () => {
+    const { dripping, resumed: resumedRun } = await drip;
+    const run = checked(dripping);
+    const error = stopped(run, 'transient_error');
+    expect(error.message).toMatch(
+      /scanStatus after 6 attempt\(s\).*ETIMEDOUT.*no complete answer within 1000 ms/,
+    );
+    const state = scanState(run.messages);
+    expect(state.pending).toMatchObject({ doneThroughId: expect.any(String) as string });
+    // The state resumes: a rerun finishes the sync.
+    const resumed = checked(resumedRun);
+    expect({ code: resumed.code, errors: traceErrors(resumed.messages) }).toEqual({ code: 0, errors: [] });
+    expect(logText(resumed.messages)).toMatch(/resuming/i);
+  });
+
+  test('an 8 MiB token answer from Entra is not read past 1 MiB: transient_error', async () => {
+    const run = checked(await tokenBody);
+    const error = stopped(run, 'transient_error');
+    expect(error.message).toMatch(/answered with more than 1 MiB, which no token response is/);
   });
 });
