@@ -110,7 +110,7 @@ interface MixRun {
 
 describe('expired tokens are never a permission verdict (refresh_history under token-expiry)', () => {
   let sim: Simulator;
-  /** The same tenant at the same instant, for the reads that start in beforeAll. */
+  /** The same tenant at the same instant, for the reads that start in beforeAll (their tests come last). */
   let mixSim: Simulator;
   let expirySim: Simulator;
   let issueMix: Promise<MixRun>;
@@ -263,46 +263,6 @@ describe('expired tokens are never a permission verdict (refresh_history under t
     expect(refreshState(out.messages)?.pending).toBeUndefined();
   });
 
-  test(`the issue's fault mix (${ISSUE_FAULTS}): the same records as the clean read, or a non-zero exit that resumes to them`, async () => {
-    const { faulted, unfired, tokenExpiries, resumed } = await issueMix;
-    expect(unfired).toBe('');
-    expect(duplicateKeys(faulted.messages)).toEqual({});
-    expect(tokenExpiries).toBeGreaterThanOrEqual(6);
-    const all = [faulted];
-    if (faulted.code !== 0) {
-      // Allowed: a classified stop with a state to resume from, never a crash.
-      const [error] = traceErrors(faulted.messages);
-      expect(error?.failure_type).not.toBe('system_error');
-      expect(refreshState(faulted.messages)).toBeDefined();
-      expect(resumed).toBeDefined();
-      expect(duplicateKeys(resumed!.messages)).toEqual({});
-      expect(resumed!.code).toBe(0);
-      all.push(resumed!);
-    }
-    expect(difference(refreshRows(...all), cleanRows)).toEqual(NO_DIFFERENCE);
-    expect(permissionBlames(...all)).toEqual([]);
-  });
-
-  test('tokens that keep expiring stop the read non-zero, blaming no permission, with a state that resumes to the same records', async () => {
-    const { stopped, resumed } = await keptExpiring;
-    expect(duplicateKeys(stopped.messages)).toEqual({});
-    expect(stopped.code).not.toBe(0);
-    const errors = traceErrors(stopped.messages);
-    expect(errors.map((e) => e.failure_type)).toEqual(['transient_error']);
-    expect(errors[0]!.message).toMatch(/expired/);
-    expect(permissionBlames(stopped)).toEqual([]);
-    // The state names every target, and those whose history is still owed.
-    const state = refreshState(stopped.messages)!;
-    expect(Object.keys(state.workspaces as object).length).toBeGreaterThan(0);
-    expect(Object.keys(state.pending ?? {}).length).toBeGreaterThan(0);
-
-    expect(duplicateKeys(resumed.messages)).toEqual({});
-    expect(traceErrors(resumed.messages)).toEqual([]);
-    expect(resumed.code).toBe(0);
-    expect(difference(refreshRows(stopped, resumed), cleanRows)).toEqual(NO_DIFFERENCE);
-    expect(permissionBlames(resumed)).toEqual([]);
-  });
-
   test('a refusal that outlives a renewed token is still "no access": the WARN names it, the rest is read', async () => {
     const personal = sim.tenant
       .listWorkspaces()
@@ -343,6 +303,46 @@ describe('expired tokens are never a permission verdict (refresh_history under t
     expect([...refreshRows(out).entries()]).toEqual(expected);
     // The refused artifact stays a target: it is asked again once access is granted.
     expect(refreshState(out.messages)?.workspaces).toHaveProperty(personal.summary.id);
+  });
+
+  test(`the issue's fault mix (${ISSUE_FAULTS}): the same records as the clean read, or a non-zero exit that resumes to them`, async () => {
+    const { faulted, unfired, tokenExpiries, resumed } = await issueMix;
+    expect(unfired).toBe('');
+    expect(duplicateKeys(faulted.messages)).toEqual({});
+    expect(tokenExpiries).toBeGreaterThanOrEqual(6);
+    const all = [faulted];
+    if (faulted.code !== 0) {
+      // Allowed: a classified stop with a state to resume from, never a crash.
+      const [error] = traceErrors(faulted.messages);
+      expect(error?.failure_type).not.toBe('system_error');
+      expect(refreshState(faulted.messages)).toBeDefined();
+      expect(resumed).toBeDefined();
+      expect(duplicateKeys(resumed!.messages)).toEqual({});
+      expect(resumed!.code).toBe(0);
+      all.push(resumed!);
+    }
+    expect(difference(refreshRows(...all), cleanRows)).toEqual(NO_DIFFERENCE);
+    expect(permissionBlames(...all)).toEqual([]);
+  });
+
+  test('tokens that keep expiring stop the read non-zero, blaming no permission, with a state that resumes to the same records', async () => {
+    const { stopped, resumed } = await keptExpiring;
+    expect(duplicateKeys(stopped.messages)).toEqual({});
+    expect(stopped.code).not.toBe(0);
+    const errors = traceErrors(stopped.messages);
+    expect(errors.map((e) => e.failure_type)).toEqual(['transient_error']);
+    expect(errors[0]!.message).toMatch(/expired/);
+    expect(permissionBlames(stopped)).toEqual([]);
+    // The state names every target, and those whose history is still owed.
+    const state = refreshState(stopped.messages)!;
+    expect(Object.keys(state.workspaces as object).length).toBeGreaterThan(0);
+    expect(Object.keys(state.pending ?? {}).length).toBeGreaterThan(0);
+
+    expect(duplicateKeys(resumed.messages)).toEqual({});
+    expect(traceErrors(resumed.messages)).toEqual([]);
+    expect(resumed.code).toBe(0);
+    expect(difference(refreshRows(stopped, resumed), cleanRows)).toEqual(NO_DIFFERENCE);
+    expect(permissionBlames(resumed)).toEqual([]);
   });
 
   test('no secret reached the output of any read', () => {
