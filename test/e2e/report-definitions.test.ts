@@ -273,8 +273,10 @@ describe('report definitions through the built CLI', () => {
 
   test('LRO faults: a failed and a stuck operation end in rows (operation_failed, timed_out) and are read on the next sync', async () => {
     const selected = workspacesWith(2);
+    // Long enough for the failing operation to fail first on a loaded machine (1 s was not), short
+    // enough that waiting out the stuck one costs little.
     const cfg = {
-      ...config({ operation_timeout_seconds: 1 }),
+      ...config({ operation_timeout_seconds: 5 }),
       workspaces: { include_ids: selected },
     };
     const expected = readableReports()
