@@ -130,22 +130,41 @@ export async function extractMLineage(
   input: MExpressionInput,
   cache: LineageCache = sharedLineageCache(),
 ): Promise<MLineageResult> {
+  const found = await answer(input, cache);
+  return found.result ?? (JSON.parse(found.json) as MLineageResult);
+}
+
+/**
+ * extractMLineage's result as JSON text: what a worker thread sends back. A stored result is sent
+ * as it is kept, without being parsed first.
+ */
+export async function extractMLineageJson(
+  input: MExpressionInput,
+  cache: LineageCache = sharedLineageCache(),
+): Promise<string> {
+  const found = await answer(input, cache);
+  return found.json ?? JSON.stringify(found.result);
+}
+
+/** A result as computed now, as stored (JSON text), or both. */
+type Answer = { result: MLineageResult; json?: string } | { result?: undefined; json: string };
+
+async function answer(input: MExpressionInput, cache: LineageCache): Promise<Answer> {
   try {
-    return await extractOrThrow(input, cache);
+    return await answerOrThrow(input, cache);
   } catch (error) {
-    return failedResult(error);
+    return { result: failedResult(error) };
   }
 }
 
-async function extractOrThrow(input: MExpressionInput, cache: LineageCache): Promise<MLineageResult> {
+async function answerOrThrow(input: MExpressionInput, cache: LineageCache): Promise<Answer> {
   if (input.expression.length > cache.limits.maxTextChars)
-    return limitResult(mTextTooLong(input.expression.length, cache.limits));
-  if (looksLikeDax(input.expression)) return daxResult();
+    return { result: limitResult(mTextTooLong(input.expression.length, cache.limits)) };
+  if (looksLikeDax(input.expression)) return { result: daxResult() };
   const knownKey = resultKey(input, cache);
-  const stored = knownKey === undefined ? undefined : cache.result(knownKey);
-  if (stored !== undefined) return stored;
+  const stored = knownKey === undefined ? undefined : cache.resultJson(knownKey);
+  if (stored !== undefined) return { json: stored };
   const result = await analyse(input, cache);
   const key = knownKey ?? resultKey(input, cache);
-  if (key !== undefined) cache.storeResult(key, result);
-  return result;
+  return key === undefined ? { result } : { result, json: cache.storeResult(key, result) };
 }

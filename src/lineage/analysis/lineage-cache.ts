@@ -9,10 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
+import { RecurringTemplates } from './template-store.js';
 import { DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits, type Deadline } from '../limits.js';
 import { extractSqlTablePaths, type SqlTablePaths } from '../sql/native-sql.js';
 import { sqlColumnLineage, type SqlColumnsResult } from '../sql/sql-columns.js';
-import { parseM, type MAst, type ParseOutcome } from '../m/parse-m.js';
+import { parseM, type ParseOutcome } from '../m/parse-m.js';
 import type { MLineageResult } from '../types.js';
 
 export interface LineageCacheLimits {
@@ -24,7 +25,8 @@ export interface LineageCacheLimits {
   parsedTextChars?: number;
   /**
    * Characters of template keys (about the length of their text) whose trees serve later texts of
-   * the same shape (default 250,000: about 15 MB of trees).
+   * the same shape (default 250,000: about 15 MB of trees). A shape's tree is kept once the shape
+   * recurs (template-store.ts).
    */
   templateChars?: number;
   /** Characters of M text whose referenced names are kept (default 4,000,000). */
@@ -50,7 +52,7 @@ export type KnownNames = readonly string[] | null;
 
 export class LineageCache {
   private readonly parsed: BoundedCache<string, Promise<ParseOutcome>>;
-  private readonly templates: BoundedCache<string, MAst>;
+  private readonly templates: RecurringTemplates;
   private readonly names: BoundedCache<string, KnownNames>;
   private readonly sql: BoundedCache<string, SqlTablePaths>;
   private readonly sqlColumnResults: BoundedCache<string, SqlColumnsResult>;
@@ -61,7 +63,11 @@ export class LineageCache {
     this.limits = { ...DEFAULT_ANALYSIS_LIMITS, ...limits.analysis };
     const byLength = (key: string): number => key.length;
     this.parsed = new BoundedCache(limits.parsedTextChars ?? 100_000, byLength);
-    this.templates = new BoundedCache(limits.templateChars ?? 250_000, byLength);
+    this.templates = new RecurringTemplates({
+      keptChars: limits.templateChars ?? 250_000,
+      probationChars: 25_000,
+      seenShapes: 200_000,
+    });
     this.names = new BoundedCache(limits.namesTextChars ?? 4_000_000, byLength);
     this.sql = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
     this.sqlColumnResults = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
@@ -117,13 +123,21 @@ export class LineageCache {
 
   /** A result is keyed by a digest of every input it depends on (see resultKey in extract.ts). */
   result(key: string): MLineageResult | undefined {
-    const found = this.results.get(digest(key));
+    const found = this.resultJson(key);
     // Parsed anew on every hit: callers own what they get, the stored text never changes.
     return found === undefined ? undefined : (JSON.parse(found) as MLineageResult);
   }
 
-  storeResult(key: string, result: MLineageResult): void {
-    this.results.set(digest(key), JSON.stringify(result));
+  /** The stored result as JSON text. */
+  resultJson(key: string): string | undefined {
+    return this.results.get(digest(key));
+  }
+
+  /** Keeps the result as JSON text, and returns that text. */
+  storeResult(key: string, result: MLineageResult): string {
+    const json = JSON.stringify(result);
+    this.results.set(digest(key), json);
+    return json;
   }
 }
 

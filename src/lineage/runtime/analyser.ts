@@ -4,7 +4,7 @@
  * Microsoft's parser); worker threads put the other cores to work and keep the parsers' garbage out
  * of the main thread's heap.
  */
-import { extractMLineage } from '../analysis/extract.js';
+import { extractMLineage, extractMLineageJson } from '../analysis/extract.js';
 import { LineageCache } from '../analysis/lineage-cache.js';
 import type { MExpressionInput, MLineageResult } from '../types.js';
 
@@ -29,6 +29,20 @@ export async function analyseInOrder(
   const results: MLineageResult[] = [];
   for (const input of inputs) results.push(await extractMLineage(input, cache));
   return results;
+}
+
+/**
+ * The same as one JSON array text, for a worker's reply: a string crosses to the main thread as a
+ * copy of its characters, where an array of objects would be serialized field by field (and a
+ * stored result is sent without being parsed in between).
+ */
+export async function analyseInOrderAsJson(
+  inputs: readonly MExpressionInput[],
+  cache: LineageCache,
+): Promise<string> {
+  const texts: string[] = [];
+  for (const input of inputs) texts.push(await extractMLineageJson(input, cache));
+  return `[${texts.join(',')}]`;
 }
 
 /** Everything in the calling thread, with one cache for the analyser's life (a sync). */

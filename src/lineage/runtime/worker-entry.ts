@@ -3,7 +3,7 @@
  * as long as the worker (the sync), like the in-thread analyser's.
  */
 import { parentPort } from 'node:worker_threads';
-import { analyseInOrder } from './analyser.js';
+import { analyseInOrderAsJson } from './analyser.js';
 import { LineageCache } from '../analysis/lineage-cache.js';
 import type { WorkerReply, WorkerRequest } from './worker-messages.js';
 
@@ -13,7 +13,7 @@ if (port === null) throw new Error('worker-entry runs only as a worker thread');
 
 async function answer(request: WorkerRequest): Promise<WorkerReply> {
   try {
-    return { id: request.id, results: await analyseInOrder(request.inputs, cache) };
+    return { id: request.id, results: await analyseInOrderAsJson(request.inputs, cache) };
   } catch (error) {
     return { id: request.id, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,9 +1,10 @@
 /** What the main thread and a lineage worker send each other. */
-import type { MExpressionInput, MLineageResult } from '../types.js';
+import type { MExpressionInput } from '../types.js';
 
 export interface WorkerRequest {
   id: number;
   inputs: MExpressionInput[];
 }
 
-export type WorkerReply = { id: number; results: MLineageResult[] } | { id: number; error: string };
+/** `results`: the MLineageResult[] of the request's inputs, as JSON text. */
+export type WorkerReply = { id: number; results: string } | { id: number; error: string };

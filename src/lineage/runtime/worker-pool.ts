@@ -7,10 +7,10 @@
  * hang the connector.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LineageAnalyser } from './analyser.js';
+import { availableCores } from './available-cores.js';
 import type { MExpressionInput, MLineageResult } from '../types.js';
 import type { WorkerReply, WorkerRequest } from './worker-messages.js';
 
@@ -18,8 +18,15 @@ export interface WorkerPoolOptions {
   threads: number;
   /** The compiled worker-entry.js (default: the one next to this module). */
   script?: URL;
-  /** Old-generation heap of each worker (default 128 MB: its caches stay under ~20 MB; at 96 MB it spends a third more CPU collecting parse garbage). */
+  /**
+   * Old-generation heap of each worker (default 256 MB). Its caches for a sync reach 40-60 MB at
+   * 3,000 workspaces and keep growing to their bounds; at 128 MB a 10,000-workspace read ran the
+   * full collector without pause. Below 256 MB V8 also grows the heap by only 1.3x between full
+   * collections, so the limit is not where the heap settles but the headroom above the caches.
+   */
   maxHeapMb?: number;
+  /** Young generation of each worker (default: V8's for the old generation's size). */
+  maxYoungGenerationMb?: number;
 }
 
 interface Pending {
@@ -35,9 +42,11 @@ interface Slot {
   retired: boolean;
 }
 
-const DEFAULT_MAX_HEAP_MB = 128;
+const DEFAULT_MAX_HEAP_MB = 256;
 /** More workers than this do not pay off for one sync (the main thread's mapping becomes the limit). */
 const MAX_AUTO_THREADS = 4;
+/** Measured on 2 cores (docs/lineage.md, Threads): the main thread alone is cheaper and as fast. */
+const MAIN_THREAD_ONLY_UP_TO_CORES = 2;
 
 /** The compiled worker script beside this module, if there is one (not when running TypeScript sources). */
 export function defaultWorkerScript(): URL | undefined {
@@ -45,9 +54,17 @@ export function defaultWorkerScript(): URL | undefined {
   return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-/** Worker threads to use when the configuration does not say: one per spare core, at most four. */
-export function autoThreadCount(): number {
-  return Math.min(MAX_AUTO_THREADS, Math.max(0, availableParallelism() - 1));
+/**
+ * Worker threads to use when the configuration does not say. A worker spends ~25% more CPU than
+ * the main thread on the same M (a heap of its own to collect, its own JIT warm-up, expressions
+ * and results copied between threads), which pays off only with cores to spare: on 2 cores the
+ * main thread alone was cheaper and as fast (docs/lineage.md, Threads). With 3 or more, one per
+ * core beyond the main thread's, at most four. Cores are those the process may use, container
+ * CPU quotas included (available-cores.ts).
+ */
+export function autoThreadCount(cores = availableCores()): number {
+  if (cores <= MAIN_THREAD_ONLY_UP_TO_CORES) return 0;
+  return Math.min(MAX_AUTO_THREADS, cores - 1);
 }
 
 /** Stable small hash: the same affinity always lands on the same worker. */
@@ -62,6 +79,7 @@ export class LineageWorkerPool implements LineageAnalyser {
   private readonly slots: (Slot | undefined)[];
   private readonly script: URL;
   private readonly maxHeapMb: number;
+  private readonly maxYoungGenerationMb: number | undefined;
   private nextId = 0;
   private roundRobin = 0;
   private closed = false;
@@ -72,6 +90,7 @@ export class LineageWorkerPool implements LineageAnalyser {
     this.threads = options.threads;
     this.script = options.script;
     this.maxHeapMb = options.maxHeapMb ?? DEFAULT_MAX_HEAP_MB;
+    this.maxYoungGenerationMb = options.maxYoungGenerationMb;
     this.slots = new Array<Slot | undefined>(options.threads).fill(undefined);
   }
 
@@ -113,7 +132,12 @@ export class LineageWorkerPool implements LineageAnalyser {
     const worker = new Worker(this.script, {
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.maxHeapMb,
+        ...(this.maxYoungGenerationMb !== undefined && {
+          maxYoungGenerationSizeMb: this.maxYoungGenerationMb,
+        }),
+      },
     });
     worker.stdout.pipe(process.stderr, { end: false });
     worker.stderr.pipe(process.stderr, { end: false });
@@ -132,7 +156,7 @@ export class LineageWorkerPool implements LineageAnalyser {
     if (pending === undefined) return;
     slot.pending.delete(reply.id);
     if (slot.pending.size === 0) slot.worker.unref();
-    if ('results' in reply) pending.resolve(reply.results);
+    if ('results' in reply) pending.resolve(JSON.parse(reply.results) as MLineageResult[]);
     else pending.reject(new Error(reply.error));
   }
 
@@ -175,8 +199,8 @@ async function inThread(): Promise<LineageAnalyser> {
 }
 
 /**
- * The analyser a sync uses: `threads` workers (undefined: one per spare core, at most four), or the
- * calling thread when that is 0 or no compiled worker script exists (TypeScript sources under test).
+ * The analyser a sync uses: `threads` workers (undefined: autoThreadCount()), or the calling
+ * thread when that is 0 or no compiled worker script exists (TypeScript sources under test).
  */
 export async function createLineageAnalyser(
   options: Partial<WorkerPoolOptions> = {},

@@ -33,4 +33,20 @@ describe('BoundedCache', () => {
     cache.set('b', 3);
     expect([cache.get('a'), cache.get('b'), cache.size]).toEqual([2, 3, 2]);
   });
+
+  test('an entry read since it was last passed over gets a second chance; the entry just set is kept', () => {
+    const cache = new BoundedCache<string, number>(3);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('c', 3);
+    cache.get('a');
+    cache.get('b');
+    cache.get('c');
+    // Every old entry was read: one of them goes (the oldest, once its mark is spent), never 'd'.
+    cache.set('d', 4);
+    expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.get('d')]).toEqual([undefined, 2, 3, 4]);
+    // b, c and d were all read just now: the oldest of them goes once its mark is spent.
+    cache.set('e', 5);
+    expect([cache.get('b'), cache.get('c'), cache.get('d'), cache.get('e')]).toEqual([undefined, 3, 4, 5]);
+  });
 });
