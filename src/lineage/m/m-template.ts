@@ -52,6 +52,22 @@ function keyPart(tag: string, value: string): string {
   return `${tag}${value.length}:${value}`;
 }
 
+/**
+ * The text of the first token seen of each kind. Keywords and punctuation always have the same
+ * text, so their text is left out of a key as long as it is that one (the kind says it all); any
+ * other text of such a kind still goes in.
+ */
+const FIRST_TEXT = new Map<string, string>();
+
+function textPart(token: Token): string {
+  const kind = token.kind;
+  if (kind === TokenKind.Identifier || kind === TokenKind.NumericLiteral || kind === TokenKind.HexLiteral)
+    return keyPart('d', token.data);
+  const first = FIRST_TEXT.get(kind);
+  if (first === undefined) FIRST_TEXT.set(kind, token.data);
+  return first === undefined || first === token.data ? '' : keyPart('d', token.data);
+}
+
 /** The shape of a text's token list (`text`: the text the tokens were read from). */
 export function templateShape(tokens: readonly Token[], text: string): TemplateShape {
   const variable = new Uint8Array(tokens.length);
@@ -65,7 +81,7 @@ export function templateShape(tokens: readonly Token[], text: string): TemplateS
     const insideBrackets = brackets > 0;
     key += KIND_CODES.get(token.kind) ?? keyPart('?', token.kind);
     if (isVariable(token, insideBrackets)) variable[index] = 1;
-    else key += keyPart('d', token.data);
+    else key += textPart(token);
     if (insideBrackets) key += keyPart('g', text.slice(previousEnd, token.positionStart.codeUnit));
     if (token.kind === TokenKind.LeftBracket) brackets += 1;
     previousEnd = token.positionEnd.codeUnit;
@@ -151,10 +167,11 @@ export function instantiate(
       if (range.tokenIndexStart !== range.tokenIndexEnd) misplaced = true;
       return replace(value, range.tokenIndexStart);
     }
-    const out: Record<string, unknown> = {};
-    for (const key in value) {
-      const field = (value as Record<string, unknown>)[key];
-      out[key] = key === 'tokenRange' ? field : copy(field, depth + 1);
+    const out: Record<string, unknown> = { ...value };
+    for (const key in out) {
+      const field = out[key];
+      if (key !== 'tokenRange' && field !== null && typeof field === 'object')
+        out[key] = copy(field, depth + 1);
     }
     return out;
   };
