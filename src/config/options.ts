@@ -58,7 +58,7 @@ export interface OdbcDsnMapping {
 export interface LineageSettings {
   /** DSN name as written in M → its platform. */
   odbcDsnMap: Record<string, OdbcDsnMapping>;
-  /** Undefined: one thread per spare core (src/lineage/runtime/worker-pool.ts decides). */
+  /** Undefined: decided from the available cores (autoThreadCount in src/lineage/runtime/worker-pool.ts). */
   workerThreads: number | undefined;
 }
 

@@ -223,7 +223,7 @@ export interface ConnectorConfigInput {
       database?: string;
     }[];
     /**
-     * Threads that parse Power Query M for the lineage stream, beside the main thread. Leave empty for one per spare CPU core (at most 4); 0 parses in the main thread.
+     * Threads that parse Power Query M for the lineage stream, beside the main thread. Leave empty to decide from the CPU cores the process may use (container CPU quotas included): none on 1 or 2 cores (the main thread alone costs less CPU there), else one per core beyond the first, at most 4. 0 parses in the main thread.
      */
     worker_threads?: number;
   };
@@ -499,7 +499,7 @@ export interface ConnectorConfig {
       database?: string;
     }[];
     /**
-     * Threads that parse Power Query M for the lineage stream, beside the main thread. Leave empty for one per spare CPU core (at most 4); 0 parses in the main thread.
+     * Threads that parse Power Query M for the lineage stream, beside the main thread. Leave empty to decide from the CPU cores the process may use (container CPU quotas included): none on 1 or 2 cores (the main thread alone costs less CPU there), else one per core beyond the first, at most 4. 0 parses in the main thread.
      */
     worker_threads?: number;
   };
