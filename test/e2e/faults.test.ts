@@ -228,7 +228,9 @@ describe('read under faults (built CLI against the simulator)', () => {
       [{ kind: '429', endpoint: 'scanResult', skip: 1, retryAfterSeconds: 3600 }],
       {
         ...config,
-        scan: { ...(config.scan as object), max_scans_in_flight: 1 },
+        // Long timeouts: a retried first download (a loaded machine) would meet the 429 before any checkpoint.
+        scan: { ...(config.scan as object), max_scans_in_flight: 1, scan_timeout_minutes: 5 },
+        request_timeout_seconds: 60,
       },
     );
     const { states, resumed } = await expectStoppedThenResumed(out, 'transient_error', /429/);
