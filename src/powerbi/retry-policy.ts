@@ -89,8 +89,9 @@ const notFound = ({ endpoint, failure }: MessageContext) =>
 
 const tlsFailed = ({ endpoint, failure }: MessageContext) =>
   `The TLS certificate of the Power BI API could not be verified while calling ${endpoint} ` +
-  `(${describeFailure(failure)}). If a TLS-inspecting proxy sits in between, put its CA certificate (PEM) in the ` +
-  'CA certificate option; verification is never switched off.';
+  `(${describeFailure(failure)}). If a TLS-inspecting proxy sits in between, put its CA certificate (PEM) in ` +
+  'tls_ca_certificate; verification is never switched off. A signature failure can also mean two CAs of the ' +
+  'same name there: keep only the one that signed the certificate.';
 
 const overLimit = ({ endpoint, failure }: MessageContext) =>
   `Power BI's answer to ${endpoint} is over a limit on what the connector reads from the network ` +
@@ -203,15 +204,29 @@ function statusMatches(match: StatusMatch, failure: HttpFailure): boolean {
   }
 }
 
+/** OpenSSL's certificate verification failures as Node names them: retrying never helps. */
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  // Also what a second CA of the same subject name in the CA option causes (the issuer is found by name).
+  'CERT_SIGNATURE_FAILURE',
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
   'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 

@@ -7,7 +7,9 @@ import type { Readable } from 'node:stream';
 import { createHttpTransport, type HttpOptions } from '../../../src/powerbi/http.js';
 import { createPowerBiClient } from '../../../src/powerbi/client.js';
 import type { ScanEvent } from '../../../src/powerbi/scan-events.js';
+import { issueCertificate } from '../../../simulator/entra/x509.js';
 import { startSimulator, type Simulator } from '../../../simulator/index.js';
+import { ConnectorError } from '../../../src/errors.js';
 import { appToken } from '../../simulator/helpers/client.js';
 
 let sim: Simulator;
@@ -207,5 +209,36 @@ describe('streamed scan results', () => {
     const fired = sim.stats().faultsFired;
     expect((fired.drip ?? 0) - (firedBefore.drip ?? 0)).toBe(1);
     expect(fired['huge-string-workspace']).toBe(1);
+  });
+
+  it('a second CA of the same name as the real one fails at once as a config_error naming the option', async () => {
+    // TLS finds a certificate's issuer by name: the impostor, listed first, fails the signature check.
+    const impostor = issueCertificate({
+      commonName: 'source-powerbi simulator CA',
+      isCa: true,
+      validDays: 1,
+    });
+    const client = createPowerBiClient({
+      apiBaseUrl: `${sim.url}/v1.0/myorg`,
+      tokenProvider: { getAccessToken: () => Promise.resolve(token) },
+      caCertificate: `${impostor.certificatePem}\n${sim.caCertificate}`,
+      maxRetryWaitSeconds: 30,
+      requestTimeoutMs: 2_000,
+    });
+    const modifiedBefore = sim.stats().requests.modified ?? 0;
+    const error = await client
+      .listModifiedWorkspaceIds({ excludePersonalWorkspaces: true, excludeInActiveWorkspaces: true })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const { retries } = client.stats();
+    client.close();
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).failureType).toBe('config_error');
+    expect((error as ConnectorError).message).toMatch(/CERT_SIGNATURE_FAILURE[\s\S]*tls_ca_certificate/);
+    // Not retried (it used to back off for ~30 s): the handshake never completed, so no request arrived.
+    expect(retries).toBe(0);
+    expect(sim.stats().requests.modified ?? 0).toBe(modifiedBefore);
   });
 });

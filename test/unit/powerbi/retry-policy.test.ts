@@ -62,6 +62,8 @@ describe('retry policy table', () => {
       'backoff-if-repeatable',
     ],
     ['tls', { kind: 'network', code: 'SELF_SIGNED_CERT_IN_CHAIN', detail: 'x' }, 'GET', 'fail'],
+    ['tls signature', { kind: 'network', code: 'CERT_SIGNATURE_FAILURE', detail: 'x' }, 'GET', 'fail'],
+    ['tls hostname', { kind: 'network', code: 'HOSTNAME_MISMATCH', detail: 'x' }, 'POST', 'fail'],
     ['truncated JSON', { kind: 'invalid-body', status: 200, detail: 'Unexpected end' }, 'GET', 'backoff'],
     ['418', http(418), 'GET', 'fail'],
   ])('%s -> %s', (_name, failure, method, action) => {
@@ -164,7 +166,7 @@ describe('retry policy table', () => {
       decide(input({ kind: 'network', code: 'DEPTH_ZERO_SELF_SIGNED_CERT', detail: 'x' }), options),
     );
     expect(error.failureType).toBe('config_error');
-    expect(error.message).toMatch(/CA certificate/);
+    expect(error.message).toMatch(/CA certificate \(PEM\) in tls_ca_certificate/);
   });
 
   it('classifies 400/404 as system_error with the Microsoft code', () => {
