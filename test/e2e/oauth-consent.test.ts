@@ -14,7 +14,11 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { CLOUD_NAMES, resolveEndpoints } from '../../src/auth/clouds.js';
-import { expectProtocolLines, protocolSchemaPath } from '../helpers/airbyte-protocol.js';
+import {
+  expectProtocolLines,
+  protocolSchemaAvailable,
+  protocolSchemaPath,
+} from '../helpers/airbyte-protocol.js';
 import { runCli, writeInputs } from '../helpers/cli.js';
 import {
   accessTokenRequest,
@@ -98,14 +102,18 @@ async function startCallback(): Promise<{
 }
 
 describe('spec.json advanced_auth (declarative OAuth)', () => {
-  test('validates against the official ConnectorSpecification schema', () => {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    addFormats(ajv);
-    const protocol = parseYaml(readFileSync(protocolSchemaPath, 'utf8')) as Json;
-    ajv.addSchema({ ...protocol, $id: 'https://airbyte.io/protocol.yaml' });
-    const validate = ajv.getSchema('https://airbyte.io/protocol.yaml#/definitions/ConnectorSpecification')!;
-    expect(validate(spec) ? null : ajv.errorsText(validate.errors)).toBeNull();
-  });
+  // Needs ../shared's official schema (its absence is reported once per run by the global setup).
+  (protocolSchemaAvailable ? test : test.skip)(
+    'validates against the official ConnectorSpecification schema',
+    () => {
+      const ajv = new Ajv({ strict: false, allErrors: true });
+      addFormats(ajv);
+      const protocol = parseYaml(readFileSync(protocolSchemaPath, 'utf8')) as Json;
+      ajv.addSchema({ ...protocol, $id: 'https://airbyte.io/protocol.yaml' });
+      const validate = ajv.getSchema('https://airbyte.io/protocol.yaml#/definitions/ConnectorSpecification')!;
+      expect(validate(spec) ? null : ajv.errorsText(validate.errors)).toBeNull();
+    },
+  );
 
   test("keeps CAT's OAuth rules: every path exists in the connection spec, OAuth is the first credential option", () => {
     expect(specRuleViolations(spec)).toEqual([]);
