@@ -3,14 +3,12 @@
  * (then the fallback dialects, then a token scan when none parses it: token-scan.ts).
  * CTE names, temp tables (#t, @t) and write targets are left out; identifiers come back unquoted.
  */
-import sqlParser from 'node-sql-parser';
 import { DEFAULT_ANALYSIS_LIMITS, formatCount, type AnalysisLimits, type Deadline } from '../limits.js';
 import { namingOf } from '../qualified-name.js';
+import { parseInDialect } from './sql-parse.js';
 import { procedureDiagnostics } from './sql-procedures.js';
 import { rewriteForParser, scanSqlTables } from './token-scan.js';
 import type { LineageDiagnostic, SqlTableName, SqlTablesResult } from '../types.js';
-
-const parser = new sqlParser.Parser();
 
 /** Our platform name -> node-sql-parser dialect. Platforms without a dialect of their own start with the closest. */
 const DIALECT: Readonly<Record<string, string>> = {
@@ -136,15 +134,12 @@ function readTablePaths(candidates: readonly string[][], ctes: ReadonlySet<strin
 }
 
 function tryParse(sql: string, dialect: string): ParseOutcome {
-  let tableList: string[];
-  let ast: unknown;
-  try {
-    const result = parser.parse(sql, { database: dialect });
-    tableList = result.tableList;
-    ast = result.ast;
-  } catch (error) {
-    return error instanceof RangeError ? TOO_DEEP : { failure: describeFailure(error, dialect) };
-  }
+  const parsed = parseInDialect(sql, dialect);
+  if ('error' in parsed)
+    return parsed.error instanceof RangeError
+      ? TOO_DEEP
+      : { failure: describeFailure(parsed.error, dialect) };
+  const { ast, tableList } = parsed;
   const ctes = new Set<string>();
   collectCteNames(ast, ctes);
   const candidates: string[][] = [];

@@ -5,7 +5,6 @@
  * whose columns the caller does not know is kept as a pass-through of that table, flagged. Never
  * throws: SQL that no dialect parses gives no columns and an `unparsable_sql` diagnostic.
  */
-import sqlParser from 'node-sql-parser';
 import {
   DEFAULT_ANALYSIS_LIMITS,
   Deadline,
@@ -16,6 +15,7 @@ import {
 import type { LineageDiagnostic, LineageDiagnosticKind } from '../types.js';
 import { dialectsFor } from './native-sql.js';
 import { intoTargetOf, selectOf, statementsOf } from './sql-ast.js';
+import { parseInDialect } from './sql-parse.js';
 import { uniquePaths, type SqlColumnSource, type SqlColumnTransformation } from './sql-column-model.js';
 import { procedureDiagnostics } from './sql-procedures.js';
 import { SelectAnalysis, type KnownColumns } from './sql-select.js';
@@ -56,8 +56,6 @@ const DOUBLE_QUOTED_STRINGS = new Set(['mysql', 'bigquery', 'databricks']);
 /** Platforms whose select-list aliases are visible to the items after them. */
 const LATERAL_ALIASES = new Set(['snowflake', 'databricks', 'redshift', 'teradata']);
 const TRANSACT_SQL = new Set(['sqlserver', 'fabric', 'synapse']);
-
-const parser = new sqlParser.Parser();
 
 class Problems {
   private readonly seen = new Set<string>();
@@ -106,12 +104,11 @@ function parseSql(sql: string, platform: string, deadline: Deadline): Parsed {
   for (const text of texts) {
     for (const dialect of dialectsFor(platform)) {
       if (attempts++ > 0) deadline.checkNow();
-      try {
-        return { ast: parser.astify(text, { database: dialect }), dialect };
-      } catch (error) {
-        if (error instanceof RangeError) throw error;
-        firstFailure ??= `${dialect}: ${error instanceof Error ? error.message.slice(0, 80) : String(error)}`;
-      }
+      const parsed = parseInDialect(text, dialect);
+      if ('ast' in parsed) return { ast: parsed.ast, dialect };
+      const { error } = parsed;
+      if (error instanceof RangeError) throw error;
+      firstFailure ??= `${dialect}: ${error instanceof Error ? error.message.slice(0, 80) : String(error)}`;
     }
   }
   return { failure: firstFailure ?? 'no dialect accepted it' };
