@@ -3,9 +3,10 @@
  * to warehouse columns (or to columns of another table of the model), and each calculated column
  * and measure to the columns and measures its DAX reads.
  */
+import { hash } from 'node:crypto';
 import type { ColumnLineageRecord } from '../generated/records.js';
 // Not from lineage/index.ts: that loads the M and SQL parsers, which with worker threads only the workers need.
-import type { daxReferences, DaxModel, DaxReference } from '../lineage/dax/dax-references.js';
+import type { daxReferences, DaxModel } from '../lineage/dax/dax-references.js';
 import type {
   ColumnLineage,
   ColumnOrigin,
@@ -13,10 +14,9 @@ import type {
   MExpressionInput,
   MLineageResult,
 } from '../lineage/index.js';
-import type { ScanDataset, ScanWorkspace } from '../powerbi/scan-types.js';
+import type { ScanDataset, ScanTable, ScanWorkspace } from '../powerbi/scan-types.js';
 import { keyedTables } from './dataset-tables.js';
-import { startMAnalyses, upstreamName } from './lineage-m-edges.js';
-import { sha256Hex } from './privacy.js';
+import { startMAnalyses, type TableAnalyses } from './lineage-m-edges.js';
 import { defineStream, type MappingContext } from './stream.js';
 import { list, text } from './values.js';
 
@@ -28,7 +28,18 @@ type Upstream = NonNullable<ColumnLineageRecord['upstream']>;
 type Diagnostic = NonNullable<ColumnLineageRecord['diagnostics']>[number];
 
 function warehouseUpstream(origin: ColumnOrigin): Upstream {
-  return { ...upstreamName(origin.table), column: origin.column, partial: origin.table.partial ?? null };
+  const table = origin.table;
+  // upstreamName's fields, then the column's.
+  return {
+    platform: table.platform,
+    server: table.server ?? null,
+    database: table.database ?? null,
+    schema: table.schema ?? null,
+    table: table.table,
+    qualifiedName: table.qualifiedName,
+    column: origin.column,
+    partial: table.partial ?? null,
+  };
 }
 
 function modelUpstream(table: string, column: string): Upstream {
@@ -44,10 +55,12 @@ function modelUpstream(table: string, column: string): Upstream {
   };
 }
 
-function diagnosticsFor(name: string, diagnostics: readonly LineageDiagnostic[]): Diagnostic[] | null {
-  const own = diagnostics
-    .filter((d) => d.kind === 'opaque_columns' && d.message.includes(`"${name}"`))
-    .map((d) => ({ kind: d.kind, message: d.message }));
+/** The opaque_columns diagnostics (`notes`: only those) that name the column. */
+function diagnosticsFor(name: string, notes: readonly LineageDiagnostic[]): Diagnostic[] | null {
+  if (notes.length === 0) return null;
+  const quoted = `"${name}"`;
+  const own: Diagnostic[] = [];
+  for (const d of notes) if (d.message.includes(quoted)) own.push({ kind: d.kind, message: d.message });
   return own.length > 0 ? own : null;
 }
 
@@ -81,8 +94,8 @@ function withinModel(
   const absent = (origin: ColumnOrigin): boolean =>
     origin.table.kind === 'model_table' &&
     model.get(origin.table.table.toLowerCase())?.has(origin.column.toLowerCase()) === false;
+  if (!lineage.upstreams.some(absent)) return { lineage };
   const missing = lineage.upstreams.filter(absent);
-  if (missing.length === 0) return { lineage };
   const upstreams = lineage.upstreams.filter((origin) => !absent(origin));
   if (upstreams.length > 0) return { lineage: { ...lineage, upstreams } };
   const tables = [...new Set(missing.map((origin) => `"${origin.table.table}"`))].join(', ');
@@ -102,46 +115,58 @@ const NO_ANSWER = new Set(['unparsable_expression', 'limit_exceeded', 'analysis_
  * Data columns of an M that gave no column answer (it does not parse, hit a limit or failed):
  * each is opaque, with the analysis's reason. DAX (a calculated table) has no M columns.
  */
-function unansweredRows(input: MExpressionInput, result: MLineageResult): Row[] {
-  if (result.columns !== undefined) return [];
+function pushUnansweredRows(rows: Row[], input: MExpressionInput, result: MLineageResult): void {
+  if (result.columns !== undefined) return;
   const notes = result.diagnostics
     .filter((d) => NO_ANSWER.has(d.kind))
     .map((d) => ({ kind: d.kind, message: d.message }));
-  if (notes.length === 0) return [];
-  return (input.columns ?? []).map((name) => ({
-    name,
-    downstreamKind: 'column',
-    transformation: 'identity',
-    upstreamKind: 'none',
-    upstream: null,
-    opaque: true,
-    diagnostics: notes,
-  }));
+  if (notes.length === 0) return;
+  for (const name of input.columns ?? [])
+    rows.push({
+      name,
+      downstreamKind: 'column',
+      transformation: 'identity',
+      upstreamKind: 'none',
+      upstream: null,
+      opaque: true,
+      diagnostics: notes,
+    });
 }
 
-/** Rows of one data column from its M column lineage. */
-function mRows(traced: ColumnLineage, diagnostics: readonly LineageDiagnostic[], model: ModelColumns): Row[] {
+/** Rows of one data column from its M column lineage; `opaqueNotes`: the result's opaque_columns diagnostics. */
+function pushMRows(
+  rows: Row[],
+  traced: ColumnLineage,
+  opaqueNotes: readonly LineageDiagnostic[],
+  model: ModelColumns,
+): void {
   const { lineage, note } = withinModel(traced, model);
-  const base = {
-    name: lineage.column,
-    downstreamKind: 'column' as const,
-    transformation: lineage.transformation,
-  };
+  const name = lineage.column;
+  const transformation = lineage.transformation;
   const opaque = lineage.opaque === true;
-  const notes = opaque ? diagnosticsFor(lineage.column, note === undefined ? diagnostics : [note]) : null;
-  const rows: Row[] = lineage.upstreams.map((origin) => ({
-    ...base,
-    upstreamKind: origin.table.kind === 'model_table' ? 'model_column' : 'warehouse_column',
-    upstream:
-      origin.table.kind === 'model_table'
-        ? modelUpstream(origin.table.table, origin.column)
-        : warehouseUpstream(origin),
-    opaque,
-    diagnostics: notes,
-  }));
-  if (rows.length === 0 && opaque)
-    rows.push({ ...base, upstreamKind: 'none', upstream: null, opaque, diagnostics: notes });
-  return rows;
+  const notes = opaque ? diagnosticsFor(name, note === undefined ? opaqueNotes : [note]) : null;
+  for (const origin of lineage.upstreams) {
+    const inModel = origin.table.kind === 'model_table';
+    rows.push({
+      name,
+      downstreamKind: 'column',
+      transformation,
+      upstreamKind: inModel ? 'model_column' : 'warehouse_column',
+      upstream: inModel ? modelUpstream(origin.table.table, origin.column) : warehouseUpstream(origin),
+      opaque,
+      diagnostics: notes,
+    });
+  }
+  if (lineage.upstreams.length === 0 && opaque)
+    rows.push({
+      name,
+      downstreamKind: 'column',
+      transformation,
+      upstreamKind: 'none',
+      upstream: null,
+      opaque,
+      diagnostics: notes,
+    });
 }
 
 function daxModelOf(dataset: ScanDataset): DaxModel {
@@ -163,56 +188,103 @@ function daxModelOf(dataset: ScanDataset): DaxModel {
 }
 
 /** Rows of a measure or calculated column from the references of its DAX. */
-function daxRows(
+function pushDaxRows(
+  rows: Row[],
   daxReferencesOf: typeof daxReferences,
   name: string,
   downstreamKind: 'measure' | 'calculated_column',
   expression: string,
   host: string,
   model: DaxModel,
-): Row[] {
+): void {
   const { references, diagnostics } = daxReferencesOf(expression, { table: host }, model);
   const notes =
     diagnostics.length > 0 ? diagnostics.map((d) => ({ kind: d.kind, message: d.message })) : null;
-  const upstreamOf = (reference: DaxReference): [Row['upstreamKind'], Upstream] | undefined => {
-    if (reference.kind === 'column')
-      return ['model_column', modelUpstream(reference.table, reference.column)];
-    if (reference.kind === 'measure') return ['measure', modelUpstream(reference.table, reference.measure)];
-    return undefined;
-  };
-  return references.flatMap((reference) => {
-    const found = upstreamOf(reference);
-    if (found === undefined) return [];
-    const [upstreamKind, upstream] = found;
-    return [
-      {
-        name,
-        downstreamKind,
-        upstreamKind,
-        upstream,
-        transformation: 'derived' as const,
-        opaque: false,
-        diagnostics: notes,
-      },
-    ];
-  });
+  for (const reference of references) {
+    let upstreamKind: Row['upstreamKind'];
+    let upstream: Upstream;
+    if (reference.kind === 'column') {
+      upstreamKind = 'model_column';
+      upstream = modelUpstream(reference.table, reference.column);
+    } else if (reference.kind === 'measure') {
+      upstreamKind = 'measure';
+      upstream = modelUpstream(reference.table, reference.measure);
+    } else continue;
+    rows.push({
+      name,
+      downstreamKind,
+      upstreamKind,
+      upstream,
+      transformation: 'derived',
+      opaque: false,
+      diagnostics: notes,
+    });
+  }
 }
 
-function edgeIdOf(workspaceId: string, datasetId: string, tableName: string, row: Row): string {
+/** The JSON of an edge id's parts, lower-cased (null for any other value): its start is the table's, shared by its rows. */
+function lowerOrNull(part: unknown): string | null {
+  return typeof part === 'string' ? part.toLowerCase() : null;
+}
+
+/** `["workspace","dataset","table"` lower-cased: the part of the edge identity every row of the table shares. */
+function tableIdentity(workspaceId: string, datasetId: string, tableName: string): string {
+  const json = JSON.stringify([workspaceId, datasetId, tableName].map(lowerOrNull));
+  return json.slice(0, -1);
+}
+
+/** SHA-256 of the JSON array of the row's identity parts (the table's first), as every version wrote it. */
+function edgeIdOf(table: string, row: Row): string {
   const up = row.upstream;
-  const parts = [workspaceId, datasetId, tableName, row.name, row.downstreamKind, row.upstreamKind];
-  const upstream =
-    up === null || up === undefined ? [] : [up.platform, up.server, up.qualifiedName, up.column];
-  return sha256Hex(
-    JSON.stringify(
-      [...parts, ...upstream].map((part) => (typeof part === 'string' ? part.toLowerCase() : null)),
-    ),
-  );
+  const parts =
+    up === null || up === undefined
+      ? [row.name, row.downstreamKind, row.upstreamKind]
+      : [row.name, row.downstreamKind, row.upstreamKind, up.platform, up.server, up.qualifiedName, up.column];
+  return hash('sha256', `${table},${JSON.stringify(parts.map(lowerOrNull)).slice(1)}`, 'hex');
 }
 
-async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<ColumnLineageRecord> {
+interface KnownModel {
+  dax: DaxModel;
+  columns: ModelColumns;
+}
+
+/** The rows of one model table: its data columns from M, then its calculated columns and measures from DAX. */
+async function tableRows(
+  table: ScanTable,
+  tableName: string,
+  known: KnownModel,
+  analysed: TableAnalyses | undefined,
+  daxReferencesOf: typeof daxReferences,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  const results = analysed === undefined ? [] : await analysed.results;
+  results.forEach((result, index) => {
+    const input = analysed?.inputs[index];
+    if (input !== undefined) pushUnansweredRows(rows, input, result);
+    const columns = result.columns;
+    if (columns === undefined || columns.length === 0) return;
+    const opaqueNotes = result.diagnostics.filter((d) => d.kind === 'opaque_columns');
+    for (const lineage of columns) pushMRows(rows, lineage, opaqueNotes, known.columns);
+  });
+  for (const column of list(table.columns)) {
+    const name = text(column.name);
+    const expression = text(column.expression);
+    if (name !== null && expression !== null && text(column.columnType) === 'Calculated')
+      pushDaxRows(rows, daxReferencesOf, name, 'calculated_column', expression, tableName, known.dax);
+  }
+  for (const measure of list(table.measures)) {
+    const name = text(measure.name);
+    const expression = text(measure.expression);
+    if (name !== null && expression !== null)
+      pushDaxRows(rows, daxReferencesOf, name, 'measure', expression, tableName, known.dax);
+  }
+  return rows;
+}
+
+/** Every record of the workspace, in table order (a repeated edgeId is dropped by defineStream: the first one stays). */
+async function workspaceRecords(ws: ScanWorkspace, ctx: MappingContext): Promise<ColumnLineageRecord[]> {
   // Both M and DAX come with the scan's dataset expressions; without them there is nothing to trace.
-  if (!ctx.lineage.enabled) return;
+  if (!ctx.lineage.enabled) return [];
   // Loaded here, not at import: a read without this stream (and discover) need no DAX reader.
   const dax = await import('../lineage/dax/dax-references.js');
   const analyses = new Map(
@@ -221,48 +293,58 @@ async function* fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIter
       table,
     ]),
   );
-  const models = new Map<ScanDataset, { dax: DaxModel; columns: ModelColumns }>();
-  const seen = new Set<string>();
-  for (const { dataset, datasetId, table, tableName } of keyedTables(ws)) {
-    const known = models.get(dataset) ?? { dax: daxModelOf(dataset), columns: modelColumnsOf(dataset) };
-    models.set(dataset, known);
-    const model = known.dax;
-    const rows: Row[] = [];
+  const models = new Map<ScanDataset, KnownModel>();
+  const records: ColumnLineageRecord[] = [];
+  for (const keyed of keyedTables(ws)) {
+    const { dataset, datasetId, tableName } = keyed;
+    let known = models.get(dataset);
+    if (known === undefined) {
+      known = { dax: daxModelOf(dataset), columns: modelColumnsOf(dataset) };
+      models.set(dataset, known);
+    }
     const analysed = analyses.get(`${datasetId}\u0000${tableName}`);
-    const results = analysed === undefined ? [] : await analysed.results;
-    results.forEach((result, index) => {
-      const input = analysed?.inputs[index];
-      if (input !== undefined) rows.push(...unansweredRows(input, result));
-      for (const lineage of result.columns ?? [])
-        rows.push(...mRows(lineage, result.diagnostics, known.columns));
-    });
-    for (const column of list(table.columns)) {
-      const name = text(column.name);
-      const expression = text(column.expression);
-      if (name !== null && expression !== null && text(column.columnType) === 'Calculated')
-        rows.push(...daxRows(dax.daxReferences, name, 'calculated_column', expression, tableName, model));
-    }
-    for (const measure of list(table.measures)) {
-      const name = text(measure.name);
-      const expression = text(measure.expression);
-      if (name !== null && expression !== null)
-        rows.push(...daxRows(dax.daxReferences, name, 'measure', expression, tableName, model));
-    }
+    const rows = await tableRows(keyed.table, tableName, known, analysed, dax.daxReferences);
+    if (rows.length === 0) continue;
+    const identity = tableIdentity(ws.id, datasetId, tableName);
+    const datasetName = text(dataset.name);
     for (const row of rows) {
-      const edgeId = edgeIdOf(ws.id, datasetId, tableName, row);
-      if (seen.has(edgeId)) continue;
-      seen.add(edgeId);
-      yield {
-        edgeId,
+      records.push({
+        edgeId: edgeIdOf(identity, row),
         workspaceId: ws.id,
         scannedAt: ctx.scannedAt,
         datasetId,
-        datasetName: text(dataset.name),
+        datasetName,
         tableName,
         ...row,
-      };
+      });
     }
   }
+  return records;
+}
+
+/**
+ * The workspace's records, computed at the first request: handed out one by one without an
+ * async generator's promises and turns between them.
+ */
+function fromWorkspace(ws: ScanWorkspace, ctx: MappingContext): AsyncIterable<ColumnLineageRecord> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<ColumnLineageRecord> {
+      let records: ColumnLineageRecord[] | undefined;
+      let next = 0;
+      const step = (): IteratorResult<ColumnLineageRecord> => {
+        const record = records?.[next];
+        if (record === undefined) return { done: true, value: undefined };
+        next += 1;
+        return { done: false, value: record };
+      };
+      return {
+        next: async () => {
+          records ??= await workspaceRecords(ws, ctx);
+          return step();
+        },
+      };
+    },
+  };
 }
 
 export const columnLineageStream = defineStream<ColumnLineageRecord>({
