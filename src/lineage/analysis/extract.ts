@@ -10,7 +10,7 @@ import { decodeMIdentifier } from '../m/m-string.js';
 import { DatasetGlobals, type DatasetName } from '../m/parameters.js';
 import type { MAst } from '../m/parse-m.js';
 import { repairDiagnostic } from '../m/repair-diagnostic.js';
-import { outputColumnLineage } from './output-columns.js';
+import { keepOutputColumns, keptColumnLineage, type OutputColumns } from './output-columns.js';
 import { resultKey } from './result-key.js';
 import type { LineageDiagnostic, MExpressionInput, MLineageResult } from '../types.js';
 import { Walker } from '../m/walker.js';
@@ -61,20 +61,35 @@ function limitResult(message: string, earlier: readonly LineageDiagnostic[] = []
   };
 }
 
-async function analyse(input: MExpressionInput, cache: LineageCache): Promise<MLineageResult> {
+/**
+ * A table expression's lineage before the model's columns are looked up in its output: with
+ * `output` (column tracking, a finished walk) the columns the walk followed. Depends on whether
+ * columns are tracked, not on which: tables with the same M and other columns share it.
+ */
+interface Walked {
+  result: MLineageResult;
+  output?: OutputColumns | null;
+}
+
+async function analyse(input: MExpressionInput, cache: LineageCache): Promise<Walked> {
   const expression = input.expression;
   const parsed = await cache.parse(expression);
   if (!parsed.ok) {
-    if (parsed.limitExceeded) return limitResult(parsed.message);
-    if (!looksLikeM(expression)) return daxResult();
+    if (parsed.limitExceeded) return { result: limitResult(parsed.message) };
+    if (!looksLikeM(expression)) return { result: daxResult() };
     return {
-      upstreams: [],
-      diagnostics: [
-        { kind: 'unparsable_expression', message: `The M expression could not be parsed: ${parsed.message}` },
-      ],
+      result: {
+        upstreams: [],
+        diagnostics: [
+          {
+            kind: 'unparsable_expression',
+            message: `The M expression could not be parsed: ${parsed.message}`,
+          },
+        ],
+      },
     };
   }
-  if (isBareUnknownName(parsed.ast, input)) return daxResult();
+  if (isBareUnknownName(parsed.ast, input)) return { result: daxResult() };
   const globals = new DatasetGlobals(
     await parseReferencedNames(parsed.names, input, cache),
     input.parameters ?? {},
@@ -98,17 +113,24 @@ async function analyse(input: MExpressionInput, cache: LineageCache): Promise<ML
       upstreams: dedupeReferences(references),
       diagnostics: dedupeDiagnostics(walker.reported),
     };
-    if (input.columns === undefined) return result;
-    const columns = outputColumnLineage(walker.columnsOf(output), input.columns);
-    return {
-      ...result,
-      columns: columns.columns,
-      diagnostics: [...result.diagnostics, ...columns.diagnostics],
-    };
+    if (input.columns === undefined) return { result };
+    return { result, output: keepOutputColumns(walker.columnsOf(output)) };
   } catch (error) {
-    if (error instanceof LimitExceededError) return limitResult(error.message, walker.reported);
+    if (error instanceof LimitExceededError) return { result: limitResult(error.message, walker.reported) };
     throw error;
   }
+}
+
+/** The walk's result with the lineage of the model's columns, when the walk followed them. */
+function withModelColumns(walked: Walked, columns: readonly string[]): MLineageResult {
+  const { result, output } = walked;
+  if (output === undefined) return result;
+  const traced = keptColumnLineage(output, columns);
+  return {
+    ...result,
+    columns: traced.columns,
+    diagnostics: [...result.diagnostics, ...traced.diagnostics],
+  };
 }
 
 /** Anything unexpected (a stack overflow, a bug) costs this table its lineage, nothing more. */
@@ -163,8 +185,17 @@ async function answerOrThrow(input: MExpressionInput, cache: LineageCache): Prom
   if (looksLikeDax(input.expression)) return { result: daxResult() };
   const knownKey = resultKey(input, cache);
   const stored = knownKey === undefined ? undefined : cache.resultJson(knownKey);
-  if (stored !== undefined) return { json: stored };
-  const result = await analyse(input, cache);
+  const columns = input.columns;
+  if (columns === undefined) {
+    if (stored !== undefined) return { json: stored };
+    const { result } = await analyse(input, cache);
+    const key = knownKey ?? resultKey(input, cache);
+    return key === undefined ? { result } : { result, json: cache.storeResult(key, result) };
+  }
+  // With columns the walk is kept, and the model's columns looked up in it on every answer.
+  if (stored !== undefined) return { result: withModelColumns(JSON.parse(stored) as Walked, columns) };
+  const walked = await analyse(input, cache);
   const key = knownKey ?? resultKey(input, cache);
-  return key === undefined ? { result } : { result, json: cache.storeResult(key, result) };
+  if (key !== undefined) cache.store(key, walked);
+  return { result: withModelColumns(walked, columns) };
 }

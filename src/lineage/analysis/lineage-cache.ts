@@ -135,7 +135,12 @@ export class LineageCache {
 
   /** Keeps the result as JSON text, and returns that text. */
   storeResult(key: string, result: MLineageResult): string {
-    const json = JSON.stringify(result);
+    return this.store(key, result);
+  }
+
+  /** Keeps any JSON value under a result key (with column tracking: the walk, see extract.ts), and returns its text. */
+  store(key: string, value: unknown): string {
+    const json = JSON.stringify(value);
     this.results.set(digest(key), json);
     return json;
   }

@@ -3,7 +3,13 @@
  * the walk followed, or flagged opaque with the reason (one `opaque_columns` diagnostic per reason).
  */
 import { columnOf, type ColumnInfo, type ColumnSet } from '../m/columns.js';
-import type { ColumnLineage, LineageDiagnostic } from '../types.js';
+import type {
+  ColumnLineage,
+  ColumnOrigin,
+  ColumnTransformation,
+  LineageDiagnostic,
+  UpstreamReference,
+} from '../types.js';
 
 const NAMES_IN_MESSAGE = 10;
 
@@ -62,4 +68,59 @@ export function outputColumnLineage(
     return lineageOf(name, info);
   });
   return { columns: traced, diagnostics: opaqueDiagnostics(byReason) };
+}
+
+interface KeptColumn {
+  origins: readonly ColumnOrigin[];
+  transformation: ColumnTransformation;
+  opaque?: string;
+}
+
+type KeptRest =
+  | { kind: 'passthrough'; tables: readonly UpstreamReference[]; removed: string[] }
+  | { kind: 'none' }
+  | { kind: 'opaque'; reason: string };
+
+/**
+ * A table expression's output columns as JSON keeps them: what outputColumnLineage reads of a
+ * ColumnSet (null: the walk did not follow them). The cache keeps this, not the lineage of the
+ * model's columns, so tables with the same M but other columns share one walk.
+ */
+export interface OutputColumns {
+  known: [string, KeptColumn][];
+  rest: KeptRest;
+}
+
+export function keepOutputColumns(set: ColumnSet | undefined): OutputColumns | null {
+  if (set === undefined) return null;
+  const known: [string, KeptColumn][] = [];
+  for (const [name, info] of set.known) {
+    const kept: KeptColumn = { origins: info.origins, transformation: info.transformation };
+    if (info.opaque !== undefined) kept.opaque = info.opaque;
+    known.push([name, kept]);
+  }
+  const rest = set.rest;
+  return {
+    known,
+    rest:
+      rest.kind === 'passthrough'
+        ? { kind: rest.kind, tables: rest.tables, removed: [...rest.removed] }
+        : rest,
+  };
+}
+
+function columnSetOf(kept: OutputColumns): ColumnSet {
+  const rest = kept.rest;
+  return {
+    known: new Map(kept.known),
+    rest: rest.kind === 'passthrough' ? { ...rest, removed: new Set(rest.removed) } : rest,
+  };
+}
+
+/** outputColumnLineage of kept output columns. */
+export function keptColumnLineage(
+  kept: OutputColumns | null,
+  columns: readonly string[],
+): { columns: ColumnLineage[]; diagnostics: LineageDiagnostic[] } {
+  return outputColumnLineage(kept === null ? undefined : columnSetOf(kept), columns);
 }

@@ -44,5 +44,7 @@ export function resultKey(input: MExpressionInput, cache: LineageCache): string 
   }
   parts.sort();
   const dataSources = unknownNames ? (input.dataSources ?? []) : [];
-  return JSON.stringify([input.expression, input.options ?? {}, parts, dataSources, input.columns ?? null]);
+  // Whether columns are tracked changes the walk; which columns the model has does not (extract.ts).
+  const tracked = input.columns !== undefined;
+  return JSON.stringify([input.expression, input.options ?? {}, parts, dataSources, tracked]);
 }
