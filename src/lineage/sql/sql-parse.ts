@@ -11,8 +11,13 @@ export type DialectParse =
 
 const parser = new sqlParser.Parser();
 
-/** Enough for one query's readers; trees of long queries are large, so only these few stay. */
-const REMEMBERED = 2;
+/**
+ * Enough for one query's readers: its tree, and the dialects that failed before one parsed it
+ * (up to seven dialects, on the query and on its rewrite). Trees of long queries are large, so
+ * only the last two stay.
+ */
+const REMEMBERED_TREES = 2;
+const REMEMBERED_FAILURES = 16;
 
 interface Remembered {
   text: string;
@@ -20,7 +25,8 @@ interface Remembered {
   outcome: DialectParse;
 }
 
-const recent: Remembered[] = [];
+const recentTrees: Remembered[] = [];
+const recentFailures: Remembered[] = [];
 
 function parseNow(text: string, dialect: string): DialectParse {
   try {
@@ -31,14 +37,20 @@ function parseNow(text: string, dialect: string): DialectParse {
   }
 }
 
+function remember(list: Remembered[], limit: number, entry: Remembered): void {
+  if (list.length >= limit) list.shift();
+  list.push(entry);
+}
+
 /** The parse, or the error the parser threw; a RangeError (its recursion ran out of stack) is not remembered. */
 export function parseInDialect(text: string, dialect: string): DialectParse {
-  const known = recent.find((entry) => entry.dialect === dialect && entry.text === text);
+  const same = (entry: Remembered) => entry.dialect === dialect && entry.text === text;
+  const known = recentTrees.find(same) ?? recentFailures.find(same);
   if (known !== undefined) return known.outcome;
   const outcome = parseNow(text, dialect);
+  if (!('error' in outcome)) remember(recentTrees, REMEMBERED_TREES, { text, dialect, outcome });
   // How deep the stack may go depends on the caller's depth: the next caller tries for itself.
-  if ('error' in outcome && outcome.error instanceof RangeError) return outcome;
-  if (recent.length >= REMEMBERED) recent.shift();
-  recent.push({ text, dialect, outcome });
+  else if (!(outcome.error instanceof RangeError))
+    remember(recentFailures, REMEMBERED_FAILURES, { text, dialect, outcome });
   return outcome;
 }
