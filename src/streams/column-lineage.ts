@@ -281,6 +281,58 @@ async function tableRows(
   return rows;
 }
 
+/** What every record of one model table carries. */
+interface TablePlace {
+  identity: string;
+  workspaceId: string;
+  scannedAt: string;
+  datasetId: string;
+  datasetName: string | null;
+  tableName: string;
+}
+
+/**
+ * The record of a row, its fields written out rather than spread (a spread after other fields
+ * copies key by key), in the order the row has them: M rows name the transformation before the
+ * upstream, DAX rows after it.
+ */
+function recordOf(where: TablePlace, row: Row): ColumnLineageRecord {
+  const { workspaceId, scannedAt, datasetId, datasetName, tableName } = where;
+  const edgeId = edgeIdOf(where.identity, row);
+  const { name, downstreamKind, transformation, upstreamKind, upstream, opaque, diagnostics } = row;
+  if (downstreamKind === 'column')
+    return {
+      edgeId,
+      workspaceId,
+      scannedAt,
+      datasetId,
+      datasetName,
+      tableName,
+      name,
+      downstreamKind,
+      transformation,
+      upstreamKind,
+      upstream,
+      opaque,
+      diagnostics,
+    };
+  return {
+    edgeId,
+    workspaceId,
+    scannedAt,
+    datasetId,
+    datasetName,
+    tableName,
+    name,
+    downstreamKind,
+    upstreamKind,
+    upstream,
+    transformation,
+    opaque,
+    diagnostics,
+  };
+}
+
 /** Every record of the workspace, in table order (a repeated edgeId is dropped by defineStream: the first one stays). */
 async function workspaceRecords(ws: ScanWorkspace, ctx: MappingContext): Promise<ColumnLineageRecord[]> {
   // Both M and DAX come with the scan's dataset expressions; without them there is nothing to trace.
@@ -305,19 +357,15 @@ async function workspaceRecords(ws: ScanWorkspace, ctx: MappingContext): Promise
     const analysed = analyses.get(`${datasetId}\u0000${tableName}`);
     const rows = await tableRows(keyed.table, tableName, known, analysed, dax.daxReferences);
     if (rows.length === 0) continue;
-    const identity = tableIdentity(ws.id, datasetId, tableName);
-    const datasetName = text(dataset.name);
-    for (const row of rows) {
-      records.push({
-        edgeId: edgeIdOf(identity, row),
-        workspaceId: ws.id,
-        scannedAt: ctx.scannedAt,
-        datasetId,
-        datasetName,
-        tableName,
-        ...row,
-      });
-    }
+    const where: TablePlace = {
+      identity: tableIdentity(ws.id, datasetId, tableName),
+      workspaceId: ws.id,
+      scannedAt: ctx.scannedAt,
+      datasetId,
+      datasetName: text(dataset.name),
+      tableName,
+    };
+    for (const row of rows) records.push(recordOf(where, row));
   }
   return records;
 }
