@@ -16,7 +16,7 @@ import type {
 } from '../lineage/index.js';
 import type { ScanDataset, ScanTable, ScanWorkspace } from '../powerbi/scan-types.js';
 import { keyedTables } from './dataset-tables.js';
-import { startMAnalyses, type TableAnalyses } from './lineage-m-edges.js';
+import { startMAnalyses, upstreamName, type TableAnalyses } from './lineage-m-edges.js';
 import { defineStream, type MappingContext } from './stream.js';
 import { list, text } from './values.js';
 
@@ -28,18 +28,11 @@ type Upstream = NonNullable<ColumnLineageRecord['upstream']>;
 type Diagnostic = NonNullable<ColumnLineageRecord['diagnostics']>[number];
 
 function warehouseUpstream(origin: ColumnOrigin): Upstream {
-  const table = origin.table;
-  // upstreamName's fields, then the column's.
-  return {
-    platform: table.platform,
-    server: table.server ?? null,
-    database: table.database ?? null,
-    schema: table.schema ?? null,
-    table: table.table,
-    qualifiedName: table.qualifiedName,
+  // Added to the name's own object (no spread copy), after its fields.
+  return Object.assign(upstreamName(origin.table), {
     column: origin.column,
-    partial: table.partial ?? null,
-  };
+    partial: origin.table.partial ?? null,
+  });
 }
 
 function modelUpstream(table: string, column: string): Upstream {
@@ -291,33 +284,12 @@ interface TablePlace {
   tableName: string;
 }
 
-/**
- * The record of a row, its fields written out rather than spread (a spread after other fields
- * copies key by key), in the order the row has them: M rows name the transformation before the
- * upstream, DAX rows after it.
- */
+/** The record of a row, its fields written out rather than spread (a spread copies key by key). */
 function recordOf(where: TablePlace, row: Row): ColumnLineageRecord {
   const { workspaceId, scannedAt, datasetId, datasetName, tableName } = where;
-  const edgeId = edgeIdOf(where.identity, row);
   const { name, downstreamKind, transformation, upstreamKind, upstream, opaque, diagnostics } = row;
-  if (downstreamKind === 'column')
-    return {
-      edgeId,
-      workspaceId,
-      scannedAt,
-      datasetId,
-      datasetName,
-      tableName,
-      name,
-      downstreamKind,
-      transformation,
-      upstreamKind,
-      upstream,
-      opaque,
-      diagnostics,
-    };
   return {
-    edgeId,
+    edgeId: edgeIdOf(where.identity, row),
     workspaceId,
     scannedAt,
     datasetId,
@@ -325,9 +297,9 @@ function recordOf(where: TablePlace, row: Row): ColumnLineageRecord {
     tableName,
     name,
     downstreamKind,
+    transformation,
     upstreamKind,
     upstream,
-    transformation,
     opaque,
     diagnostics,
   };
