@@ -196,6 +196,6 @@ async function answerOrThrow(input: MExpressionInput, cache: LineageCache): Prom
   if (stored !== undefined) return { result: withModelColumns(JSON.parse(stored) as Walked, columns) };
   const walked = await analyse(input, cache);
   const key = knownKey ?? resultKey(input, cache);
-  if (key !== undefined) cache.store(key, walked);
+  if (key !== undefined) cache.storeResult(key, walked);
   return { result: withModelColumns(walked, columns) };
 }

@@ -133,13 +133,8 @@ export class LineageCache {
     return this.results.get(digest(key));
   }
 
-  /** Keeps the result as JSON text, and returns that text. */
-  storeResult(key: string, result: MLineageResult): string {
-    return this.store(key, result);
-  }
-
-  /** Keeps any JSON value under a result key (with column tracking: the walk, see extract.ts), and returns its text. */
-  store(key: string, value: unknown): string {
+  /** Keeps a result (with column tracking: the walk, see extract.ts) as JSON text, and returns that text. */
+  storeResult(key: string, value: unknown): string {
     const json = JSON.stringify(value);
     this.results.set(digest(key), json);
     return json;
