@@ -63,16 +63,12 @@ function sh(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-/** A worktree of `ref` sharing this checkout's node_modules, built with its own tsconfig. */
+/** A worktree of `ref` sharing this checkout's node_modules, built by its own `npm run build`. */
 function buildBase(ref: string, workDir: string): string {
   const tree = path.join(workDir, 'base');
   sh('git', ['worktree', 'add', '--detach', tree, ref], repoRoot);
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-  sh(
-    process.execPath,
-    [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    tree,
-  );
+  sh('npm', ['run', '--silent', 'build'], tree);
   return path.join(tree, 'dist', 'main.js');
 }
 

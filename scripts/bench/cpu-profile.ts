@@ -2,14 +2,25 @@
  * Where the connector's time goes: the V8 CPU profiles of a read under node --cpu-prof (one file
  * per thread: the main thread and every lineage worker), summed by self time per module (our dist/
  * folders, each npm package, Node internals, the garbage collector) and per function, for each
- * thread and for all of them together.
+ * thread and for all of them together. The build bundles sources and packages (build.mjs): a frame
+ * in a built file is mapped back through the file's source map to the source it came from.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber?: number;
+}
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
 }
 
 export interface CpuProfile {
@@ -50,7 +61,7 @@ const PSEUDO_FRAMES: Record<string, string> = {
   '(root)': 'native (program)',
 };
 
-/** dist/lineage/m/x.js -> src/lineage; node_modules/@scope/pkg/... -> @scope/pkg; node:internal -> node. */
+/** src/lineage/m/x.ts or dist/lineage/m/x.js -> src/lineage; node_modules/@scope/pkg/... -> @scope/pkg; node:internal -> node. */
 export function moduleOf(url: string, functionName = ''): string {
   const pseudo = PSEUDO_FRAMES[functionName];
   if (pseudo !== undefined && url === '') return pseudo;
@@ -58,9 +69,33 @@ export function moduleOf(url: string, functionName = ''): string {
   if (url.startsWith('node:')) return 'node internals';
   const packages = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (packages) return packages[1]!;
-  const ours = /\/dist\/([^/]+)(\/|$)/.exec(url);
-  if (ours) return `src/${ours[1]!.replace(/\.js$/, '')}`;
+  const ours = /\/(?:dist|src)\/([^/]+)(\/|$)/.exec(url);
+  if (ours) return `src/${ours[1]!.replace(/\.(js|ts)$/, '')}`;
   return path.basename(url);
+}
+
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+function sourceMapOf(url: string): SourceMap | undefined {
+  if (!sourceMaps.has(url)) {
+    let map: SourceMap | undefined;
+    try {
+      const payload = JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, 'utf8')) as SourceMapPayload;
+      map = new SourceMap(payload);
+    } catch {
+      map = undefined; // not a built file, or built without maps: keep the frame as it is
+    }
+    sourceMaps.set(url, map);
+  }
+  return sourceMaps.get(url);
+}
+
+/** The source a frame's code came from (url and 0-based line), through the built file's source map. */
+export function originalFrame(frame: CallFrame): { url: string; lineNumber: number } {
+  if (!frame.url.startsWith('file:') || frame.columnNumber === undefined) return frame;
+  const entry = sourceMapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber);
+  if (!entry || !('originalSource' in entry)) return frame;
+  return { url: new URL(entry.originalSource, frame.url).href, lineNumber: entry.originalLine };
 }
 
 function emptyTotals(): Totals {
@@ -78,9 +113,10 @@ function addProfile(totals: Totals, profile: CpuProfile): void {
     const frame = byId.get(id)?.callFrame;
     if (!frame || frame.functionName === '(idle)') return;
     totals.total += delta;
-    const module = moduleOf(frame.url, frame.functionName);
+    const source = originalFrame(frame);
+    const module = moduleOf(source.url, frame.functionName);
     add(totals.modules, module, delta);
-    add(totals.functions, `${frame.functionName || '(anonymous)'} ${module}:${frame.lineNumber + 1}`, delta);
+    add(totals.functions, `${frame.functionName || '(anonymous)'} ${module}:${source.lineNumber + 1}`, delta);
   });
 }
 

@@ -1,8 +1,7 @@
-/**
- * Loads schemas/<stream>.json from the package root. The compiled code runs from dist/streams/ and
- * the sources from src/streams/; in both cases the package root is two levels up.
- */
+/** Loads schemas/<stream>.json from the package root (package-root.ts). */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../config/package-root.js';
 import { systemError } from '../errors.js';
 
 export interface StreamJsonSchema {
@@ -15,7 +14,7 @@ export interface StreamJsonSchema {
   properties: Record<string, Record<string, unknown>>;
 }
 
-const schemasDir = new URL('../../schemas/', import.meta.url);
+const schemasDir = new URL('schemas/', pathToFileURL(`${packageRoot}/`));
 
 export function loadStreamSchema(
   name: string,

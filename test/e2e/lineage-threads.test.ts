@@ -1,7 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../simulator/index.js';
+import { recordedModules, recorderEnv, writeModuleRecorder } from '../helpers/module-recorder.js';
 import { catalogFor, readOnce, type Message, type ReadResult } from '../helpers/read-run.js';
 
 function lineageEdges(messages: Message[]): string[] {
@@ -15,34 +16,18 @@ function logLines(messages: Message[]): string[] {
   return messages.filter((m) => m.type === 'LOG').map((m) => (m.log as { message: string }).message);
 }
 
-/** A preloaded probe that reports, at exit, which parser packages the main thread loaded. */
-async function writeParserProbe(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'parser-probe-'));
-  const probe = path.join(dir, 'probe.cjs');
-  await writeFile(
-    probe,
-    `const { isMainThread } = require('node:worker_threads');
-process.on('exit', () => {
-  if (!isMainThread) return;
-  const keys = Object.keys(require('node:module')._cache);
-  const loaded = ['powerquery-parser', 'node-sql-parser'].filter((name) => keys.some((k) => k.includes(name)));
-  process.stderr.write('MAIN-THREAD-PARSERS=' + JSON.stringify(loaded) + '\\n');
-});
-`,
-  );
-  return probe;
-}
-
 describe('M lineage in worker threads, through the built CLI', () => {
   let sim: Simulator;
   let config: Record<string, unknown>;
-  let probe: string;
+  let dir: string;
+  let recorderArgs: string[];
 
   beforeAll(async () => {
     // 40 workspaces: 265 warehouse edges among ~670, enough to compare orders and contents.
     sim = await startSimulator({ seed: 7, workspaces: 40, scanDurationMs: 0 });
     config = { ...sim.config, scan: { poll_interval_seconds: 0.05 } };
-    probe = await writeParserProbe();
+    dir = await mkdtemp(path.join(tmpdir(), 'source-powerbi-test-parser-probe-'));
+    recorderArgs = (await writeModuleRecorder(dir)).nodeArgs;
   });
   afterAll(async () => {
     await sim.close();
@@ -50,6 +35,8 @@ describe('M lineage in worker threads, through the built CLI', () => {
 
   /** One read per thread count, with the parser probe; the first two tests share them. */
   const reads = new Map<number, Promise<ReadResult>>();
+  /** Where the module recorder writes what the read's main thread loaded. */
+  const recordOf = (threads: number): string => path.join(dir, `modules-${threads}.txt`);
   function readWithThreads(threads: number): Promise<ReadResult> {
     const cached = reads.get(threads);
     if (cached) return cached;
@@ -57,7 +44,7 @@ describe('M lineage in worker threads, through the built CLI', () => {
       { ...config, lineage: { worker_threads: threads } },
       catalogFor('full_refresh', ['lineage', 'tables']),
       undefined,
-      { env: { NODE_OPTIONS: `--require ${probe}` } },
+      { env: { NODE_OPTIONS: recorderArgs.join(' '), ...recorderEnv(recordOf(threads)) } },
     );
     reads.set(threads, read);
     return read;
@@ -88,13 +75,16 @@ describe('M lineage in worker threads, through the built CLI', () => {
   });
 
   test('with workers, the main thread never loads the M and SQL parsers', async () => {
-    const loadedBy = async (threads: number): Promise<string | undefined> => {
+    const loadedBy = async (threads: number): Promise<string[]> => {
       const result = await readWithThreads(threads);
       expect(result.code).toBe(0);
-      return /MAIN-THREAD-PARSERS=(.*)/.exec(result.stderr)?.[1];
+      const modules = await recordedModules(recordOf(threads));
+      return ['pkg:@microsoft/powerquery-parser/', 'pkg:node-sql-parser/'].filter((name) =>
+        modules.some((m) => m.startsWith(name)),
+      );
     };
-    expect(await loadedBy(2)).toBe('[]');
-    expect(await loadedBy(0)).toBe('["powerquery-parser","node-sql-parser"]');
+    expect(await loadedBy(2)).toEqual([]);
+    expect(await loadedBy(0)).toEqual(['pkg:@microsoft/powerquery-parser/', 'pkg:node-sql-parser/']);
   });
 
   test('without M expressions no worker is started', async () => {

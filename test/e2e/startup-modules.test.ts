@@ -1,9 +1,8 @@
 /**
  * What each command of the BUILT connector loads: Airbyte starts a process per spec, check,
  * discover and read, so a command must not pay for the modules of the others. A preloaded recorder
- * lists every module the main thread loads (ES modules through a load hook, CommonJS through the
- * require cache); the same hook can refuse one module, to show that a command whose module fails to
- * load still ends in a classified TRACE.
+ * lists every module the main thread loads (test/helpers/module-recorder.ts); the same hook can
+ * refuse one file, to show that a command whose code fails to load still ends in a classified TRACE.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,28 +12,13 @@ import { startSimulator, type Simulator } from '../../simulator/index.js';
 import { expectProtocolLines } from '../helpers/airbyte-protocol.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { catalogFor } from '../helpers/read-run.js';
+import {
+  builtEntryOf,
+  recordedModules,
+  recorderEnv,
+  writeModuleRecorder,
+} from '../helpers/module-recorder.js';
 import { repoRoot } from '../helpers/paths.js';
-
-const HOOKS = `import { appendFileSync } from 'node:fs';
-let settings;
-export function initialize(data) { settings = data; }
-export async function load(url, context, next) {
-  appendFileSync(settings.out, url + '\\n');
-  if (settings.refuse && url.endsWith(settings.refuse)) throw new Error('the test refused to load ' + settings.refuse);
-  return next(url, context);
-}
-`;
-
-const RECORDER = `import { appendFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
-import { isMainThread } from 'node:worker_threads';
-if (isMainThread) {
-  const out = process.env.MODULE_RECORD;
-  register('./hooks.mjs', import.meta.url, { data: { out, refuse: process.env.MODULE_REFUSE } });
-  const require = createRequire(import.meta.url);
-  process.on('exit', () => appendFileSync(out, Object.keys(require.cache).map((file) => 'cjs:' + file + '\\n').join('')));
-}
-`;
 
 interface RecordedRun extends CliResult {
   /** Our modules as dist/…, packages as pkg:<name>/<file in it>. */
@@ -42,41 +26,28 @@ interface RecordedRun extends CliResult {
 }
 
 let dir: string;
-
-/** A loaded file as a test names it: dist/commands/spec.js, or pkg:ajv/dist/ajv.js. */
-function moduleName(loaded: string): string | undefined {
-  const file = decodeURI(loaded.replace(/^cjs:/, '').replace(/^file:\/\//, ''));
-  const inPackage = /node_modules\/(.+)$/.exec(file);
-  if (inPackage) return `pkg:${inPackage[1]}`;
-  if (file.startsWith(path.join(repoRoot, 'dist') + path.sep)) return path.relative(repoRoot, file);
-  return undefined;
-}
-
-async function recorded(file: string): Promise<string[]> {
-  const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
-  return [...new Set(lines.map(moduleName).filter((name): name is string => name !== undefined))];
-}
+let recorderArgs: string[];
 
 let runs = 0;
 
-function recorderEnv(refuse?: string): { env: NodeJS.ProcessEnv; record: string } {
+async function newRecord(): Promise<string> {
   const record = path.join(dir, `modules-${(runs += 1)}.txt`);
-  return { record, env: { MODULE_RECORD: record, ...(refuse && { MODULE_REFUSE: refuse }) } };
+  await writeFile(record, '');
+  return record;
 }
 
 async function runRecorded(args: string[], refuse?: string): Promise<RecordedRun> {
-  const { env, record } = recorderEnv(refuse);
-  await writeFile(record, '');
-  const result = await runCli(args, { env, nodeArgs: ['--import', path.join(dir, 'recorder.mjs')] });
-  return { ...result, modules: await recorded(record) };
+  const record = await newRecord();
+  const result = await runCli(args, { env: recorderEnv(record, refuse), nodeArgs: recorderArgs });
+  return { ...result, modules: await recordedModules(record) };
 }
 
 async function runTapRecorded(args: string[]): Promise<RecordedRun> {
-  const { env, record } = recorderEnv();
-  await writeFile(record, '');
+  const record = await newRecord();
+  const env = recorderEnv(record);
   const tap = path.join(repoRoot, 'dist', 'tap.js');
   const result = await new Promise<CliResult>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', path.join(dir, 'recorder.mjs'), tap, ...args], {
+    const child = spawn(process.execPath, [...recorderArgs, tap, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -87,7 +58,7 @@ async function runTapRecorded(args: string[]): Promise<RecordedRun> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-  return { ...result, modules: await recorded(record) };
+  return { ...result, modules: await recordedModules(record) };
 }
 
 /** Module groups a command may not need; each test says which of them its command must not load. */
@@ -132,8 +103,7 @@ describe('what each command loads (built CLI, recorded in its main thread)', () 
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'startup-modules-'));
-    await writeFile(path.join(dir, 'hooks.mjs'), HOOKS);
-    await writeFile(path.join(dir, 'recorder.mjs'), RECORDER);
+    recorderArgs = (await writeModuleRecorder(dir)).nodeArgs;
     sim = await startSimulator({ seed: 11, workspaces: 6, scanDurationMs: 0 });
     configFile = path.join(dir, 'config.json');
     await writeFile(configFile, JSON.stringify({ ...sim.config, scan: { poll_interval_seconds: 0.05 } }));
@@ -240,7 +210,10 @@ describe('what each command loads (built CLI, recorded in its main thread)', () 
   });
 
   test('a command whose module fails to load ends in a classified TRACE, exit 1', async () => {
-    const run = await runRecorded(['discover', '--config', configFile], 'dist/commands/discover.js');
+    const run = await runRecorded(
+      ['discover', '--config', configFile],
+      builtEntryOf('src/commands/discover.ts'),
+    );
     expect(run.code).toBe(1);
     const traces = expectProtocolLines(run.stdout).filter((m) => m.type === 'TRACE');
     expect(traces).toHaveLength(1);

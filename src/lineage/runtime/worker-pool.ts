@@ -7,7 +7,8 @@
  * hang the connector.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LineageAnalyser } from './analyser.js';
 import { availableCores } from './available-cores.js';
@@ -48,10 +49,18 @@ const MAX_AUTO_THREADS = 4;
 /** Measured on 2 cores (docs/lineage.md, Threads): the main thread alone is cheaper and as fast. */
 const MAIN_THREAD_ONLY_UP_TO_CORES = 2;
 
-/** The compiled worker script beside this module, if there is one (not when running TypeScript sources). */
+/**
+ * The built worker script, dist/lineage/runtime/worker-entry.js, found from wherever the bundler put
+ * this module (dist/ or dist/chunks/); none when running the TypeScript sources.
+ */
 export function defaultWorkerScript(): URL | undefined {
-  const url = new URL('./worker-entry.js', import.meta.url);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.js')) return undefined;
+  for (let dir = path.dirname(here); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const script = path.join(dir, 'lineage', 'runtime', 'worker-entry.js');
+    if (existsSync(script)) return pathToFileURL(script);
+  }
+  return undefined;
 }
 
 /**

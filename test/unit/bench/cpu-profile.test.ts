@@ -1,7 +1,13 @@
 /** --profile: one V8 profile per thread, summed per thread and over all threads. */
+import { build } from 'esbuild';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   gcShareOf,
   moduleOf,
+  originalFrame,
   summarizeProfiles,
   threadOfProfileFile,
   type CpuProfile,
@@ -47,4 +53,47 @@ test('all threads together: samples of every profile summed, idle left out', () 
   expect(all.modules.map((m) => m.name)).toEqual(['src/lineage', 'src/protocol', 'GC']);
   expect(gcShareOf(main)).toBeCloseTo(100 / 400, 9);
   expect(gcShareOf(worker)).toBeCloseTo(100 / 600, 9);
+});
+
+test('a frame in a bundled file counts for the source its source map names', async () => {
+  // A two-module "bundle" built by esbuild, as build.mjs builds dist/, with its map beside it.
+  const dir = await mkdtemp(path.join(tmpdir(), 'source-powerbi-test-profile-map-'));
+  await mkdir(path.join(dir, 'src', 'lineage'), { recursive: true });
+  await mkdir(path.join(dir, 'src', 'protocol'), { recursive: true });
+  await writeFile(
+    path.join(dir, 'src', 'lineage', 'walk.ts'),
+    'export function walk(n: number): number {\n  return n * 2;\n}\n',
+  );
+  await writeFile(
+    path.join(dir, 'src', 'protocol', 'out.ts'),
+    "import { walk } from '../lineage/walk';\nexport function out(): number {\n  return walk(21);\n}\n",
+  );
+  await build({
+    entryPoints: [path.join(dir, 'src', 'protocol', 'out.ts')],
+    outfile: path.join(dir, 'dist', 'chunks', 'bundle.js'),
+    bundle: true,
+    format: 'esm',
+    sourcemap: 'linked',
+    logLevel: 'silent',
+  });
+  const built = await readFile(path.join(dir, 'dist', 'chunks', 'bundle.js'), 'utf8');
+  const at = (text: string) => {
+    const lines = built.split('\n');
+    const line = lines.findIndex((l) => l.includes(text));
+    return { lineNumber: line, columnNumber: lines[line]!.indexOf(text) };
+  };
+  const url = pathToFileURL(path.join(dir, 'dist', 'chunks', 'bundle.js')).href;
+  const walk = originalFrame({ functionName: 'walk', url, ...at('n * 2') });
+  const out = originalFrame({ functionName: 'out', url, ...at('walk(21)') });
+  expect([moduleOf(walk.url), walk.lineNumber + 1]).toEqual(['src/lineage', 2]);
+  expect([moduleOf(out.url), out.lineNumber + 1]).toEqual(['src/protocol', 3]);
+  // Without a map (not a built file) the frame stays as it is.
+  const plain = {
+    functionName: 'f',
+    url: 'file:///x/dist/lineage/m/parse.js',
+    lineNumber: 4,
+    columnNumber: 2,
+  };
+  expect(originalFrame(plain)).toBe(plain);
+  await rm(dir, { recursive: true, force: true });
 });
