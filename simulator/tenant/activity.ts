@@ -25,8 +25,23 @@ export const ACTIVITY_RETENTION_DAYS = 30;
  * The tenant's audit log, generated per UTC day from (seed, day): most days a few hundred
  * events, busy days thousands. Only events at or before "now" are visible.
  */
+/** A day's events and, index for index, their CreationTime in ms (whole seconds, ascending). */
+interface ActivityDay {
+  events: ActivityEvent[];
+  times: Float64Array;
+}
+
+/** What an event says of the workspace it happened in: the same for every event there. */
+interface WorkspaceDetail {
+  datasetName: string;
+  datasetId: string;
+  reportName: string;
+  reportId: string;
+}
+
 export class ActivityLog {
-  private readonly cache = new Map<number, ActivityEvent[]>();
+  private readonly cache = new Map<number, ActivityDay>();
+  private readonly workspaces = new Map<number, WorkspaceDetail>();
 
   constructor(
     private readonly ctx: TenantContext,
@@ -35,6 +50,23 @@ export class ActivityLog {
 
   /** Events of the UTC day starting at dayStart (ms), sorted by CreationTime. */
   day(dayStart: number): ActivityEvent[] {
+    return this.dayOf(dayStart).events;
+  }
+
+  /**
+   * Events of the day starting at dayStart whose CreationTime lies in [from, to] (ms), found by
+   * binary search instead of parsing every event's time (a busy day has thousands, asked for by
+   * the hour).
+   */
+  between(dayStart: number, from: number, to: number): ActivityEvent[] {
+    const { events, times } = this.dayOf(dayStart);
+    return events.slice(
+      firstIndex(times, (t) => t >= from),
+      firstIndex(times, (t) => t > to),
+    );
+  }
+
+  private dayOf(dayStart: number): ActivityDay {
     const cached = this.cache.get(dayStart);
     if (cached) return cached;
     const dayNumber = Math.floor(dayStart / DAY);
@@ -50,10 +82,29 @@ export class ActivityLog {
         : dayStart + Math.floor(rng.next() * DAY),
     ).sort((a, b) => a - b);
     const hosts = this.ctx.datasetHosts;
-    const events = times.map((t, i) => this.event(dayNumber, i, t, hosts));
+    const day: ActivityDay = {
+      events: times.map((t, i) => this.event(dayNumber, i, t, hosts)),
+      times: Float64Array.from(times, (t) => Math.floor(t / 1000) * 1000),
+    };
     if (this.cache.size > 4) this.cache.delete(this.cache.keys().next().value ?? 0);
-    this.cache.set(dayStart, events);
-    return events;
+    this.cache.set(dayStart, day);
+    return day;
+  }
+
+  private workspaceDetail(ws: number): WorkspaceDetail {
+    let detail = this.workspaces.get(ws);
+    if (!detail) {
+      const seed = this.ctx.seed;
+      const dsName = datasetName(seed, ws, 0);
+      detail = {
+        datasetName: dsName,
+        datasetId: datasetId(seed, ws, 0),
+        reportName: reportName(seed, ws, dsName, 0),
+        reportId: reportId(seed, ws, 0),
+      };
+      this.workspaces.set(ws, detail);
+    }
+    return detail;
   }
 
   private event(dayNumber: number, i: number, at: number, hosts: number[]): ActivityEvent {
@@ -81,14 +132,15 @@ export class ActivityLog {
     const ws = rng.pick(hosts);
     const sk = this.ctx.skeletons[ws];
     if (!sk) return base;
-    const dsName = datasetName(this.ctx.seed, ws, 0);
-    const rName = reportName(this.ctx.seed, ws, dsName, 0);
-    const rId = reportId(this.ctx.seed, ws, 0);
+    const names = this.workspaceDetail(ws);
+    const dsName = names.datasetName;
+    const rName = names.reportName;
+    const rId = names.reportId;
     const detail: ActivityEvent = {
       WorkSpaceName: sk.name,
       WorkspaceId: sk.id,
       DatasetName: dsName,
-      DatasetId: datasetId(this.ctx.seed, ws, 0),
+      DatasetId: names.datasetId,
     };
     if (activity === 'RefreshDataset')
       return {
@@ -114,4 +166,16 @@ export class ActivityLog {
       ArtifactKind: 'Report',
     };
   }
+}
+
+/** The first index whose time passes `test` (false, then true, along ascending times); times.length if none. */
+function firstIndex(times: Float64Array, test: (time: number) => boolean): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(times[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

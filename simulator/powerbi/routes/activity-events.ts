@@ -78,10 +78,9 @@ export function activityEvents(ctx: PowerBiContext, r: PowerBiRequest): void {
   const sliceStart = Math.max(cursor.s, cursor.h * HOUR);
   const sliceEnd = Math.min(cursor.e, (cursor.h + 1) * HOUR - 1);
   const visibleUntil = Math.min(sliceEnd, ctx.clock.now());
-  const inSlice = ctx.activity.day(Math.floor(cursor.s / DAY) * DAY).filter((ev) => {
-    const t = Date.parse(`${String(ev.CreationTime)}Z`);
-    return t >= Math.floor(sliceStart / 1000) * 1000 && t <= visibleUntil && matches(ev);
-  });
+  const inSlice = ctx.activity
+    .between(Math.floor(cursor.s / DAY) * DAY, Math.floor(sliceStart / 1000) * 1000, visibleUntil)
+    .filter(matches);
   const page = inSlice.slice(cursor.o, cursor.o + PAGE_MAX);
   const moreInSlice = cursor.o + PAGE_MAX < inSlice.length;
   const last = !moreInSlice && (cursor.h + 1) * HOUR > cursor.e;
