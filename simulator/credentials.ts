@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClientCertificate } from './entra/certificates.js';
+import { cachedKeyMaterial } from './key-cache.js';
 import type { EntraApp } from './entra/index.js';
 import { uuidFor } from './random.js';
 
@@ -30,7 +31,9 @@ export function createCredentials(
   seed: number,
   tenantDomain: string,
 ): { credentials: SimulatorCredentials; apps: EntraApp[] } {
-  const cert = createClientCertificate('CN=source-powerbi-simulator');
+  const cert = cachedKeyMaterial('client-certificate', () =>
+    createClientCertificate('CN=source-powerbi-simulator'),
+  );
   const credentials: SimulatorCredentials = {
     tenantId: uuidFor(seed, 'tenant'),
     tenantDomain,

@@ -13,6 +13,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+/** simulator/key-cache.ts reads it (named here: this file imports Node only). */
+const SIMULATOR_KEYS_ENV = 'SOURCE_POWERBI_SIMULATOR_KEYS';
+
 /** Read by tests (and inherited by workers and subprocesses). */
 export const RUN_ENV = {
   tmpRoot: 'SOURCE_POWERBI_TEST_TMP_ROOT',
@@ -97,6 +100,8 @@ function createTmpRoot(): { tmpRoot: string; tmpBase: string } {
     TMPDIR: tmpRoot,
     TMP: tmpRoot,
     TEMP: tmpRoot,
+    // The simulators of this run share their key material (simulator/key-cache.ts).
+    [SIMULATOR_KEYS_ENV]: path.join(tmpRoot, 'simulator-keys'),
   });
   return { tmpRoot, tmpBase };
 }
