@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { traceError, type Message } from '../demo/connector.js';
+import { imageNodeFlagsFor } from './image-flags.js';
 import { runCli } from './run-cli.js';
 import type { SimulatorProcess } from './simulator-process.js';
 import { readThreadStats, THREAD_STATS_ENV, THREAD_STATS_PRELOAD, type ThreadStats } from './thread-stats.js';
@@ -78,11 +79,13 @@ export async function measureRead(
   const before = await sim.stats();
   let sampledKb = 0;
   let sampler: NodeJS.Timeout | undefined;
+  const imageFlags = imageNodeFlagsFor(target.cliPath);
+  if (imageFlags.length > 0) progress(`  │ node flags of this build's image: ${imageFlags.join(' ')}`);
   const started = process.hrtime.bigint();
   const run = await runCli({
     cliPath: target.cliPath,
     args: ['read', ...target.args],
-    nodeOptions: ['--import', THREAD_STATS_PRELOAD, ...(target.nodeOptions ?? [])],
+    nodeOptions: ['--import', THREAD_STATS_PRELOAD, ...imageFlags, ...(target.nodeOptions ?? [])],
     env: { [THREAD_STATS_ENV]: statsDir },
     prefix: [...(target.outerPrefix ?? []), ...(useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', timeFile] : [])],
     onSpawn: (pid) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { imageNodeFlags } from '../../../scripts/bench/image-flags.js';
 import {
   collect,
   entrypointOf,
@@ -26,11 +27,16 @@ describe('Dockerfile agrees with metadata.yaml and package.json', () => {
     expect(labels['io.airbyte.version']).toBe(pkg.version);
   });
 
-  test('AIRBYTE_ENTRYPOINT is the ENTRYPOINT joined by spaces, with absolute paths only', () => {
+  test('AIRBYTE_ENTRYPOINT is the ENTRYPOINT joined by spaces: node, its memory flags, the script by absolute path', () => {
     const entrypoint = entrypointOf(run);
     expect(collect(run, 'ENV').AIRBYTE_ENTRYPOINT).toBe(entrypoint.join(' '));
-    expect(entrypoint.every((part) => part.startsWith('/'))).toBe(true);
-    expect(entrypoint[1]).toBe(`${lastOf(run, 'WORKDIR')}/dist/main.js`);
+    expect(entrypoint[0]).toBe('/usr/local/bin/node');
+    expect(entrypoint.at(-1)).toBe(`${lastOf(run, 'WORKDIR')}/dist/main.js`);
+    expect(entrypoint.slice(1, -1)).toEqual(['--max-semi-space-size=32', '--heap-growing-percent=50']);
+    // The benchmark runs the connector with the same flags (scripts/bench/image-flags.ts).
+    expect(imageNodeFlags(readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'))).toEqual(
+      entrypoint.slice(1, -1),
+    );
   });
 
   test('acceptance tests target the same docker repository', () => {
