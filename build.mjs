@@ -26,10 +26,10 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   // CommonJS packages in the bundle call require() for Node's built-ins; an ES module has none.
+  // (esbuild keeps src/main.ts's shebang on the first line, above this banner.)
   banner: {
     js: "import { createRequire as __createRequireForBundle } from 'node:module'; const require = __createRequireForBundle(import.meta.url);",
   },
-  // The main entry keeps its shebang from src/main.ts; the banner goes after it.
   logLevel: 'warning',
 });
 writeFileSync('dist/metafile.json', JSON.stringify(result.metafile));

@@ -21,10 +21,6 @@ const ACTIVITIES = [
 /** History the activity log keeps (4 weeks documented, 30 days as the edge). */
 export const ACTIVITY_RETENTION_DAYS = 30;
 
-/**
- * The tenant's audit log, generated per UTC day from (seed, day): most days a few hundred
- * events, busy days thousands. Only events at or before "now" are visible.
- */
 /** A day's events and, index for index, their CreationTime in ms (whole seconds, ascending). */
 interface ActivityDay {
   events: ActivityEvent[];
@@ -39,6 +35,10 @@ interface WorkspaceDetail {
   reportId: string;
 }
 
+/**
+ * The tenant's audit log, generated per UTC day from (seed, day): most days a few hundred
+ * events, busy days thousands. Only events at or before "now" are visible.
+ */
 export class ActivityLog {
   private readonly cache = new Map<number, ActivityDay>();
   private readonly workspaces = new Map<number, WorkspaceDetail>();

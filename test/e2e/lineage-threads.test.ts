@@ -26,14 +26,14 @@ describe('M lineage in worker threads, through the built CLI', () => {
     // 40 workspaces: 265 warehouse edges among ~670, enough to compare orders and contents.
     sim = await startSimulator({ seed: 7, workspaces: 40, scanDurationMs: 0 });
     config = { ...sim.config, scan: { poll_interval_seconds: 0.05 } };
-    dir = await mkdtemp(path.join(tmpdir(), 'source-powerbi-test-parser-probe-'));
+    dir = await mkdtemp(path.join(tmpdir(), 'source-powerbi-test-module-record-'));
     recorderArgs = (await writeModuleRecorder(dir)).nodeArgs;
   });
   afterAll(async () => {
     await sim.close();
   });
 
-  /** One read per thread count, with the parser probe; the first two tests share them. */
+  /** One read per thread count, with the module recorder; the first two tests share them. */
   const reads = new Map<number, Promise<ReadResult>>();
   /** Where the module recorder writes what the read's main thread loaded. */
   const recordOf = (threads: number): string => path.join(dir, `modules-${threads}.txt`);

@@ -53,8 +53,9 @@ export function recorderEnv(record: string, refuse?: string): NodeJS.ProcessEnv 
 
 /** Which sources each built file holds (written by build.mjs), keyed by the file's path in the repository. */
 function bundledSources(): Map<string, string[]> {
-  const meta = metafile();
-  return new Map(Object.entries(meta.outputs).map(([output, { inputs }]) => [output, Object.keys(inputs)]));
+  return new Map(
+    Object.entries(metafile().outputs).map(([output, { inputs }]) => [output, Object.keys(inputs)]),
+  );
 }
 
 /** A source as a test names it: src/commands/spec.ts as dist/commands/spec.js, a package file as pkg:ajv/dist/ajv.js. */
@@ -65,11 +66,11 @@ function sourceName(file: string): string | undefined {
   return ours ? `dist/${ours[1]}.js` : undefined;
 }
 
-/** The sources a loaded file stands for: those bundled into it, or the package file itself. */
+/** The sources a loaded file stands for: those bundled into it, or a file loaded from outside dist/ (a package) itself. */
 function moduleNames(loaded: string, bundles: Map<string, string[]>): string[] {
   const file = decodeURI(loaded.replace(/^cjs:/, '').replace(/^file:\/\//, ''));
   const inRepo = path.relative(repoRoot, file).split(path.sep).join('/');
-  const sources = bundles.get(inRepo) ?? [inRepo.startsWith('dist/') ? '' : file];
+  const sources = bundles.get(inRepo) ?? (inRepo.startsWith('dist/') ? [] : [file]);
   return sources.map(sourceName).filter((name): name is string => name !== undefined);
 }
 
