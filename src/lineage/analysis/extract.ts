@@ -8,7 +8,7 @@ import { Deadline, LimitExceededError, mTextTooLong } from '../limits.js';
 import { LineageCache, sharedLineageCache } from './lineage-cache.js';
 import { decodeMIdentifier } from '../m/m-string.js';
 import { DatasetGlobals, type DatasetName } from '../m/parameters.js';
-import type { MAst } from '../m/parse-m.js';
+import type { MAst, ParseOutcome } from '../m/parse-m.js';
 import { repairDiagnostic } from '../m/repair-diagnostic.js';
 import { keepOutputColumns, keptColumnLineage, type OutputColumns } from './output-columns.js';
 import { resultKey } from './result-key.js';
@@ -71,11 +71,23 @@ interface Walked {
   output?: OutputColumns | null;
 }
 
-async function analyse(input: MExpressionInput, cache: LineageCache): Promise<Walked> {
+/** The table expression's parse, and the dataset queries and tables it reaches, parsed (when it parsed). */
+interface Parsed {
+  expression: ParseOutcome;
+  referenced?: Map<string, DatasetName>;
+}
+
+async function parseInvolved(input: MExpressionInput, cache: LineageCache): Promise<Parsed> {
+  const expression = await cache.parse(input.expression);
+  if (!expression.ok) return { expression };
+  return { expression, referenced: await parseReferencedNames(expression.names, input, cache) };
+}
+
+function analyse(input: MExpressionInput, cache: LineageCache, parsed: Parsed): Walked {
   const expression = input.expression;
-  const parsed = await cache.parse(expression);
-  if (!parsed.ok) {
-    if (parsed.limitExceeded) return { result: limitResult(parsed.message) };
+  const outcome = parsed.expression;
+  if (!outcome.ok) {
+    if (outcome.limitExceeded) return { result: limitResult(outcome.message) };
     if (!looksLikeM(expression)) return { result: daxResult() };
     return {
       result: {
@@ -83,17 +95,14 @@ async function analyse(input: MExpressionInput, cache: LineageCache): Promise<Wa
         diagnostics: [
           {
             kind: 'unparsable_expression',
-            message: `The M expression could not be parsed: ${parsed.message}`,
+            message: `The M expression could not be parsed: ${outcome.message}`,
           },
         ],
       },
     };
   }
-  if (isBareUnknownName(parsed.ast, input)) return { result: daxResult() };
-  const globals = new DatasetGlobals(
-    await parseReferencedNames(parsed.names, input, cache),
-    input.parameters ?? {},
-  );
+  if (isBareUnknownName(outcome.ast, input)) return { result: daxResult() };
+  const globals = new DatasetGlobals(parsed.referenced ?? new Map(), input.parameters ?? {});
   const walker = new Walker({
     functions: DATA_ACCESS_FUNCTIONS,
     options: input.options ?? {},
@@ -105,9 +114,9 @@ async function analyse(input: MExpressionInput, cache: LineageCache): Promise<Wa
     deadline: new Deadline(cache.limits.timeBudgetMs, 'the analysis of this table expression'),
     trackColumns: input.columns !== undefined,
   });
-  parsed.repairs.forEach((repair) => walker.report(repairDiagnostic(repair)));
+  outcome.repairs.forEach((repair) => walker.report(repairDiagnostic(repair)));
   try {
-    const output = walker.evaluateDocument(parsed.ast);
+    const output = walker.evaluateDocument(outcome.ast);
     const references = walker.refsOf(output);
     const result: MLineageResult = {
       upstreams: dedupeReferences(references),
@@ -183,19 +192,26 @@ async function answerOrThrow(input: MExpressionInput, cache: LineageCache): Prom
   if (input.expression.length > cache.limits.maxTextChars)
     return { result: limitResult(mTextTooLong(input.expression.length, cache.limits)) };
   if (looksLikeDax(input.expression)) return { result: daxResult() };
-  const knownKey = resultKey(input, cache);
-  const stored = knownKey === undefined ? undefined : cache.resultJson(knownKey);
+  let key = resultKey(input, cache);
+  let parsed: Parsed | undefined;
+  if (key === undefined) {
+    // The key needs the names each text involved mentions; parsing them first (the walk needs
+    // them parsed anyway) lets a result stored under that key spare the walk.
+    parsed = await parseInvolved(input, cache);
+    key = resultKey(input, cache);
+  }
+  const stored = key === undefined ? undefined : cache.resultJson(key);
   const columns = input.columns;
   if (columns === undefined) {
     if (stored !== undefined) return { json: stored };
-    const { result } = await analyse(input, cache);
-    const key = knownKey ?? resultKey(input, cache);
+    const { result } = analyse(input, cache, parsed ?? (await parseInvolved(input, cache)));
+    key ??= resultKey(input, cache);
     return key === undefined ? { result } : { result, json: cache.storeResult(key, result) };
   }
   // With columns the walk is kept, and the model's columns looked up in it on every answer.
   if (stored !== undefined) return { result: withModelColumns(JSON.parse(stored) as Walked, columns) };
-  const walked = await analyse(input, cache);
-  const key = knownKey ?? resultKey(input, cache);
+  const walked = analyse(input, cache, parsed ?? (await parseInvolved(input, cache)));
+  key ??= resultKey(input, cache);
   if (key !== undefined) cache.storeResult(key, walked);
   return { result: withModelColumns(walked, columns) };
 }

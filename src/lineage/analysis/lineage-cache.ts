@@ -7,7 +7,7 @@
  * otherwise spend the time budget again on every copy of it). Each part is bounded; parsed M trees take ~60 bytes per character of text, so that part
  * is bounded by characters.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { BoundedCache } from './bounded-cache.js';
 import { RecurringTemplates } from './template-store.js';
 import { DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits, type Deadline } from '../limits.js';
@@ -24,17 +24,19 @@ export interface LineageCacheLimits {
    */
   parsedTextChars?: number;
   /**
-   * Characters of template keys (about the length of their text) whose trees serve later texts of
-   * the same shape (default 250,000: about 15 MB of trees). A shape's tree is kept once the shape
-   * recurs (template-store.ts).
+   * Tokens of the shapes whose trees serve later texts of the same shape (default 150,000: about
+   * 15 MB of trees). A shape's tree is kept once the shape recurs (template-store.ts).
    */
   templateChars?: number;
-  /** Characters of M text whose referenced names are kept (default 4,000,000). */
-  namesTextChars?: number;
-  /** Characters of native SQL whose table lists, and whose output columns, are kept (default 4,000,000 each). */
+  /**
+   * M texts whose referenced names are kept (default 30,000: about 6 MB). Keyed by a digest of the
+   * text, not the text: the texts themselves would take 3 to 4 times the memory.
+   */
+  namesEntries?: number;
+  /** Characters of native SQL whose table lists, and whose output columns, are kept (default 1,000,000 each). */
   sqlChars?: number;
   /**
-   * Characters of lineage results kept, as JSON text (default 16,000,000: about 16 MB; a result is
+   * Characters of lineage results kept, as JSON text (default 6,000,000: about 8 MB; a result is
    * ~250 characters, ~1,700 with column lineage). Kept as text, not objects: the collector does
    * not trace through a string, and counting entries instead let results with column lineage fill
    * a worker's heap (at 10,000 workspaces the collector then ran without pause).
@@ -53,7 +55,8 @@ export type KnownNames = readonly string[] | null;
 export class LineageCache {
   private readonly parsed: BoundedCache<string, Promise<ParseOutcome>>;
   private readonly templates: RecurringTemplates;
-  private readonly names: BoundedCache<string, KnownNames>;
+  /** JSON of the names, by digest of the text: one flat string, not the parser's slices of the text. */
+  private readonly names: BoundedCache<string, string>;
   private readonly sql: BoundedCache<string, SqlTablePaths>;
   private readonly sqlColumnResults: BoundedCache<string, SqlColumnsResult>;
   private readonly results: BoundedCache<string, string>;
@@ -64,14 +67,14 @@ export class LineageCache {
     const byLength = (key: string): number => key.length;
     this.parsed = new BoundedCache(limits.parsedTextChars ?? 100_000, byLength);
     this.templates = new RecurringTemplates({
-      keptChars: limits.templateChars ?? 250_000,
-      probationChars: 25_000,
+      keptChars: limits.templateChars ?? 120_000,
+      probationChars: 5_000,
       seenShapes: 200_000,
     });
-    this.names = new BoundedCache(limits.namesTextChars ?? 4_000_000, byLength);
-    this.sql = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
-    this.sqlColumnResults = new BoundedCache(limits.sqlChars ?? 4_000_000, byLength);
-    this.results = new BoundedCache(limits.resultChars ?? 16_000_000, (_key, json) => json.length);
+    this.names = new BoundedCache(limits.namesEntries ?? 20_000);
+    this.sql = new BoundedCache(limits.sqlChars ?? 600_000, byLength);
+    this.sqlColumnResults = new BoundedCache(limits.sqlChars ?? 600_000, byLength);
+    this.results = new BoundedCache(limits.resultChars ?? 5_000_000, (_key, json) => json.length);
   }
 
   /** Parses M text once while it stays in the cache; concurrent callers share one parse. */
@@ -79,7 +82,7 @@ export class LineageCache {
     let outcome = this.parsed.get(text);
     if (outcome === undefined) {
       outcome = parseM(text, this.templates, this.limits).then((result) => {
-        this.names.set(text, result.ok ? result.names : null);
+        this.names.set(digest(text), JSON.stringify(result.ok ? result.names : null));
         return result;
       });
       this.parsed.set(text, outcome);
@@ -89,7 +92,8 @@ export class LineageCache {
 
   /** Names a text mentions if it was parsed before (even when its tree has been dropped since). */
   namesOf(text: string): KnownNames | undefined {
-    return this.names.get(text);
+    const json = this.names.get(digest(text));
+    return json === undefined ? undefined : (JSON.parse(json) as KnownNames);
   }
 
   /** `deadline`: the table's; when it passes between SQL dialects the LimitExceededError is thrown, nothing is kept. */
@@ -142,7 +146,7 @@ export class LineageCache {
 }
 
 function digest(key: string): string {
-  return createHash('sha256').update(key).digest('base64');
+  return hash('sha256', key, 'base64');
 }
 
 const shared = new LineageCache();

@@ -178,3 +178,34 @@ export function instantiate(
   const tree = copy(template, 0) as MAst;
   return replaced === expected && !misplaced ? tree : undefined;
 }
+
+/**
+ * A tree to keep for later copies: the same nodes, with token ranges reduced to the token indexes
+ * (all instantiate reads). A parser's range also holds its first and last tokens' positions: a
+ * third of a kept tree's memory. Deeper than MAX_COPY_DEPTH the tree is kept as it is.
+ */
+export function slimTemplate(tree: MAst): MAst {
+  let tooDeep = false;
+  const slim = (value: unknown, depth: number): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > MAX_COPY_DEPTH) {
+      tooDeep = true;
+      return value;
+    }
+    if (Array.isArray(value)) return value.map((item) => slim(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) {
+      out[key] = key === 'tokenRange' ? indexesOf(field) : slim(field, depth + 1);
+    }
+    return out;
+  };
+  const copy = slim(tree, 0) as MAst;
+  return tooDeep ? tree : copy;
+}
+
+function indexesOf(range: unknown): unknown {
+  const known = tokenRangeOf({ tokenRange: range });
+  return known === undefined
+    ? range
+    : { tokenIndexStart: known.tokenIndexStart, tokenIndexEnd: known.tokenIndexEnd };
+}

@@ -109,7 +109,7 @@ describe('one cache for a whole run gives what a fresh computation gives', () =>
   test('with room for one tree and one result, every input still gets its own lineage', async () => {
     const tiny = new LineageCache({
       parsedTextChars: 80,
-      namesTextChars: 80,
+      namesEntries: 1,
       sqlChars: 10,
       resultChars: 400,
     });

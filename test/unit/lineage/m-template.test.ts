@@ -1,7 +1,12 @@
 import * as PQP from '@microsoft/powerquery-parser';
 import { loadCorpus } from '../../../scripts/conformance-m.js';
 import { extractMLineage, LineageCache, type MExpressionInput } from '../../../src/lineage/index.js';
-import { instantiate, templateShape, type TemplateShape } from '../../../src/lineage/m/m-template.js';
+import {
+  instantiate,
+  slimTemplate,
+  templateShape,
+  type TemplateShape,
+} from '../../../src/lineage/m/m-template.js';
 import { parseM } from '../../../src/lineage/m/parse-m.js';
 import { Tenant } from '../../../simulator/tenant/tenant.js';
 
@@ -154,11 +159,40 @@ describe('parse trees reused across texts of one shape', () => {
         const tokens = tokensOf(text);
         const copied = instantiate(template.ast, tokens, templateShape(tokens, text));
         expect(shape(copied)).toEqual(shape(fresh.ast));
+        // What the template store keeps for the run serves the same copies.
+        const fromKept = instantiate(slimTemplate(template.ast), tokens, templateShape(tokens, text));
+        expect(shape(fromKept)).toEqual(shape(fresh.ast));
         compared += 1;
       }
     }
     // Most texts of a tenant share their shape with another (other names, servers, tables).
     expect(compared).toBeGreaterThan(150);
+  });
+
+  test('a kept tree has every node and token index of the parsed tree, and no token positions', async () => {
+    const parsed = await parseM(OWN_TEXTS[3]!);
+    if (!parsed.ok) throw new Error('must parse');
+    const ranges = (tree: unknown): unknown[] => {
+      const found: unknown[] = [];
+      JSON.stringify(tree, (key, value: unknown) => {
+        if (key === 'tokenRange') found.push(value);
+        return value;
+      });
+      return found;
+    };
+    const kept = slimTemplate(parsed.ast);
+    expect(shape(kept)).toEqual(shape(parsed.ast));
+    const keptRanges = ranges(kept);
+    expect(keptRanges.length).toBeGreaterThan(20);
+    expect(keptRanges).toEqual(
+      ranges(parsed.ast).map((range) => {
+        const { tokenIndexStart, tokenIndexEnd } = range as {
+          tokenIndexStart: number;
+          tokenIndexEnd: number;
+        };
+        return { tokenIndexStart, tokenIndexEnd };
+      }),
+    );
   });
 
   test('a tree whose variable tokens do not line up with its nodes is not reused', async () => {

@@ -32,7 +32,7 @@ describe('Dockerfile agrees with metadata.yaml and package.json', () => {
     expect(collect(run, 'ENV').AIRBYTE_ENTRYPOINT).toBe(entrypoint.join(' '));
     expect(entrypoint[0]).toBe('/usr/local/bin/node');
     expect(entrypoint.at(-1)).toBe(`${lastOf(run, 'WORKDIR')}/dist/main.js`);
-    expect(entrypoint.slice(1, -1)).toEqual(['--max-semi-space-size=32', '--heap-growing-percent=50']);
+    expect(entrypoint.slice(1, -1)).toEqual(['--heap-growing-percent=50']);
     // The benchmark runs the connector with the same flags (scripts/bench/image-flags.ts).
     expect(imageNodeFlags(readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'))).toEqual(
       entrypoint.slice(1, -1),
