@@ -24,19 +24,19 @@ export interface LineageCacheLimits {
    */
   parsedTextChars?: number;
   /**
-   * Tokens of the shapes whose trees serve later texts of the same shape (default 150,000: about
-   * 15 MB of trees). A shape's tree is kept once the shape recurs (template-store.ts).
+   * Characters of template keys (about one per token) whose trees serve later texts of the same
+   * shape (default 100,000: about 14 MB of trees). A shape's tree is kept once the shape recurs (template-store.ts).
    */
   templateChars?: number;
   /**
-   * M texts whose referenced names are kept (default 30,000: about 6 MB). Keyed by a digest of the
+   * M texts whose referenced names are kept (default 16,000: about 6 MB). Keyed by a digest of the
    * text, not the text: the texts themselves would take 3 to 4 times the memory.
    */
   namesEntries?: number;
-  /** Characters of native SQL whose table lists, and whose output columns, are kept (default 1,000,000 each). */
+  /** Characters of native SQL whose table lists, and whose output columns, are kept (default 600,000 each). */
   sqlChars?: number;
   /**
-   * Characters of lineage results kept, as JSON text (default 6,000,000: about 8 MB; a result is
+   * Characters of lineage results kept, as JSON text (default 4,000,000: about 6 MB; a result is
    * ~250 characters, ~1,700 with column lineage). Kept as text, not objects: the collector does
    * not trace through a string, and counting entries instead let results with column lineage fill
    * a worker's heap (at 10,000 workspaces the collector then ran without pause).
@@ -67,14 +67,14 @@ export class LineageCache {
     const byLength = (key: string): number => key.length;
     this.parsed = new BoundedCache(limits.parsedTextChars ?? 100_000, byLength);
     this.templates = new RecurringTemplates({
-      keptChars: limits.templateChars ?? 120_000,
+      keptChars: limits.templateChars ?? 100_000,
       probationChars: 5_000,
       seenShapes: 200_000,
     });
-    this.names = new BoundedCache(limits.namesEntries ?? 20_000);
+    this.names = new BoundedCache(limits.namesEntries ?? 16_000);
     this.sql = new BoundedCache(limits.sqlChars ?? 600_000, byLength);
     this.sqlColumnResults = new BoundedCache(limits.sqlChars ?? 600_000, byLength);
-    this.results = new BoundedCache(limits.resultChars ?? 5_000_000, (_key, json) => json.length);
+    this.results = new BoundedCache(limits.resultChars ?? 4_000_000, (_key, json) => json.length);
   }
 
   /** Parses M text once while it stays in the cache; concurrent callers share one parse. */
