@@ -25,7 +25,8 @@ export interface LineageCacheLimits {
   parsedTextChars?: number;
   /**
    * Characters of template keys (about one per token) whose trees serve later texts of the same
-   * shape (default 100,000: about 14 MB of trees). A shape's tree is kept once the shape recurs (template-store.ts).
+   * shape (default 100,000: about 14 MB of trees). A shape's tree is kept once the shape recurs
+   * (template-store.ts).
    */
   templateChars?: number;
   /**
