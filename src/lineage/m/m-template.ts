@@ -107,10 +107,15 @@ interface TokenRange {
   tokenIndexEnd: number;
 }
 
+/** A node's token range, when it has one with token indexes. */
 function tokenRangeOf(value: object): TokenRange | undefined {
-  const range = (value as { tokenRange?: Partial<TokenRange> }).tokenRange;
-  return typeof range?.tokenIndexStart === 'number' && typeof range.tokenIndexEnd === 'number'
-    ? (range as TokenRange)
+  return asTokenRange((value as { tokenRange?: unknown }).tokenRange);
+}
+
+function asTokenRange(range: unknown): TokenRange | undefined {
+  const candidate = range as Partial<TokenRange> | null | undefined;
+  return typeof candidate?.tokenIndexStart === 'number' && typeof candidate.tokenIndexEnd === 'number'
+    ? (candidate as TokenRange)
     : undefined;
 }
 
@@ -204,7 +209,7 @@ export function slimTemplate(tree: MAst): MAst {
 }
 
 function indexesOf(range: unknown): unknown {
-  const known = tokenRangeOf({ tokenRange: range });
+  const known = asTokenRange(range);
   return known === undefined
     ? range
     : { tokenIndexStart: known.tokenIndexStart, tokenIndexEnd: known.tokenIndexEnd };

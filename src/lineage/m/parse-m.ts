@@ -140,8 +140,9 @@ interface Learner {
 
 /**
  * Parses `text`, reusing what an earlier text of the same shape gave through `templates`: its
- * tree (then the tree's token positions are those of the earlier text; nothing here reads them),
- * the commas it needed repaired, or its failure. A text longer or nested deeper than `limits`
+ * tree (then the tree's token ranges are those of the earlier text, without positions once the
+ * shape's tree is kept for the run; nothing here reads them), the commas it needed repaired, or its
+ * failure. A text longer or nested deeper than `limits`
  * allow is not parsed, and a parse stops when its time is up; both give a failure with
  * `limitExceeded` (never remembered for the shape).
  */
